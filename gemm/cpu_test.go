@@ -1,0 +1,85 @@
+package gemm_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
+)
+
+func TestCPUConformance(t *testing.T) {
+	gemmtest.Correctness(t, gemm.CPU{}, testing.Short())
+	gemmtest.BadArguments(t, gemm.CPU{})
+}
+
+func TestCPUInBandsMatchesWhole(t *testing.T) {
+	yields := 0
+	banded := gemm.CPU{RowsPerStep: 16, Yield: func() { yields++ }}
+	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+		c := gemm.Case{TA: tA, TB: blas.Trans, M: 100, N: 37, K: 29, Alpha: 1.5, Beta: -0.5, PadA: 2, PadC: 1, Offset: 3}
+		whole, parts := gemm.NewProblem(c, 7), gemm.NewProblem(c, 7)
+		o := c.Offset
+		require.NoError(t, gemm.CPU{}.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, whole.A[o:], whole.LDA, whole.B[o:], whole.LDB, c.Beta, whole.C[o:], whole.LDC))
+		require.NoError(t, banded.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, parts.A[o:], parts.LDA, parts.B[o:], parts.LDB, c.Beta, parts.C[o:], parts.LDC))
+		assert.True(t, gemmtest.Equal(whole.C, parts.C), "banded product differs from the whole one (tA=%c)", tA)
+	}
+	assert.Equal(t, 2*6, yields, "100 rows in bands of 16 yield 6 times per product")
+}
+
+func TestCompareCatchesWrongResults(t *testing.T) {
+	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 8, N: 8, K: 100, Alpha: 1}
+	p := gemm.NewProblem(c, 1)
+	want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
+	require.NoError(t, gemm.CPU{}.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC))
+	r := gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
+	require.True(t, r.OK, "gonum's own result must be within the bound")
+	assert.Less(t, r.MaxRelErr, gemm.Bound(c.K, 1))
+
+	// One element off by a few bounds' worth is caught and located.
+	p.C[3*p.LDC+5] += float32(4 * gemm.Bound(c.K, scale[3*8+5]))
+	r = gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
+	assert.False(t, r.OK)
+	assert.Equal(t, 3*8+5, r.Worst)
+
+	// A NaN where the reference is finite is never within the bound.
+	p.C[0] = float32(math.NaN())
+	assert.False(t, gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale).OK)
+}
+
+func TestVerifyCatchesWritesOutsideTheView(t *testing.T) {
+	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 4, N: 4, K: 4, Alpha: 1, PadC: 2}
+	r, err := gemm.Verify(sloppy{}, gemm.NewProblem(c, 1))
+	require.NoError(t, err)
+	assert.False(t, r.OK)
+	assert.Equal(t, 2, r.Outside)
+}
+
+// sloppy computes the right product and also zeroes the padding after the
+// first row of C, as a kernel without edge guards would.
+type sloppy struct{ gemm.CPU }
+
+func (s sloppy) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	err := s.CPU.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	for j := n; j < ldc; j++ {
+		c[j] = 0
+	}
+	return err
+}
+
+func TestBoundGrowsWithK(t *testing.T) {
+	assert.Less(t, gemm.Bound(1, 1), gemm.Bound(64, 1))
+	assert.Less(t, gemm.Bound(64, 1), gemm.Bound(4096, 1))
+	assert.InEpsilon(t, 4098*gemm.Unit, gemm.Bound(4096, 1), 1e-3)
+}
+
+func TestZeroSizesTouchNothing(t *testing.T) {
+	c := []float32{1, 2, 3}
+	require.NoError(t, gemm.CPU{}.Sgemm(blas.NoTrans, blas.NoTrans, 0, 3, 2, 1, nil, 2, nil, 3, 0, c, 3))
+	assert.Equal(t, []float32{1, 2, 3}, c)
+}

@@ -1,0 +1,130 @@
+package gemm
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// Unit is the unit roundoff of float32: half the distance from 1 to the next
+// float32.
+const Unit = 1.0 / (1 << 24)
+
+// Reference computes alpha*op(A)*op(B) + beta*C in float64 from the same
+// float32 inputs, and for every element the magnitude
+// |alpha|*(|op(A)|*|op(B)|) + |beta|*|C| that the error bound scales with.
+// Both results are m×n, row-major, with leading dimension n. C is not read
+// when beta == 0. The arguments must already have passed CheckArgs.
+func Reference(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) (want, scale []float64) {
+	want = make([]float64, m*n)
+	scale = make([]float64, m*n)
+	at := func(i, p int) float64 {
+		if Transposed(tA) {
+			return float64(a[p*lda+i])
+		}
+		return float64(a[i*lda+p])
+	}
+	bt := func(p, j int) float64 {
+		if Transposed(tB) {
+			return float64(b[j*ldb+p])
+		}
+		return float64(b[p*ldb+j])
+	}
+	row := make([]float64, k)
+	for i := 0; i < m; i++ {
+		for p := range k {
+			row[p] = at(i, p)
+		}
+		for j := range n {
+			var sum, mag float64
+			if alpha != 0 {
+				for p := range k {
+					x := row[p] * bt(p, j)
+					sum += x
+					mag += math.Abs(x)
+				}
+			}
+			w := float64(alpha) * sum
+			s := math.Abs(float64(alpha)) * mag
+			if beta != 0 {
+				cv := float64(c[i*ldc+j])
+				w += float64(beta) * cv
+				s += math.Abs(float64(beta)) * math.Abs(cv)
+			}
+			want[i*n+j] = w
+			scale[i*n+j] = s
+		}
+	}
+	return want, scale
+}
+
+// Bound is the largest error this package accepts in one element of a
+// float32 GEMM with inner dimension k whose element magnitude is scale (as
+// returned by Reference):
+//
+//	|got - want| <= (k+2)·u·scale + 2^-126
+//
+// It is the classical worst-case bound for a dot product of length k
+// evaluated in any order in float32 (Higham, Accuracy and Stability of
+// Numerical Algorithms, 2nd ed., §3.1: |error| <= γ_k·|a|·|b| with
+// γ_k = k·u/(1-k·u)), widened by two roundings for the products with alpha and
+// beta and by the smallest normal float32 for results near underflow. Fused
+// multiply-adds, any summation order (tiles, split-K) and any vector width
+// stay within it, so every engine is held to the same bound.
+func Bound(k int, scale float64) float64 {
+	ku := float64(k+2) * Unit
+	return ku/(1-ku)*scale + 0x1p-126
+}
+
+// Comparison is the outcome of checking a result against Reference.
+type Comparison struct {
+	MaxAbsErr float64 // largest |got - want|
+	// MaxRelErr is the largest |got - want| / scale, the error relative to the
+	// magnitude the bound scales with (0 where scale is 0 and the result exact).
+	MaxRelErr float64
+	// Worst is the row-major index (i*n + j) of the element that comes
+	// closest to its bound, or goes furthest past it.
+	Worst int
+	// Outside counts elements of C's slice outside the m×n view that the
+	// engine changed (Verify sets it; it must be 0).
+	Outside int
+	OK      bool // every element within Bound, no NaN where want is finite, Outside == 0
+}
+
+// Compare checks an m×n result c (leading dimension ldc) against want and
+// scale from Reference, for a GEMM of inner dimension k.
+func Compare(m, n, k int, c []float32, ldc int, want, scale []float64) Comparison {
+	r := Comparison{OK: true}
+	worstExcess := math.Inf(-1)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			got := float64(c[i*ldc+j])
+			idx := i*n + j
+			diff := math.Abs(got - want[idx])
+			if math.IsNaN(diff) {
+				// A NaN is within bounds only where the reference is NaN too.
+				if math.IsNaN(want[idx]) && math.IsNaN(got) {
+					continue
+				}
+				diff = math.Inf(1)
+			}
+			rel := 0.0
+			if scale[idx] > 0 {
+				rel = diff / scale[idx]
+			} else if diff > 0 {
+				rel = math.Inf(1)
+			}
+			r.MaxAbsErr = max(r.MaxAbsErr, diff)
+			r.MaxRelErr = max(r.MaxRelErr, rel)
+			excess := diff - Bound(k, scale[idx])
+			if excess > worstExcess {
+				worstExcess, r.Worst = excess, idx
+			}
+			if excess > 0 {
+				r.OK = false
+			}
+		}
+	}
+	return r
+}

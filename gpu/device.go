@@ -1,0 +1,146 @@
+package gpu
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+// Device is an open Vulkan device that multiplies matrices. Its methods are
+// safe for concurrent use; work is submitted to one queue in call order.
+type Device struct {
+	mu      sync.Mutex
+	info    DeviceInfo
+	cfg     Config
+	inst    *vk.Instance
+	dev     *vk.Device
+	kern    kernel
+	pipes   map[pipeKey]*vk.Pipeline
+	pool    bufferPool
+	closed  bool
+	maxBind int64 // bytes one binding may span
+}
+
+var _ gemm.Engine = (*Device)(nil)
+
+// Open opens the device cfg asks for (see Config; the zero Config picks the
+// best device). Close it when done.
+func Open(cfg Config) (*Device, error) {
+	cfg, err := cfg.withEnv()
+	if err != nil {
+		return nil, err
+	}
+	in, err := acquireInstance(cfg.Validation)
+	if err != nil {
+		return nil, err
+	}
+	d, err := open(in, cfg)
+	if err != nil {
+		releaseInstance(in)
+		return nil, err
+	}
+	return d, nil
+}
+
+func open(in *vk.Instance, cfg Config) (*Device, error) {
+	pds, err := in.PhysicalDevices()
+	if err != nil {
+		return nil, err
+	}
+	info, err := pick(describe(pds), cfg.Device)
+	if err != nil {
+		return nil, err
+	}
+	dev, err := vk.NewDevice(in, info.phys, shaders.PushConstantsSize)
+	if err != nil {
+		return nil, fmt.Errorf("gpu: opening %s: %w", info.Name, err)
+	}
+	d := &Device{
+		info:    info,
+		cfg:     cfg,
+		inst:    in,
+		dev:     dev,
+		pipes:   map[pipeKey]*vk.Pipeline{},
+		maxBind: info.MaxStorageBufferRange,
+	}
+	d.pool.dev = dev
+	d.pool.noMap = cfg.ForceStaging
+	if cfg.MaxBindingBytes > 0 && cfg.MaxBindingBytes < d.maxBind {
+		d.maxBind = cfg.MaxBindingBytes
+	}
+	d.kern = chooseKernel(dev.Properties(), cfg.Kernel)
+	if err := d.validation(); err != nil {
+		d.destroy()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close waits for the device's work and frees it. Calls after Close
+// return ErrClosed; a second Close returns nil.
+func (d *Device) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	err := d.validation()
+	d.destroy()
+	return err
+}
+
+func (d *Device) destroy() {
+	d.closed = true
+	for _, p := range d.pipes {
+		p.Destroy()
+	}
+	d.pipes = nil
+	d.pool.clear()
+	d.dev.Destroy()
+	releaseInstance(d.inst)
+}
+
+// Name returns "Vulkan".
+func (d *Device) Name() string { return "Vulkan" }
+
+// Device describes the device, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)
+// (Vulkan, CPU driver)".
+func (d *Device) Device() string { return d.info.Describe() }
+
+// Info returns the description of the open device.
+func (d *Device) Info() DeviceInfo { return d.info }
+
+// Kernel describes the kernel configuration the device uses.
+func (d *Device) Kernel() string { return d.kern.String() }
+
+// lock takes the device for one call, or says why it cannot be used.
+func (d *Device) lock() error {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return fmt.Errorf("gpu: %w", ErrClosed)
+	}
+	if d.dev.Lost() {
+		d.mu.Unlock()
+		return fmt.Errorf("gpu: %s was %w earlier; close it and open it again", d.info.Name, ErrDeviceLost)
+	}
+	return nil
+}
+
+// validation returns what the validation layer reported since the last call.
+func (d *Device) validation() error { return d.inst.Messages() }
+
+// finish ends a call: its error, or else the validation layer's complaint.
+func (d *Device) finish(err error) error {
+	if verr := d.validation(); verr != nil {
+		err = errors.Join(err, verr)
+	}
+	return err
+}
+
+func (d *Device) timeout() time.Duration { return d.cfg.Timeout }

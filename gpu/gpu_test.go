@@ -1,0 +1,35 @@
+package gpu_test
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
+	"github.com/vkgemm/vkgemm/gpu"
+)
+
+// openDevice opens a device for a test. Where Vulkan is missing the test is
+// skipped with the reason, unless VKGEMM_REQUIRE_DEVICE=1 (as in CI), where
+// a missing device fails it.
+func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device {
+	t.Helper()
+	d, err := gpu.Open(cfg)
+	if err != nil {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, gpu.ErrNoLoader) || errors.Is(err, gpu.ErrNoDevice)) {
+			t.Skipf("no Vulkan device (set VKGEMM_REQUIRE_DEVICE=1 to fail instead): %v", err)
+		}
+		require.NoError(t, err)
+	}
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	return d
+}
+
+func TestConformance(t *testing.T) {
+	d := openDevice(t, gpu.Config{})
+	t.Logf("device: %s, kernel: %s", d.Device(), d.Kernel())
+	gemmtest.Correctness(t, d, testing.Short())
+	gemmtest.BadArguments(t, d)
+}

@@ -1,0 +1,45 @@
+package shaders
+
+import (
+	"embed"
+	"fmt"
+)
+
+//go:embed spirv/*.spv
+var spirvFiles embed.FS
+
+// The GEMM kernel families, by the name of their source in glsl/.
+const (
+	// Direct reads A and B straight from the buffers, without shared memory or
+	// barriers: the fast family on CPU drivers (lavapipe, SwiftShader), where
+	// barriers are emulated.
+	Direct = "gemm_direct"
+	// Tiled stages tiles of A and B in workgroup shared memory: the family for
+	// real GPUs.
+	Tiled = "gemm_tiled"
+)
+
+// Specialization constant ids shared by every GEMM kernel.
+const (
+	SpecWorkgroupX = 0 // local_size_x
+	SpecWorkgroupY = 1 // local_size_y
+	SpecTM         = 2 // rows of C per invocation
+	SpecTN         = 3 // columns of C per invocation
+	SpecTK         = 4 // k-step
+	SpecTransA     = 5 // op(A) = A^T
+	SpecTransB     = 6 // op(B) = B^T
+)
+
+// PushConstantsSize is the size in bytes of the push-constant block every
+// GEMM kernel declares: M, N, K, lda, ldb, ldc, offA, offB, offC as uint32,
+// then alpha and beta as float32.
+const PushConstantsSize = 11 * 4
+
+// SPIRV returns the compiled SPIR-V of a kernel family.
+func SPIRV(name string) ([]byte, error) {
+	b, err := spirvFiles.ReadFile("spirv/" + name + ".spv")
+	if err != nil {
+		return nil, fmt.Errorf("shaders: no SPIR-V for kernel %q", name)
+	}
+	return b, nil
+}

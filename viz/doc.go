@@ -1,0 +1,12 @@
+// Package viz is the visualizer's model: the sweep of matrix sizes that the
+// engines race through, the runner that schedules their products off the draw
+// loop, the statistics of each result, the scales and ticks of the charts, the
+// screen layout and the formatting of labels.
+//
+// It imports no graphics library, so all of it is tested natively and under
+// GOOS=js GOARCH=wasm; package viz/view draws a Snapshot of it with ebiten.
+//
+// Engines take turns, one product at a time, instead of running at once: on a
+// machine without a GPU both paths share the same cores, and a race in
+// parallel would measure the contention, not the engines.
+package viz

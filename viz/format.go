@@ -1,0 +1,82 @@
+package viz
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// GFLOPS formats a throughput with three significant digits, e.g. "12.3 GFLOPS".
+func GFLOPS(g float64) string {
+	switch {
+	case math.IsNaN(g) || g <= 0:
+		return "– GFLOPS"
+	case g >= 100:
+		return fmt.Sprintf("%.0f GFLOPS", g)
+	case g >= 10:
+		return fmt.Sprintf("%.1f GFLOPS", g)
+	case g >= 1:
+		return fmt.Sprintf("%.2f GFLOPS", g)
+	default:
+		return fmt.Sprintf("%.3f GFLOPS", g)
+	}
+}
+
+// Number formats an axis value: 0.1, 1, 10, 250, 1k, 1.5M.
+func Number(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a == 0:
+		return "0"
+	case a >= 1e6:
+		return trim(v/1e6) + "M"
+	case a >= 1e4:
+		return trim(v/1e3) + "k"
+	case v == math.Trunc(v):
+		return fmt.Sprintf("%.0f", v)
+	default:
+		return trim(v)
+	}
+}
+
+func trim(v float64) string { return fmt.Sprintf("%.3g", v) }
+
+// RelErr formats a relative error, e.g. "3.1e-08", or "0" when exact.
+func RelErr(e float64) string {
+	if e == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%.1e", e)
+}
+
+// Size formats a square GEMM size, e.g. "1024×1024×1024".
+func Size(n int) string { return fmt.Sprintf("%d×%d×%d", n, n, n) }
+
+// Speedup formats how many times faster the GPU path is than the CPU path,
+// saying which one wins so that a ratio under 1 is not misread.
+func Speedup(gpu, cpu float64) string {
+	if gpu <= 0 || cpu <= 0 || math.IsNaN(gpu) || math.IsNaN(cpu) {
+		return "–"
+	}
+	r := gpu / cpu
+	switch {
+	case r >= 1.005:
+		return fmt.Sprintf("%.2f× (GPU faster)", r)
+	case r <= 0.995:
+		return fmt.Sprintf("%.2f× (CPU %.2f× faster)", r, 1/r)
+	default:
+		return "1.00× (even)"
+	}
+}
+
+// Duration formats an elapsed time with a unit a person reads at a glance.
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+	default:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+}

@@ -14,16 +14,19 @@ import (
 // Device is an open Vulkan device that multiplies matrices. Its methods are
 // safe for concurrent use; work is submitted to one queue in call order.
 type Device struct {
-	mu      sync.Mutex
-	info    DeviceInfo
-	cfg     Config
-	inst    *vk.Instance
-	dev     *vk.Device
-	kern    kernel
-	pipes   map[pipeKey]*vk.Pipeline
-	pool    bufferPool
-	closed  bool
-	maxBind int64 // bytes one binding may span
+	mu    sync.Mutex
+	info  DeviceInfo
+	cfg   Config
+	inst  *vk.Instance
+	dev   *vk.Device
+	kern  kernel
+	pipes map[pipeKey]*vk.Pipeline
+	pool  bufferPool
+	// matrices are the live device matrices, freed by Close if the caller
+	// has not released them.
+	matrices map[*Matrix]struct{}
+	closed   bool
+	maxBind  int64 // bytes one binding may span
 }
 
 var _ gemm.Engine = (*Device)(nil)
@@ -61,12 +64,13 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 		return nil, fmt.Errorf("gpu: opening %s: %w", info.Name, err)
 	}
 	d := &Device{
-		info:    info,
-		cfg:     cfg,
-		inst:    in,
-		dev:     dev,
-		pipes:   map[pipeKey]*vk.Pipeline{},
-		maxBind: info.MaxStorageBufferRange,
+		info:     info,
+		cfg:      cfg,
+		inst:     in,
+		dev:      dev,
+		pipes:    map[pipeKey]*vk.Pipeline{},
+		matrices: map[*Matrix]struct{}{},
+		maxBind:  info.MaxStorageBufferRange,
 	}
 	d.pool.dev = dev
 	d.pool.noMap = cfg.ForceStaging
@@ -100,6 +104,12 @@ func (d *Device) destroy() {
 		p.Destroy()
 	}
 	d.pipes = nil
+	_ = d.dev.Idle()
+	for m := range d.matrices {
+		m.released = true
+		m.buf.Destroy()
+	}
+	d.matrices = nil
 	d.pool.clear()
 	d.dev.Destroy()
 	releaseInstance(d.inst)

@@ -27,6 +27,13 @@ func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device {
 	return d
 }
 
+// requireDevice skips a test that needs a Vulkan device where there is none
+// (failing instead under VKGEMM_REQUIRE_DEVICE=1).
+func requireDevice(t *testing.T) {
+	t.Helper()
+	openDevice(t, gpu.Config{})
+}
+
 func TestConformance(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
 	t.Logf("device: %s, kernel: %s", d.Device(), d.Kernel())

@@ -27,7 +27,8 @@ type Device struct {
 	descPool []vk.DescriptorPool
 	cache    vk.PipelineCache
 	pushSize uint32
-	free     []*Batch
+	free     []*Batch // batches ready for reuse
+	batches  []*Batch // every batch, destroyed with the device
 	lost     bool
 }
 
@@ -147,10 +148,10 @@ func (d *Device) Destroy() {
 		return
 	}
 	vk.DeviceWaitIdle(d.h)
-	for _, b := range d.free {
+	for _, b := range d.batches {
 		b.destroy()
 	}
-	d.free = nil
+	d.free, d.batches = nil, nil
 	for _, p := range d.descPool {
 		vk.DestroyDescriptorPool(d.h, p, nil)
 	}
@@ -169,6 +170,10 @@ func (d *Device) Destroy() {
 	vk.DestroyDevice(d.h, nil)
 	d.h = nil
 }
+
+// SimulateLoss marks the device lost, as VK_ERROR_DEVICE_LOST does; no
+// driver can be made to lose a device on demand, so tests use this.
+func (d *Device) SimulateLoss() { d.lost = true }
 
 // Lost reports whether the device has reported VK_ERROR_DEVICE_LOST.
 func (d *Device) Lost() bool { return d.lost }
@@ -435,6 +440,7 @@ func (d *Device) Begin() (*Batch, error) {
 		if b, err = d.newBatch(); err != nil {
 			return nil, err
 		}
+		d.batches = append(d.batches, b)
 	}
 	b.nq, b.nsets, b.done = 0, 0, false
 	binfo := &vk.CommandBufferBeginInfo{
@@ -702,4 +708,9 @@ func (b *Batch) Abandon() {
 	b.done = true
 	// Begin resets the command buffer, whatever state it was left in.
 	b.d.free = append(b.d.free, b)
+}
+
+// Idle waits until the queue has finished all submitted work.
+func (d *Device) Idle() error {
+	return d.check(vk.QueueWaitIdle(d.queue), "vkQueueWaitIdle")
 }

@@ -25,7 +25,7 @@ type Heap struct {
 
 // MemoryType is one memory type of a device.
 type MemoryType struct {
-	Heap                                         int
+	Heap                                           int
 	DeviceLocal, HostVisible, Coherent, HostCached bool
 }
 

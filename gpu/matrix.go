@@ -213,7 +213,7 @@ func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix,
 	if gemm.Transposed(tB) {
 		kb, n = n, kb
 	}
-	if err := gemm.CheckArgs(tA, tB, m, n, k, 0, max(1, a.ld), 0, max(1, b.ld), 0, max(1, c.ld)); err != nil {
+	if err := gemm.CheckArgs(tA, tB, m, n, k, a.rows*a.ld, a.ld, b.rows*b.ld, b.ld, c.rows*c.ld, c.ld); err != nil {
 		return nil, err
 	}
 	if kb != k || c.rows != m || c.cols != n {

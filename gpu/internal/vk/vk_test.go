@@ -1,0 +1,79 @@
+package vk
+
+import (
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
+	t.Helper()
+	in, err := NewInstance(true)
+	if err != nil {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, ErrNoLoader) || errors.Is(err, ErrNoDevice)) {
+			t.Skipf("no Vulkan (set VKGEMM_REQUIRE_DEVICE=1 to fail instead): %v", err)
+		}
+		require.NoError(t, err)
+	}
+	t.Cleanup(in.Destroy)
+	pds, err := in.PhysicalDevices()
+	require.NoError(t, err)
+	require.NotEmpty(t, pds)
+	d, err := NewDevice(in, pds[0], pushSize)
+	require.NoError(t, err)
+	t.Cleanup(d.Destroy)
+	return in, d
+}
+
+// The validation layer's messages come back as an error: here a pipeline
+// whose layout declares fewer push-constant bytes than the shader uses.
+func TestValidationReportsMisuse(t *testing.T) {
+	in, d := openFirst(t, 16)
+	require.NoError(t, in.Messages(), "opening a device is clean")
+	spirv, err := shaders.SPIRV(shaders.Direct)
+	require.NoError(t, err)
+	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8})
+	if err == nil {
+		p.Destroy()
+	}
+	verr := in.Messages()
+	require.Error(t, verr, "a 16-byte push-constant range for a 44-byte block must be reported")
+	assert.ErrorIs(t, verr, ErrValidation)
+	assert.Contains(t, verr.Error(), "VUID-VkComputePipelineCreateInfo-layout")
+	assert.NoError(t, in.Messages(), "messages are reported once")
+}
+
+func TestCorrectUseIsSilent(t *testing.T) {
+	in, d := openFirst(t, shaders.PushConstantsSize)
+	spirv, err := shaders.SPIRV(shaders.Direct)
+	require.NoError(t, err)
+	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8})
+	require.NoError(t, err)
+	defer p.Destroy()
+	buf, err := d.NewBuffer(1024, Storage, false)
+	require.NoError(t, err)
+	defer buf.Destroy()
+	b, err := d.Begin()
+	require.NoError(t, err)
+	push := make([]byte, shaders.PushConstantsSize) // M = N = K = 0: nothing to do
+	require.NoError(t, b.Dispatch(p, [Bindings]Range{{buf, 0, 1024}, {buf, 0, 1024}, {buf, 0, 1024}}, push, 1, 1))
+	b.Barrier()
+	require.NoError(t, b.Submit())
+	_, err = b.Wait(defaultWait)
+	require.NoError(t, err)
+	assert.NoError(t, in.Messages())
+}
+
+func TestBufferLargerThanTheHeap(t *testing.T) {
+	_, d := openFirst(t, shaders.PushConstantsSize)
+	_, err := d.NewBuffer(1<<50, Storage, false)
+	assert.ErrorIs(t, err, ErrOutOfMemory)
+}
+
+const defaultWait = time.Minute

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gpu"
+)
+
+// benchRow is one size of a benchmark run. Times are medians over the
+// repetitions; Min and Max give their spread.
+type benchRow struct {
+	N             int     `json:"n"`
+	VulkanGPUms   float64 `json:"vulkan_gpu_ms"`  // kernel time from timestamps
+	VulkanWallms  float64 `json:"vulkan_wall_ms"` // whole call, copies included
+	VulkanWallMin float64 `json:"vulkan_wall_min_ms"`
+	VulkanWallMax float64 `json:"vulkan_wall_max_ms"`
+	VulkanGFLOPS  float64 `json:"vulkan_gflops"`      // from GPU time
+	VulkanWallGF  float64 `json:"vulkan_wall_gflops"` // from wall time
+	CPUms         float64 `json:"cpu_ms,omitempty"`
+	CPUMin        float64 `json:"cpu_min_ms,omitempty"`
+	CPUMax        float64 `json:"cpu_max_ms,omitempty"`
+	CPUGFLOPS     float64 `json:"cpu_gflops,omitempty"`
+	Ratio         float64 `json:"vulkan_over_cpu,omitempty"` // Vulkan wall GFLOPS / CPU GFLOPS
+}
+
+type benchReport struct {
+	Date        string     `json:"date"`
+	Device      string     `json:"device"`
+	Kernel      string     `json:"kernel"`
+	CPU         string     `json:"cpu,omitempty"`
+	Reps        int        `json:"reps"`
+	RoundTripUS float64    `json:"round_trip_us"` // empty submit + wait
+	DispatchUS  float64    `json:"dispatch_us"`   // 1×1×1 product on device matrices
+	Rows        []benchRow `json:"results"`
+}
+
+func runBench(args []string, stdout, stderr io.Writer) error {
+	fs, df := newFlags("bench", "Measures single-precision GEMM on square n×n matrices: GFLOPS of the Vulkan engine (from\n"+
+		"kernel timestamps, and from wall time with copies) and of the CPU engine (gonum) in the same run,\n"+
+		"as medians of repetitions after a warm-up. Progress goes to stderr.", stderr)
+	sizes := fs.String("sizes", "256,512,1024,2048", "comma-separated matrix `sizes`")
+	reps := fs.Int("reps", 5, "timed repetitions per size and engine (the median is reported)")
+	withCPU := fs.Bool("cpu", true, "also time the CPU engine")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ns, err := parseSizes(*sizes)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return errUsage
+	}
+	if *reps < 1 {
+		fmt.Fprintln(stderr, "-reps must be at least 1")
+		return errUsage
+	}
+	d, err := df.open()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Device(), Kernel: d.Kernel(), Reps: *reps}
+	cpu := gemm.CPU{}
+	if *withCPU {
+		rep.CPU = cpu.Device()
+	}
+	progress := newProgress(stderr)
+	defer progress.done()
+
+	if rep.RoundTripUS, rep.DispatchUS, err = dispatchCost(d, *reps); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, n := range ns {
+		a, b, c := randSlice(rng, n*n), randSlice(rng, n*n), make([]float32, n*n)
+		row := benchRow{N: n}
+		var gpuT, wallT []float64
+		for r := -1; r < *reps; r++ { // r = -1 is the warm-up: pipelines, buffers, caches
+			progress.show("n=%d Vulkan %d/%d", n, r+1, *reps)
+			t, err := d.SgemmTimed(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
+			if err != nil {
+				return fmt.Errorf("n=%d: %w", n, err)
+			}
+			if r >= 0 {
+				gpuT = append(gpuT, ms(t.GPU))
+				wallT = append(wallT, ms(t.Wall))
+			}
+		}
+		row.VulkanGPUms, row.VulkanWallms = median(gpuT), median(wallT)
+		row.VulkanWallMin, row.VulkanWallMax = slices.Min(wallT), slices.Max(wallT)
+		row.VulkanGFLOPS, row.VulkanWallGF = gflops(n, row.VulkanGPUms), gflops(n, row.VulkanWallms)
+		if *withCPU {
+			var cpuT []float64
+			for r := -1; r < *reps; r++ {
+				progress.show("n=%d CPU %d/%d", n, r+1, *reps)
+				start := time.Now()
+				if err := cpu.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n); err != nil {
+					return err
+				}
+				if r >= 0 {
+					cpuT = append(cpuT, ms(time.Since(start)))
+				}
+			}
+			row.CPUms, row.CPUMin, row.CPUMax = median(cpuT), slices.Min(cpuT), slices.Max(cpuT)
+			row.CPUGFLOPS = gflops(n, row.CPUms)
+			row.Ratio = row.VulkanWallGF / row.CPUGFLOPS
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	progress.done()
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printBench(stdout, &rep, *withCPU)
+	return nil
+}
+
+// dispatchCost measures an empty submit-and-wait and a 1×1×1 product on
+// device matrices, medians over reps (at least 20) after a warm-up.
+func dispatchCost(d *gpu.Device, reps int) (roundTrip, dispatch float64, err error) {
+	reps = max(reps, 20)
+	var rt, dp []float64
+	A, err := d.NewMatrix(1, 1)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer A.Release()
+	C, err := d.NewMatrix(1, 1)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer C.Release()
+	for r := -1; r < reps; r++ {
+		t, err := d.RoundTrip()
+		if err != nil {
+			return 0, 0, err
+		}
+		start := time.Now()
+		if err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, A, A, 0, C); err != nil {
+			return 0, 0, err
+		}
+		if r >= 0 {
+			rt = append(rt, float64(t.Microseconds()))
+			dp = append(dp, float64(time.Since(start).Microseconds()))
+		}
+	}
+	return median(rt), median(dp), nil
+}
+
+func printBench(w io.Writer, rep *benchReport, withCPU bool) {
+	fmt.Fprintf(w, "device: %s\nkernel: %s\n", rep.Device, rep.Kernel)
+	if withCPU {
+		fmt.Fprintf(w, "CPU:    %s\n", rep.CPU)
+	}
+	fmt.Fprintf(w, "dispatch: %.0f µs for a 1×1×1 product; empty submit+wait %.0f µs (medians)\n\n", rep.DispatchUS, rep.RoundTripUS)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if withCPU {
+		fmt.Fprintln(tw, "n\tVulkan GFLOPS (kernel)\tVulkan GFLOPS (wall)\tVulkan wall ms (min-max)\tCPU GFLOPS\tCPU ms (min-max)\tVulkan/CPU\t")
+	} else {
+		fmt.Fprintln(tw, "n\tVulkan GFLOPS (kernel)\tVulkan GFLOPS (wall)\tVulkan wall ms (min-max)\t")
+	}
+	for _, r := range rep.Rows {
+		fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.1f (%.1f-%.1f)\t", r.N, r.VulkanGFLOPS, r.VulkanWallGF, r.VulkanWallms, r.VulkanWallMin, r.VulkanWallMax)
+		if withCPU {
+			fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t%.2fx\t", r.CPUGFLOPS, r.CPUms, r.CPUMin, r.CPUMax, r.Ratio)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up; GFLOPS = 2n³ / time\n", rep.Reps)
+}
+
+func parseSizes(s string) ([]int, error) {
+	var ns []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 65536 {
+			return nil, fmt.Errorf("-sizes: %q is not a size from 1 to 65536", f)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = rng.Float32()*2 - 1
+	}
+	return s
+}
+
+func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+
+func gflops(n int, ms float64) float64 {
+	if ms <= 0 {
+		return 0
+	}
+	return gemm.Flops(n, n, n) / (ms * 1e6)
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}

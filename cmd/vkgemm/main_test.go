@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/gpu"
+)
+
+func needDevice(t *testing.T) {
+	t.Helper()
+	if _, err := gpu.Devices(); err != nil {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1" {
+			t.Fatalf("no Vulkan device: %v", err)
+		}
+		t.Skipf("no Vulkan device (set VKGEMM_REQUIRE_DEVICE=1 to fail instead): %v", err)
+	}
+}
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsage(t *testing.T) {
+	code, out, _ := runCLI()
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out, "devices")
+	code, _, errOut := runCLI("frobnicate")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown command "frobnicate"`)
+	code, _, errOut = runCLI("bench", "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, errOut, "-sizes")
+	code, _, errOut = runCLI("bench", "-sizes", "12,zero")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `"zero" is not a size`)
+	code, _, _ = runCLI("verify", "extra")
+	assert.Equal(t, 2, code)
+}
+
+func TestDevicesTableAndJSON(t *testing.T) {
+	needDevice(t)
+	code, out, _ := runCLI("devices")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "SUBGROUP")
+	assert.Contains(t, out, "MAX BINDING")
+	code, out, _ = runCLI("devices", "-json")
+	require.Equal(t, 0, code)
+	var devs []gpu.DeviceInfo
+	require.NoError(t, json.Unmarshal([]byte(out), &devs))
+	require.NotEmpty(t, devs)
+	assert.NotEmpty(t, devs[0].Name)
+}
+
+func TestVerifyPrintsALinePerCase(t *testing.T) {
+	needDevice(t)
+	code, out, errOut := runCLI("verify")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "PASS  NN m=1 n=1 k=1")
+	assert.NotContains(t, out, "FAIL")
+	assert.Regexp(t, `\n\d+ passed, 0 failed\n$`, out)
+	code, _, errOut = runCLI("verify", "-device", "42")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "no such Vulkan device")
+}
+
+func TestBenchReportsBothEngines(t *testing.T) {
+	needDevice(t)
+	code, out, errOut := runCLI("bench", "-sizes", "16,48", "-reps", "2", "-json")
+	require.Equal(t, 0, code, errOut)
+	var rep benchReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Len(t, rep.Rows, 2)
+	for _, r := range rep.Rows {
+		assert.Positive(t, r.VulkanWallGF, "n=%d", r.N)
+		assert.Positive(t, r.CPUGFLOPS, "n=%d", r.N)
+		assert.LessOrEqual(t, r.VulkanWallMin, r.VulkanWallms)
+		assert.GreaterOrEqual(t, r.VulkanWallMax, r.VulkanWallms)
+	}
+	assert.Positive(t, rep.RoundTripUS)
+	assert.Positive(t, rep.DispatchUS)
+	assert.Contains(t, errOut, "n=48 CPU 2/2", "progress goes to stderr")
+
+	code, out, _ = runCLI("bench", "-sizes", "8", "-reps", "1", "-cpu=false")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Vulkan GFLOPS (kernel)")
+	assert.NotContains(t, out, "CPU GFLOPS")
+	assert.True(t, strings.HasPrefix(out, "device: "))
+}

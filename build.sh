@@ -50,17 +50,25 @@ build() {
 }
 
 # --- test: everything CI runs. Device tests must not skip here. ---
+# The engine's packages; the visualizer's packages (which need X and a
+# browser) are tested in test_all's visualizer block.
+CORE_PKGS="./gemm/... ./gpu/... ./shaders/... ./cmd/vkgemm/..."
+LAVAPIPE=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json
+SWIFTSHADER=/usr/lib/chromium/vk_swiftshader_icd.json
+
 test_go() {
 	log "go vet"
 	go vet ./...
-	# Every device test runs on both CPU drivers, with validation on.
+	# A missing device fails instead of skipping, and every device test runs
+	# on both CPU drivers with the validation layer on: any message fails.
 	export VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1
 	log "go test on Mesa lavapipe"
-	VK_DRIVER_FILES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json go test -count=1 ./...
+	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 $CORE_PKGS
 	log "go test on SwiftShader"
-	VK_DRIVER_FILES=/usr/lib/chromium/vk_swiftshader_icd.json go test -count=1 -short ./gpu/...
-	log "go test -race"
-	VK_DRIVER_FILES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json go test -count=1 -race -short ./...
+	VK_DRIVER_FILES=$SWIFTSHADER go test -count=1 ./gpu/... ./cmd/vkgemm/...
+	log "go test -race (short sizes) on lavapipe"
+	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 -race -short $CORE_PKGS
+	unset VKGEMM_REQUIRE_DEVICE VKGEMM_VALIDATION
 }
 
 test_all() {
@@ -73,7 +81,7 @@ test_all() {
 
 bench() {
 	build
-	VK_DRIVER_FILES=${VK_DRIVER_FILES:-/usr/share/vulkan/icd.d/lvp_icd.x86_64.json} "$BIN/vkgemm" bench "$@"
+	"$BIN/vkgemm" bench "$@"
 }
 
 usage() {

@@ -1,0 +1,43 @@
+// Package gpu is vkgemm's Vulkan engine: single-precision GEMM through SPIR-V
+// compute shaders on any Vulkan 1.1 device, from discrete GPUs to the CPU
+// drivers lavapipe and SwiftShader.
+//
+// Open a device, multiply, close:
+//
+//	dev, err := gpu.Open(gpu.Config{})
+//	...
+//	defer dev.Close()
+//	err = dev.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+//
+// Sgemm takes gonum's arguments (row-major, leading dimensions, transposes;
+// see package gemm) on host slices: it packs the operands into pooled
+// device buffers (straight into device memory where that is host-visible,
+// through staging buffers otherwise), dispatches the kernel chosen for the
+// device, and copies C back. Problems larger than one storage-buffer binding
+// are split into blocks. Device-resident matrices (NewMatrix, MatMul,
+// MatMulAsync) skip the copies, so chained products never touch the host.
+// NewBLAS adapts a device to gonum's blas.Float32, so
+// blas32.Use(gpu.NewBLAS(dev)) sends gonum's float32 GEMMs to the GPU.
+//
+// Kernels: the "direct" family (no shared memory, no barriers) for CPU
+// drivers, which emulate barriers, and the "tiled" family (shared-memory
+// tiles) for GPUs; see package shaders.
+//
+// Errors wrap the sentinels of this package (ErrNoLoader, ErrNoDevice,
+// ErrDeviceIndex, ErrUnsupported, ErrOutOfMemory, ErrDeviceLost,
+// ErrValidation, ErrTimeout, ErrClosed, ErrBadArgument, ErrTooLarge): test
+// them with errors.Is. Nothing in this package panics on bad arguments
+// except the BLAS adapter, whose contract (gonum's) says so.
+//
+// Environment variables, read by Open where the Config field is zero:
+//
+//	VKGEMM_DEVICE             device index or name substring
+//	VKGEMM_VALIDATION=1       enable VK_LAYER_KHRONOS_validation; messages become errors
+//	VKGEMM_KERNEL             force the kernel family: direct or tiled
+//	VKGEMM_FORCE_STAGING=1    copy through staging buffers, as on a discrete GPU
+//	VKGEMM_MAX_BINDING_BYTES  split problems as if bindings held at most this many bytes
+//	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)
+//	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1)
+//
+// and the Vulkan loader's own, such as VK_DRIVER_FILES to pick a driver.
+package gpu

@@ -11,7 +11,15 @@ import (
 const (
 	kernelDirect = "direct"
 	kernelTiled  = "tiled"
+	kernelPeak   = "peak" // not a GEMM: the FMA-throughput shader
 )
+
+// shaderOf maps a kernel family to its SPIR-V.
+var shaderOf = map[string]string{
+	kernelDirect: shaders.Direct,
+	kernelTiled:  shaders.Tiled,
+	kernelPeak:   shaders.Peak,
+}
 
 // kernel is one configuration of a kernel family: the workgroup shape and
 // the block of C each invocation computes. Each becomes a pipeline through
@@ -70,11 +78,7 @@ func (d *Device) pipeline(k kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if p, ok := d.pipes[key]; ok {
 		return p, nil
 	}
-	name := shaders.Direct
-	if k.family == kernelTiled {
-		name = shaders.Tiled
-	}
-	spirv, err := shaders.SPIRV(name)
+	spirv, err := shaders.SPIRV(shaderOf[k.family])
 	if err != nil {
 		return nil, err
 	}

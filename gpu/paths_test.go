@@ -3,6 +3,7 @@ package gpu_test
 import (
 	"math/rand/v2"
 	"sync"
+	"time"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -255,4 +256,13 @@ func TestDevicesDescribeThemselves(t *testing.T) {
 		assert.NotEmpty(t, dv.DriverName, "driver properties come from Vulkan 1.2")
 		assert.Contains(t, dv.Describe(), "(Vulkan")
 	}
+}
+
+func TestMeasurePeak(t *testing.T) {
+	d := openDevice(t, gpu.Config{})
+	p, err := d.MeasurePeak()
+	require.NoError(t, err)
+	t.Logf("%s: %.1f GFLOPS peak (%d invocations × %d iterations in %v)", d.Device(), p.GFLOPS, p.Invocations, p.Iterations, p.KernelTime)
+	assert.Positive(t, p.GFLOPS)
+	assert.GreaterOrEqual(t, p.KernelTime, 50*time.Millisecond, "runs are long enough to time")
 }

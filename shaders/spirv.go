@@ -17,7 +17,14 @@ const (
 	// Tiled stages tiles of A and B in workgroup shared memory: the family for
 	// real GPUs.
 	Tiled = "gemm_tiled"
+	// Peak is not a GEMM: it measures a device's FMA throughput with
+	// dependent fused multiply-adds, 64 flops per invocation and iteration.
+	Peak = "peak"
 )
+
+// PeakFlopsPerIteration is what one invocation of Peak computes per
+// iteration: eight vec4 fused multiply-adds.
+const PeakFlopsPerIteration = 8 * 4 * 2
 
 // Specialization constant ids shared by every GEMM kernel.
 const (

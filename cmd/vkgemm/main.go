@@ -4,6 +4,7 @@
 //	vkgemm devices            the Vulkan devices of this machine
 //	vkgemm verify             the correctness sweep on the chosen device
 //	vkgemm bench              GFLOPS of the Vulkan engine and the CPU engine
+//	vkgemm peak               the device's measured FMA throughput
 //
 // Every command takes -device (index or name substring, as listed by
 // `vkgemm devices`) and -validation; `vkgemm COMMAND -h` lists its flags.
@@ -26,6 +27,7 @@ var commands = []command{
 	{"devices", "list the Vulkan devices of this machine", runDevices},
 	{"verify", "run the correctness sweep on the chosen device", runVerify},
 	{"bench", "GFLOPS of the Vulkan engine and the CPU engine, side by side", runBench},
+	{"peak", "the device's FMA throughput, the ceiling of any GEMM on it", runPeak},
 }
 
 func usage(w io.Writer) {

@@ -95,3 +95,16 @@ func TestBenchReportsBothEngines(t *testing.T) {
 	assert.NotContains(t, out, "CPU GFLOPS")
 	assert.True(t, strings.HasPrefix(out, "device: "))
 }
+
+func TestPeak(t *testing.T) {
+	needDevice(t)
+	code, out, errOut := runCLI("peak", "-json")
+	require.Equal(t, 0, code, errOut)
+	var r struct {
+		Device string
+		GFLOPS float64
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	assert.Positive(t, r.GFLOPS)
+	assert.NotEmpty(t, r.Device)
+}

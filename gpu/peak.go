@@ -1,0 +1,106 @@
+package gpu
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+// Peak is a device's measured single-precision FMA throughput.
+type Peak struct {
+	GFLOPS      float64
+	Invocations int           // invocations in flight
+	Iterations  int           // dependent-FMA iterations per invocation
+	KernelTime  time.Duration // median kernel time of the timed runs
+}
+
+// MeasurePeak measures the device's FMA throughput the way vkpeak does:
+// eight independent chains of dependent vec4 fused multiply-adds per
+// invocation, enough invocations to fill the device, and iterations
+// doubled until one run takes at least 100 ms; the median of three runs
+// is reported. Every GEMM figure can then be stated as a fraction of it.
+func (d *Device) MeasurePeak() (Peak, error) {
+	if err := d.lock(); err != nil {
+		return Peak{}, err
+	}
+	defer d.mu.Unlock()
+	p, err := d.peak()
+	return p, d.finish(err)
+}
+
+func (d *Device) peak() (Peak, error) {
+	props := d.dev.Properties()
+	k := kernel{family: kernelPeak, wgx: min(256, props.MaxInvocations), wgy: 1, tm: 1, tn: 1, tk: 1}
+	groups := 4096 // a GPU needs hundreds of thousands of invocations in flight
+	if deviceType(props.Type) == TypeCPU {
+		groups = 64 // a CPU driver runs a few SIMD lanes per core
+	}
+	n := groups * int(k.wgx)
+	pipe, err := d.pipeline(k, false, false)
+	if err != nil {
+		return Peak{}, err
+	}
+	buf, err := d.pool.get(int64(4*n), vk.Storage)
+	if err != nil {
+		return Peak{}, err
+	}
+	defer d.pool.put(buf, vk.Storage)
+	run := func(iters int) (time.Duration, error) {
+		b, err := d.dev.Begin()
+		if err != nil {
+			return 0, err
+		}
+		r := vk.Range{Buf: buf, Size: int64(4 * n)}
+		// alpha < 1 and a small addend keep the chains finite for any count.
+		pc := pushConstants{K: u32(iters), Alpha: 0.999, Beta: 1e-3}
+		t0 := b.Timestamp()
+		if err := b.Dispatch(pipe, [3]vk.Range{r, r, r}, pc.bytes(), u32(groups), 1); err != nil {
+			b.Abandon()
+			return 0, err
+		}
+		t1 := b.Timestamp()
+		b.Barrier()
+		if err := b.Submit(); err != nil {
+			b.Abandon()
+			return 0, err
+		}
+		start := time.Now()
+		ts, err := b.Wait(d.timeout())
+		if err != nil {
+			return 0, err
+		}
+		if t := elapsed(ts, t0, t1); t > 0 {
+			return t, nil
+		}
+		return time.Since(start), nil // no timestamps: wall time is an upper bound
+	}
+	iters := 256
+	for {
+		t, err := run(iters)
+		if err != nil {
+			return Peak{}, err
+		}
+		if t >= 100*time.Millisecond || iters >= 1<<26 {
+			break
+		}
+		iters *= 2
+	}
+	var times []time.Duration
+	for range 3 {
+		t, err := run(iters)
+		if err != nil {
+			return Peak{}, err
+		}
+		times = append(times, t)
+	}
+	slices.Sort(times)
+	med := times[1]
+	if med <= 0 {
+		return Peak{}, fmt.Errorf("gpu: the peak kernel reported no time")
+	}
+	flops := float64(n) * float64(iters) * shaders.PeakFlopsPerIteration
+	return Peak{GFLOPS: flops / med.Seconds() / 1e9, Invocations: n, Iterations: iters, KernelTime: med}, nil
+}

@@ -32,6 +32,15 @@ type Config struct {
 	// Timeout bounds every wait for the device (default 10 minutes, or
 	// VKGEMM_TIMEOUT as a Go duration such as "90s").
 	Timeout time.Duration
+	// CacheDir holds tuning files and pipeline caches (default
+	// VKGEMM_CACHE_DIR, else os.UserCacheDir()/vkgemm).
+	CacheDir string
+	// NoCache neither reads nor writes the cache directory. Also
+	// VKGEMM_NO_CACHE=1.
+	NoCache bool
+	// Logf receives warnings, such as a corrupt tuning file being ignored
+	// (default: standard error).
+	Logf func(format string, args ...any)
 }
 
 // Environment variables read by Open when the Config field is zero.
@@ -42,6 +51,8 @@ const (
 	EnvForceStaging    = "VKGEMM_FORCE_STAGING"
 	EnvMaxBindingBytes = "VKGEMM_MAX_BINDING_BYTES"
 	EnvTimeout         = "VKGEMM_TIMEOUT"
+	EnvCacheDir        = "VKGEMM_CACHE_DIR"
+	EnvNoCache         = "VKGEMM_NO_CACHE"
 )
 
 const defaultTimeout = 10 * time.Minute
@@ -87,6 +98,9 @@ func (c Config) withEnv() (Config, error) {
 			c.Timeout = d
 		}
 	}
+	if !c.NoCache {
+		c.NoCache = envBool(EnvNoCache)
+	}
 	if c.Timeout < 0 {
 		return c, fmt.Errorf("gpu: Config.Timeout is negative (%v)", c.Timeout)
 	}
@@ -96,4 +110,12 @@ func (c Config) withEnv() (Config, error) {
 func envBool(name string) bool {
 	v, _ := strconv.ParseBool(os.Getenv(name))
 	return v
+}
+
+func (c Config) logf(format string, args ...any) {
+	if c.Logf != nil {
+		c.Logf(format, args...)
+		return
+	}
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
 }

@@ -14,14 +14,18 @@ import (
 // Device is an open Vulkan device that multiplies matrices. Its methods are
 // safe for concurrent use; work is submitted to one queue in call order.
 type Device struct {
-	mu    sync.Mutex
-	info  DeviceInfo
-	cfg   Config
-	inst  *vk.Instance
-	dev   *vk.Device
-	kern  kernel
-	pipes map[pipeKey]*vk.Pipeline
-	pool  bufferPool
+	mu   sync.Mutex
+	info DeviceInfo
+	cfg  Config
+	inst *vk.Instance
+	dev  *vk.Device
+	kern Kernel // the default kernel, or the forced family
+	// kernels is the kernel of each shape class; tuned is the tuning
+	// file they came from, if any.
+	kernels map[string]Kernel
+	tuned   string
+	pipes   map[pipeKey]*vk.Pipeline
+	pool    bufferPool
 	// matrices are the live device matrices, freed by Close if the caller
 	// has not released them.
 	matrices map[*Matrix]struct{}
@@ -59,7 +63,7 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	dev, err := vk.NewDevice(in, info.phys, shaders.PushConstantsSize)
+	dev, err := vk.NewDevice(in, info.phys, shaders.PushConstantsSize, cfg.loadPipelineCache(pipelineCachePath(cfg, info)))
 	if err != nil {
 		return nil, fmt.Errorf("gpu: opening %s: %w", info.Name, err)
 	}
@@ -77,7 +81,8 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 	if cfg.MaxBindingBytes > 0 && cfg.MaxBindingBytes < d.maxBind {
 		d.maxBind = cfg.MaxBindingBytes
 	}
-	d.kern = chooseKernel(dev.Properties(), cfg.Kernel)
+	d.kern = defaultKernel(dev.Properties(), cfg.Kernel)
+	d.initKernels()
 	if err := d.validation(); err != nil {
 		d.destroy()
 		return nil, err
@@ -93,6 +98,7 @@ func (d *Device) Close() error {
 	if d.closed {
 		return nil
 	}
+	d.savePipelineCache()
 	err := d.validation()
 	d.destroy()
 	return err
@@ -125,8 +131,26 @@ func (d *Device) Device() string { return d.info.Describe() }
 // Info returns the description of the open device.
 func (d *Device) Info() DeviceInfo { return d.info }
 
-// Kernel describes the kernel configuration the device uses.
-func (d *Device) Kernel() string { return d.kern.String() }
+// Kernel describes the kernel used for square products, and where it
+// came from.
+func (d *Device) Kernel() string {
+	s := d.kernels[ShapeSquare].String()
+	if d.tuned != "" {
+		s += " (tuned: " + d.tuned + ")"
+	}
+	return s
+}
+
+// Kernels returns the kernel of every shape class.
+func (d *Device) Kernels() map[string]Kernel {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make(map[string]Kernel, len(d.kernels))
+	for c, k := range d.kernels {
+		out[c] = k
+	}
+	return out
+}
 
 // lock takes the device for one call, or says why it cannot be used.
 func (d *Device) lock() error {

@@ -75,7 +75,8 @@ type DeviceInfo struct {
 	Supported bool
 	Why       string
 
-	phys vk.PhysicalDevice
+	phys          vk.PhysicalDevice
+	driverVersion uint32
 }
 
 // Describe is the name with the kind of device, as the visualizer labels
@@ -148,6 +149,7 @@ func newDeviceInfo(p vk.Properties) DeviceInfo {
 		SharedMemory:          int(p.MaxSharedMemory),
 		MaxInvocations:        int(p.MaxInvocations),
 		MaxStorageBufferRange: int64(p.MaxStorageBufferRange),
+		driverVersion:         p.DriverVersion,
 	}
 	for _, h := range p.Heaps {
 		d.Heaps = append(d.Heaps, Heap{Bytes: h.Size, DeviceLocal: h.DeviceLocal})

@@ -21,7 +21,15 @@ import (
 // child prints the error Open returns and which sentinels it wraps.
 func TestMain(m *testing.M) {
 	if os.Getenv("VKGEMM_TEST_CHILD") != "1" {
-		os.Exit(m.Run())
+		// Tests never touch the user's cache directory.
+		dir, err := os.MkdirTemp("", "vkgemm-cache")
+		if err != nil {
+			panic(err)
+		}
+		os.Setenv(gpu.EnvCacheDir, dir)
+		code := m.Run()
+		os.RemoveAll(dir)
+		os.Exit(code)
 	}
 	d, err := gpu.Open(gpu.Config{})
 	if err == nil {

@@ -21,34 +21,66 @@ var shaderOf = map[string]string{
 	kernelPeak:   shaders.Peak,
 }
 
-// kernel is one configuration of a kernel family: the workgroup shape and
-// the block of C each invocation computes. Each becomes a pipeline through
-// specialization constants.
-type kernel struct {
-	family   string
-	wgx, wgy uint32 // workgroup size
-	tm, tn   uint32 // rows and columns of C per invocation
-	tk       uint32 // k-step
+// Kernel is one configuration of a kernel family: the workgroup shape, the
+// block of C each invocation computes and the k-step. Each becomes a
+// pipeline through specialization constants, so trying one costs a
+// pipeline build, not a recompile.
+type Kernel struct {
+	Family string `json:"family"` // "direct" or "tiled"
+	WGX    uint32 `json:"wgx"`    // workgroup size along columns of C
+	WGY    uint32 `json:"wgy"`    // workgroup size along rows of C
+	TM     uint32 `json:"tm"`     // rows of C per invocation
+	TN     uint32 `json:"tn"`     // columns of C per invocation
+	TK     uint32 `json:"tk"`     // k-step
 }
 
 // block is the tile of C one workgroup computes.
-func (k kernel) block() (rows, cols int) { return int(k.wgy * k.tm), int(k.wgx * k.tn) }
+func (k Kernel) block() (rows, cols int) { return int(k.WGY * k.TM), int(k.WGX * k.TN) }
 
-func (k kernel) String() string {
-	return fmt.Sprintf("%s %dx%d workgroup, %dx%d per invocation, k-step %d", k.family, k.wgx, k.wgy, k.tm, k.tn, k.tk)
+func (k Kernel) String() string {
+	return fmt.Sprintf("%s %dx%d workgroup, %dx%d per invocation, k-step %d", k.Family, k.WGX, k.WGY, k.TM, k.TN, k.TK)
+}
+
+// sharedBytes is the workgroup memory the tiled family declares: a BM×TK
+// tile of A and a TK×BN tile of B.
+func (k Kernel) sharedBytes() int {
+	if k.Family != kernelTiled {
+		return 0
+	}
+	bm, bn := k.block()
+	return 4 * int(k.TK) * (bm + bn)
+}
+
+// fits says whether the device can run k, and if not, why.
+func (k Kernel) fits(p *vk.Properties) error {
+	switch {
+	case k.Family != kernelDirect && k.Family != kernelTiled:
+		return fmt.Errorf("unknown kernel family %q", k.Family)
+	case k.WGX == 0 || k.WGY == 0 || k.TM == 0 || k.TN == 0 || k.TK == 0:
+		return fmt.Errorf("kernel %v has a zero size", k)
+	case k.TM > 16 || k.TN > 16 || k.TK > 64:
+		return fmt.Errorf("kernel %v: per-invocation blocks are at most 16x16 and the k-step at most 64", k)
+	case k.WGX*k.WGY > p.MaxInvocations:
+		return fmt.Errorf("kernel %v: %d invocations, the device runs at most %d per workgroup", k, k.WGX*k.WGY, p.MaxInvocations)
+	case k.WGX > p.MaxWorkGroupSize[0] || k.WGY > p.MaxWorkGroupSize[1]:
+		return fmt.Errorf("kernel %v: workgroup larger than the device's %dx%d", k, p.MaxWorkGroupSize[0], p.MaxWorkGroupSize[1])
+	case k.sharedBytes() > int(p.MaxSharedMemory):
+		return fmt.Errorf("kernel %v: %d bytes of shared memory, the device has %d", k, k.sharedBytes(), p.MaxSharedMemory)
+	}
+	return nil
 }
 
 var (
 	// CPU drivers emulate barriers and shared memory; the direct family,
 	// which uses neither, is much faster there.
-	defaultDirect = kernel{family: kernelDirect, wgx: 8, wgy: 8, tm: 4, tn: 4, tk: 8}
+	defaultDirect = Kernel{Family: kernelDirect, WGX: 8, WGY: 8, TM: 4, TN: 4, TK: 8}
 	// GPUs want shared-memory tiles; 16x16 invocations fit every device
 	// vkgemm supports that has 256 invocations (SwiftShader's maximum).
-	defaultTiled = kernel{family: kernelTiled, wgx: 16, wgy: 16, tm: 4, tn: 4, tk: 8}
+	defaultTiled = Kernel{Family: kernelTiled, WGX: 16, WGY: 16, TM: 4, TN: 4, TK: 8}
 )
 
-// chooseKernel picks the kernel for a device, or the forced family.
-func chooseKernel(p *vk.Properties, forced string) kernel {
+// defaultKernel picks the kernel for a device, or the forced family.
+func defaultKernel(p *vk.Properties, forced string) Kernel {
 	k := defaultTiled
 	if deviceType(p.Type) == TypeCPU {
 		k = defaultDirect
@@ -60,34 +92,62 @@ func chooseKernel(p *vk.Properties, forced string) kernel {
 		k = defaultTiled
 	}
 	// Shrink the workgroup to what the device runs.
-	for k.wgx*k.wgy > p.MaxInvocations && k.wgy > 1 {
-		k.wgy /= 2
+	for k.fits(p) != nil && k.WGY > 1 {
+		k.WGY /= 2
 	}
 	return k
 }
 
+// Shape classes: the tuner picks a kernel for each, and a product uses the
+// kernel of its class.
+const (
+	ShapeSmall  = "small"  // under 256³ multiply-adds: dispatch cost dominates
+	ShapeSmallK = "smallk" // k ≤ 64: the output is large, the inner loop short
+	ShapeTall   = "tall"   // m ≥ 4n
+	ShapeWide   = "wide"   // n ≥ 4m
+	ShapeSquare = "square" // the rest
+)
+
+// ShapeClasses lists the classes in the order the tuner visits them.
+var ShapeClasses = []string{ShapeSquare, ShapeSmall, ShapeSmallK, ShapeTall, ShapeWide}
+
+// ShapeClass says which class an m×n×k product belongs to.
+func ShapeClass(m, n, k int) string {
+	switch {
+	case float64(m)*float64(n)*float64(k) < 256*256*256:
+		return ShapeSmall
+	case k <= 64:
+		return ShapeSmallK
+	case m >= 4*n:
+		return ShapeTall
+	case n >= 4*m:
+		return ShapeWide
+	}
+	return ShapeSquare
+}
+
 type pipeKey struct {
-	kernel
+	Kernel
 	transA, transB bool
 }
 
 // pipeline returns the pipeline of k for the transposes, creating it on
 // first use. The caller holds d.mu.
-func (d *Device) pipeline(k kernel, transA, transB bool) (*vk.Pipeline, error) {
+func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	key := pipeKey{k, transA, transB}
 	if p, ok := d.pipes[key]; ok {
 		return p, nil
 	}
-	spirv, err := shaders.SPIRV(shaderOf[k.family])
+	spirv, err := shaders.SPIRV(shaderOf[k.Family])
 	if err != nil {
 		return nil, err
 	}
 	p, err := d.dev.NewPipeline(spirv, map[uint32]uint32{
-		shaders.SpecWorkgroupX: k.wgx,
-		shaders.SpecWorkgroupY: k.wgy,
-		shaders.SpecTM:         k.tm,
-		shaders.SpecTN:         k.tn,
-		shaders.SpecTK:         k.tk,
+		shaders.SpecWorkgroupX: k.WGX,
+		shaders.SpecWorkgroupY: k.WGY,
+		shaders.SpecTM:         k.TM,
+		shaders.SpecTN:         k.TN,
+		shaders.SpecTK:         k.TK,
 		shaders.SpecTransA:     b2u(transA),
 		shaders.SpecTransB:     b2u(transB),
 	})

@@ -231,12 +231,13 @@ func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix,
 		// Still a dispatch: with k = 0 the kernel writes beta*C.
 		alpha, k = 0, 0
 	}
-	bm, bn := d.kern.block()
+	kern := d.kernelFor(m, n, k)
+	bm, bn := kern.block()
 	props := d.dev.Properties()
 	if gx, gy := ceilDiv(n, bn), ceilDiv(m, bm); gx > int(props.MaxWorkGroupCount[0]) || gy > int(props.MaxWorkGroupCount[1]) {
 		return nil, fmt.Errorf("gpu: %w: a %d×%d result needs %d×%d workgroups, more than the device's %d×%d", ErrTooLarge, m, n, gx, gy, props.MaxWorkGroupCount[0], props.MaxWorkGroupCount[1])
 	}
-	pipe, err := d.pipeline(d.kern, gemm.Transposed(tA), gemm.Transposed(tB))
+	pipe, err := d.pipeline(kern, gemm.Transposed(tA), gemm.Transposed(tB))
 	if err != nil {
 		return nil, d.finish(err)
 	}

@@ -33,12 +33,12 @@ func (d *Device) MeasurePeak() (Peak, error) {
 
 func (d *Device) peak() (Peak, error) {
 	props := d.dev.Properties()
-	k := kernel{family: kernelPeak, wgx: min(256, props.MaxInvocations), wgy: 1, tm: 1, tn: 1, tk: 1}
+	k := Kernel{Family: kernelPeak, WGX: min(256, props.MaxInvocations), WGY: 1, TM: 1, TN: 1, TK: 1}
 	groups := 4096 // a GPU needs hundreds of thousands of invocations in flight
 	if deviceType(props.Type) == TypeCPU {
 		groups = 64 // a CPU driver runs a few SIMD lanes per core
 	}
-	n := groups * int(k.wgx)
+	n := groups * int(k.WGX)
 	pipe, err := d.pipeline(k, false, false)
 	if err != nil {
 		return Peak{}, err

@@ -55,7 +55,7 @@ func (d *Device) SgemmTimed(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
-	t, err := d.run(&p)
+	t, err := d.run(&p, d.kernelFor(m, n, k))
 	t.Wall = time.Since(start)
 	return t, d.finish(err)
 }
@@ -138,10 +138,10 @@ func larger(x, y *int) *int {
 	return y
 }
 
-// run multiplies p block by block. The caller holds d.mu.
-func (d *Device) run(p *problem) (Timing, error) {
+// run multiplies p block by block with kern. The caller holds d.mu.
+func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 	var t Timing
-	bm, bn := d.kern.block()
+	bm, bn := kern.block()
 	props := d.dev.Properties()
 	maxRows := int(props.MaxWorkGroupCount[1]) * bm
 	maxCols := int(props.MaxWorkGroupCount[0]) * bn
@@ -149,7 +149,7 @@ func (d *Device) run(p *problem) (Timing, error) {
 	if err != nil {
 		return t, err
 	}
-	pipe, err := d.pipeline(d.kern, p.tA, p.tB)
+	pipe, err := d.pipeline(kern, p.tA, p.tB)
 	if err != nil {
 		return t, err
 	}

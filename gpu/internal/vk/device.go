@@ -33,8 +33,10 @@ type Device struct {
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the
-// size of the kernels' push-constant block.
-func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32) (*Device, error) {
+// size of the kernels' push-constant block. cacheData, if it has a header
+// written by this very device and driver, seeds the pipeline cache; other
+// data is ignored.
+func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byte) (*Device, error) {
 	fam := pd.Props.ComputeQueueFamily
 	if !pd.Props.HasComputeQueue() {
 		return nil, fmt.Errorf("%w: %s has no compute queue", ErrUnsupported, pd.Props.Name)
@@ -58,14 +60,17 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32) (*Device, error
 		return nil, err
 	}
 	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize}
-	if err := d.init(fam); err != nil {
+	if !CacheDataFits(&pd.Props, cacheData) {
+		cacheData = nil
+	}
+	if err := d.init(fam, cacheData); err != nil {
 		d.Destroy()
 		return nil, err
 	}
 	return d, nil
 }
 
-func (d *Device) init(fam uint32) error {
+func (d *Device) init(fam uint32, cacheData []byte) error {
 	// Handles are written into locals: the binding refuses pointers into
 	// structs that hold Go pointers.
 	var queue vk.Queue
@@ -713,4 +718,32 @@ func (b *Batch) Abandon() {
 // Idle waits until the queue has finished all submitted work.
 func (d *Device) Idle() error {
 	return d.check(vk.QueueWaitIdle(d.queue), "vkQueueWaitIdle")
+}
+
+// CacheDataFits checks the header of pipeline-cache data (Vulkan spec,
+// "Pipeline Cache"): header version one, and the vendor, device and cache
+// UUID of this device. Data from another device or driver is not passed to
+// the driver at all.
+func CacheDataFits(p *Properties, data []byte) bool {
+	if len(data) < 32 {
+		return false
+	}
+	le := func(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24 }
+	return le(data[0:]) >= 32 && int(le(data[0:])) <= len(data) && le(data[4:]) == 1 &&
+		le(data[8:]) == p.VendorID && le(data[12:]) == p.DeviceID && string(data[16:32]) == string(p.PipelineCacheUUID[:])
+}
+
+// PipelineCacheData returns the pipeline cache's contents, to be saved and
+// passed to NewDevice next time.
+func (d *Device) PipelineCacheData() ([]byte, error) {
+	var n uint
+	if err := d.check(vk.GetPipelineCacheData(d.h, d.cache, &n, nil), "vkGetPipelineCacheData"); err != nil || n == 0 {
+		return nil, err
+	}
+	buf := make([]byte, n)
+	r := vk.GetPipelineCacheData(d.h, d.cache, &n, unsafe.Pointer(&buf[0]))
+	if r != vk.Success && r != vk.Incomplete {
+		return nil, d.check(r, "vkGetPipelineCacheData")
+	}
+	return buf[:n], nil
 }

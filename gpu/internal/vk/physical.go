@@ -48,6 +48,7 @@ type Properties struct {
 	MaxAllocationSize      uint64
 	StorageAlignment       uint64 // minStorageBufferOffsetAlignment
 	TimestampPeriod        float32
+	PipelineCacheUUID      [16]byte
 	Heaps                  []Heap
 	MemoryTypes            []MemoryType
 	// ComputeQueueFamily is a queue family with compute, preferring one
@@ -102,6 +103,7 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 		MaxPushConstantsSize:  l.MaxPushConstantsSize,
 		StorageAlignment:      uint64(l.MinStorageBufferOffsetAlignment),
 		TimestampPeriod:       l.TimestampPeriod,
+		PipelineCacheUUID:     p.PipelineCacheUUID,
 		ComputeQueueFamily:    maxQueueFamilyIdx,
 	}
 	if props.APIVersion >= vk.MakeVersion(1, 1, 0) {

@@ -25,7 +25,7 @@ func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
 	pds, err := in.PhysicalDevices()
 	require.NoError(t, err)
 	require.NotEmpty(t, pds)
-	d, err := NewDevice(in, pds[0], pushSize)
+	d, err := NewDevice(in, pds[0], pushSize, nil)
 	require.NoError(t, err)
 	t.Cleanup(d.Destroy)
 	return in, d

@@ -1,0 +1,200 @@
+package gpu
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
+)
+
+// TuneOptions bounds and reports a tuning run.
+type TuneOptions struct {
+	// Budget is the time the whole search may take (default 2 minutes),
+	// shared equally by the shape classes. Every class tries at least its
+	// current kernel.
+	Budget time.Duration
+	// Classes limits the search to some shape classes (default all).
+	Classes []string
+	// Progress, if set, is called after every candidate.
+	Progress func(TuneProgress)
+	// Save writes the result to the device's tuning file (TuningPath), so
+	// later Opens use it.
+	Save bool
+}
+
+// TuneProgress reports one candidate of a tuning run.
+type TuneProgress struct {
+	Class       string
+	Done, Total int // candidates tried in this class and its candidate count
+	Candidate   Kernel
+	GFLOPS      float64 // 0 when the candidate failed
+	Err         error   // why the candidate was discarded
+	Best        Kernel
+	BestGFLOPS  float64
+}
+
+// tuneShape is the product each class is timed on; CPU drivers get smaller
+// ones so a search fits a short budget.
+func tuneShape(class string, cpu bool) (m, n, k int) {
+	s := 1
+	if cpu {
+		s = 2
+	}
+	switch class {
+	case ShapeSmall:
+		return 128, 128, 128
+	case ShapeSmallK:
+		return 2048 / s, 2048 / s, 32
+	case ShapeTall:
+		return 8192 / s, 256, 512 / s
+	case ShapeWide:
+		return 256, 8192 / s, 512 / s
+	}
+	return 2048 / s, 2048 / s, 2048 / s
+}
+
+// candidates lists the kernels worth trying on this device, start first.
+func (d *Device) candidates(start Kernel) []Kernel {
+	p := d.dev.Properties()
+	out := []Kernel{start}
+	add := func(k Kernel) {
+		if k.fits(p) == nil && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	blocks := [][2]uint32{{4, 4}, {8, 4}, {4, 8}, {8, 8}, {2, 4}, {4, 2}, {2, 2}, {1, 4}, {4, 1}}
+	direct := [][2]uint32{{8, 8}, {16, 4}, {32, 2}, {64, 1}, {16, 16}, {4, 16}, {32, 8}}
+	tiled := [][2]uint32{{16, 16}, {16, 8}, {8, 8}, {32, 8}}
+	// Families alternate, so a short budget sees both.
+	for i := range max(len(direct), len(tiled)) * len(blocks) {
+		b := blocks[i%len(blocks)]
+		if wg := i / len(blocks); wg < len(direct) {
+			add(Kernel{Family: kernelDirect, WGX: direct[wg][0], WGY: direct[wg][1], TM: b[0], TN: b[1], TK: 8})
+		}
+		if wg := i / len(blocks); wg < len(tiled) {
+			for _, tk := range []uint32{8, 16} {
+				add(Kernel{Family: kernelTiled, WGX: tiled[wg][0], WGY: tiled[wg][1], TM: b[0], TN: b[1], TK: tk})
+			}
+		}
+	}
+	return out
+}
+
+// Tune searches the kernel space for each shape class within the budget,
+// checking every candidate's result against the float64 reference before
+// timing it (a fast wrong kernel is discarded), and uses the fastest from
+// then on. With opt.Save the result is kept for later Opens.
+func (d *Device) Tune(opt TuneOptions) (*Tuning, error) {
+	if err := d.lock(); err != nil {
+		return nil, err
+	}
+	defer d.mu.Unlock()
+	if d.cfg.Kernel != "" {
+		return nil, fmt.Errorf("gpu: the kernel family is forced to %q (Config.Kernel or VKGEMM_KERNEL); unset it to tune", d.cfg.Kernel)
+	}
+	if opt.Budget <= 0 {
+		opt.Budget = 2 * time.Minute
+	}
+	classes := opt.Classes
+	if len(classes) == 0 {
+		classes = ShapeClasses
+	}
+	for _, c := range classes {
+		if !validClass(c) {
+			return nil, fmt.Errorf("gpu: unknown shape class %q (classes: %v)", c, ShapeClasses)
+		}
+	}
+	p := d.dev.Properties()
+	t := &Tuning{Format: tuningFormat, Device: d.info.Name, VendorID: p.VendorID, DeviceID: p.DeviceID,
+		DriverVersion: p.DriverVersion, Created: time.Now().UTC(), Kernels: map[string]Kernel{}, GFLOPS: map[string]float64{}}
+	share := opt.Budget / time.Duration(len(classes))
+	cpu := d.info.Type == TypeCPU
+	for _, class := range classes {
+		m, n, k := tuneShape(class, cpu)
+		cands := d.candidates(d.kernels[class])
+		deadline := time.Now().Add(share)
+		best, bestGF := Kernel{}, 0.0
+		for i, cand := range cands {
+			if i > 0 && time.Now().After(deadline) {
+				break
+			}
+			gf, err := d.tryKernel(cand, m, n, k)
+			if err != nil && !errors.Is(err, errWrongResult) {
+				// A device error is not the candidate's fault: stop.
+				return nil, d.finish(err)
+			}
+			if err == nil && gf > bestGF {
+				best, bestGF = cand, gf
+			}
+			if opt.Progress != nil {
+				opt.Progress(TuneProgress{Class: class, Done: i + 1, Total: len(cands), Candidate: cand, GFLOPS: gf, Err: err, Best: best, BestGFLOPS: bestGF})
+			}
+		}
+		if bestGF == 0 {
+			return nil, fmt.Errorf("gpu: no kernel gave right results for %s products on %s", class, d.info.Name)
+		}
+		t.Kernels[class], t.GFLOPS[class] = best, bestGF
+		d.kernels[class] = best
+	}
+	d.tuned = "this run"
+	if opt.Save {
+		path := d.TuningPath()
+		if path == "" {
+			return t, fmt.Errorf("gpu: no cache directory to save the tuning in (set Config.CacheDir or VKGEMM_CACHE_DIR)")
+		}
+		if err := saveTuning(path, t); err != nil {
+			return t, fmt.Errorf("gpu: saving the tuning: %w", err)
+		}
+		d.tuned = path
+	}
+	return t, d.finish(nil)
+}
+
+var errWrongResult = errors.New("wrong result")
+
+// tryKernel checks k on small ragged products in all four transposes, then
+// times it on an m×n×k product: the median GFLOPS of three runs after a
+// warm-up, from kernel timestamps (wall time where there are none).
+func (d *Device) tryKernel(k Kernel, m, n, kk int) (float64, error) {
+	for i, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.Trans}} {
+		c := gemm.Case{TA: tr[0], TB: tr[1], M: 67 + i, N: 45, K: 33, Alpha: 1.5, Beta: -0.5, PadA: 1, PadC: 2}
+		pr := gemm.NewProblem(c, uint64(i))
+		want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, pr.A, pr.LDA, pr.B, pr.LDB, c.Beta, pr.C, pr.LDC)
+		if _, err := d.run(&problem{tA: gemm.Transposed(c.TA), tB: gemm.Transposed(c.TB), m: c.M, n: c.N, k: c.K,
+			alpha: c.Alpha, beta: c.Beta, a: pr.A, lda: pr.LDA, b: pr.B, ldb: pr.LDB, c: pr.C, ldc: pr.LDC}, k); err != nil {
+			return 0, err
+		}
+		if r := gemm.Compare(c.M, c.N, c.K, pr.C, pr.LDC, want, scale); !r.OK {
+			return 0, fmt.Errorf("%w: %s: max rel err %.2e", errWrongResult, c, r.MaxRelErr)
+		}
+	}
+	a, b, c := make([]float32, m*kk), make([]float32, kk*n), make([]float32, m*n)
+	for i := range a {
+		a[i] = float32(i%7) - 3
+	}
+	for i := range b {
+		b[i] = float32(i%5) - 2
+	}
+	pr := &problem{m: m, n: n, k: kk, alpha: 1, a: a, lda: kk, b: b, ldb: n, c: c, ldc: n}
+	var times []float64
+	for r := range 4 {
+		start := time.Now()
+		t, err := d.run(pr, k)
+		if err != nil {
+			return 0, err
+		}
+		secs := t.GPU.Seconds()
+		if secs == 0 {
+			secs = time.Since(start).Seconds()
+		}
+		if r > 0 { // the first run builds the pipeline
+			times = append(times, secs)
+		}
+	}
+	slices.Sort(times)
+	return gemm.Flops(m, n, kk) / times[1] / 1e9, nil
+}

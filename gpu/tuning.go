@@ -1,0 +1,214 @@
+package gpu
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+)
+
+// Tuning is what the tuner learned about one device and driver: the kernel
+// for each shape class, and the GFLOPS it reached when tuned. It is saved
+// as JSON in the cache directory and used by Open automatically.
+type Tuning struct {
+	Format        string             `json:"format"`
+	Device        string             `json:"device"`
+	VendorID      uint32             `json:"vendor_id"`
+	DeviceID      uint32             `json:"device_id"`
+	DriverVersion uint32             `json:"driver_version"`
+	Created       time.Time          `json:"created"`
+	Kernels       map[string]Kernel  `json:"kernels"` // by shape class
+	GFLOPS        map[string]float64 `json:"gflops,omitempty"`
+}
+
+const tuningFormat = "vkgemm-tuning/1"
+
+// cacheDir is where tunings and pipeline caches live: Config.CacheDir,
+// else VKGEMM_CACHE_DIR, else os.UserCacheDir()/vkgemm. Empty when there
+// is none.
+func (c Config) cacheDir() string {
+	if c.CacheDir != "" {
+		return c.CacheDir
+	}
+	if dir := os.Getenv(EnvCacheDir); dir != "" {
+		return dir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "vkgemm")
+}
+
+// cacheStem is the path stem of a device's cache files: one per vendor,
+// device and driver version, so a driver update starts afresh. Empty when
+// the cache is off or there is no cache directory.
+func cacheStem(c Config, info DeviceInfo) string {
+	if c.NoCache || c.cacheDir() == "" {
+		return ""
+	}
+	return filepath.Join(c.cacheDir(), fmt.Sprintf("%04x-%04x-%08x", info.VendorID, info.DeviceID, info.driverVersion))
+}
+
+// TuningPath is where the tuning of the open device is kept ("" when the
+// cache is off or there is no cache directory).
+func (d *Device) TuningPath() string {
+	if stem := cacheStem(d.cfg, d.info); stem != "" {
+		return stem + ".json"
+	}
+	return ""
+}
+
+func pipelineCachePath(c Config, info DeviceInfo) string {
+	if stem := cacheStem(c, info); stem != "" {
+		return stem + ".pipelines"
+	}
+	return ""
+}
+
+// loadTuning reads a tuning file and checks that it is well-formed, made
+// for this device and driver, and that every kernel fits the device.
+func loadTuning(path string, p *vk.Properties) (*Tuning, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var t Tuning
+	if err := json.Unmarshal(data, &t); err != nil {
+		return nil, fmt.Errorf("%s is not a vkgemm tuning file: %v", path, err)
+	}
+	if t.Format != tuningFormat {
+		return nil, fmt.Errorf("%s has format %q, not %q", path, t.Format, tuningFormat)
+	}
+	if t.VendorID != p.VendorID || t.DeviceID != p.DeviceID || t.DriverVersion != p.DriverVersion {
+		return nil, fmt.Errorf("%s was made for another device or driver (%s)", path, t.Device)
+	}
+	for class, k := range t.Kernels {
+		if !validClass(class) {
+			return nil, fmt.Errorf("%s: unknown shape class %q", path, class)
+		}
+		if err := k.fits(p); err != nil {
+			return nil, fmt.Errorf("%s: %s: %v", path, class, err)
+		}
+	}
+	return &t, nil
+}
+
+func validClass(c string) bool {
+	for _, x := range ShapeClasses {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// saveTuning writes t atomically (temporary file, then rename), so a crash
+// never leaves half a file.
+func saveTuning(path string, t *Tuning) error {
+	data, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, append(data, '\n'))
+}
+
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// builtinKernels are the kernels for the drivers vkgemm has been measured
+// on, used where no tuning file exists. Keyed by the Vulkan driver id.
+var builtinKernels = map[uint32]map[string]Kernel{}
+
+// Vulkan driver ids (VkDriverId) of the drivers in builtinKernels.
+const (
+	driverNVIDIA      = 4
+	driverSwiftShader = 10
+	driverLavapipe    = 13
+)
+
+// initKernels fills the kernel of every shape class: a forced family
+// everywhere, else the tuning file, else the built-in table, else the
+// family's default.
+func (d *Device) initKernels() {
+	p := d.dev.Properties()
+	d.kernels = map[string]Kernel{}
+	for _, c := range ShapeClasses {
+		d.kernels[c] = d.kern
+	}
+	if d.cfg.Kernel != "" {
+		return
+	}
+	for c, k := range builtinKernels[p.DriverID] {
+		if k.fits(p) == nil {
+			d.kernels[c] = k
+		}
+	}
+	path := d.TuningPath()
+	if path == "" {
+		return
+	}
+	t, err := loadTuning(path, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		d.cfg.logf("vkgemm: ignoring the tuning file: %v (run `vkgemm tune` to remake it)", err)
+	default:
+		for c, k := range t.Kernels {
+			d.kernels[c] = k
+		}
+		d.tuned = path
+	}
+}
+
+// kernelFor is the kernel for an m×n×k product.
+func (d *Device) kernelFor(m, n, k int) Kernel {
+	return d.kernels[ShapeClass(m, n, k)]
+}
+
+// loadPipelineCache reads saved pipeline-cache data, if any.
+func (c Config) loadPipelineCache(path string) []byte {
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
+// savePipelineCache keeps compiled pipelines for the next Open, so the
+// driver's shader compiler runs once per kernel, not once per process.
+func (d *Device) savePipelineCache() {
+	path := pipelineCachePath(d.cfg, d.info)
+	if path == "" || len(d.pipes) == 0 {
+		return
+	}
+	data, err := d.dev.PipelineCacheData()
+	if err == nil && len(data) > 0 {
+		err = writeAtomic(path, data)
+	}
+	if err != nil {
+		d.cfg.logf("vkgemm: could not save the pipeline cache: %v", err)
+	}
+}

@@ -5,6 +5,7 @@
 //	vkgemm verify             the correctness sweep on the chosen device
 //	vkgemm bench              GFLOPS of the Vulkan engine and the CPU engine
 //	vkgemm peak               the device's measured FMA throughput
+//	vkgemm tune               find and save the fastest kernel per shape class
 //
 // Every command takes -device (index or name substring, as listed by
 // `vkgemm devices`) and -validation; `vkgemm COMMAND -h` lists its flags.
@@ -28,6 +29,7 @@ var commands = []command{
 	{"verify", "run the correctness sweep on the chosen device", runVerify},
 	{"bench", "GFLOPS of the Vulkan engine and the CPU engine, side by side", runBench},
 	{"peak", "the device's FMA throughput, the ceiling of any GEMM on it", runPeak},
+	{"tune", "search the fastest kernel per shape class and save it for later runs", runTune},
 }
 
 func usage(w io.Writer) {

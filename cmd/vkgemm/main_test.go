@@ -13,6 +13,18 @@ import (
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
+// TestMain keeps the tests away from the user's cache directory.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vkgemm-cache")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(gpu.EnvCacheDir, dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 func needDevice(t *testing.T) {
 	t.Helper()
 	if _, err := gpu.Devices(); err != nil {
@@ -107,4 +119,20 @@ func TestPeak(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &r))
 	assert.Positive(t, r.GFLOPS)
 	assert.NotEmpty(t, r.Device)
+}
+
+func TestTuneSavesForLaterRuns(t *testing.T) {
+	needDevice(t)
+	t.Setenv(gpu.EnvCacheDir, t.TempDir())
+	code, out, errOut := runCLI("tune", "-budget", "2s", "-classes", "small")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "saved: ")
+	assert.Regexp(t, `small\s+(direct|tiled) `, out)
+	assert.Contains(t, errOut, "tune small")
+	code, out, _ = runCLI("verify")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "tuned: ")
+	code, _, errOut = runCLI("tune", "-classes", "huge")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `unknown shape class "huge"`)
 }

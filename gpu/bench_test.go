@@ -1,0 +1,66 @@
+package gpu_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gpu"
+)
+
+// BenchmarkSgemm races the Vulkan engine and the CPU engine on square
+// products, reporting GFLOPS (wall time, copies included) as a metric.
+// benchstat-ready:
+//
+//	go test ./gpu -run '^$' -bench Sgemm -count 6 | tee new.txt && benchstat new.txt
+func BenchmarkSgemm(b *testing.B) {
+	d := openDevice(b, gpu.Config{})
+	for _, n := range []int{256, 512, 1024} {
+		rng := rand.New(rand.NewPCG(1, uint64(n)))
+		a, bb, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+		for i := range a {
+			a[i], bb[i] = rng.Float32(), rng.Float32()
+		}
+		for _, e := range []gemm.Engine{d, gemm.CPU{}} {
+			b.Run(fmt.Sprintf("engine=%s/n=%d", e.Name(), n), func(b *testing.B) {
+				if err := e.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, bb, n, 0, c, n); err != nil {
+					b.Fatal(err) // warm-up: pipelines and buffers
+				}
+				for b.Loop() {
+					if err := e.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, bb, n, 0, c, n); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(gemm.Flops(n, n, n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		}
+	}
+}
+
+// BenchmarkDispatch measures the cost of one dispatch (a 1×1×1 product on
+// device matrices) against an empty submit-and-wait on the same device.
+func BenchmarkDispatch(b *testing.B) {
+	d := openDevice(b, gpu.Config{})
+	x, err := d.NewMatrix(1, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	y, _ := d.NewMatrix(1, 1)
+	b.Run("op=matmul-1x1x1", func(b *testing.B) {
+		for b.Loop() {
+			if err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, x, x, 0, y); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=empty-submit", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := d.RoundTrip(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

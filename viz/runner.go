@@ -40,6 +40,10 @@ type Config struct {
 	// full; larger ones on CheckRows rows spread over the result.
 	FullCheck, CheckRows int
 	Seed                 uint64
+	// StepFlops is the work of one band of rows of the CPU engine: a few
+	// milliseconds' worth (4e6, the default) in the browser, more on the
+	// desktop where bands only make pauses and progress possible.
+	StepFlops float64
 }
 
 func (c *Config) defaults() {
@@ -60,6 +64,9 @@ func (c *Config) defaults() {
 	}
 	if c.CheckRows == 0 {
 		c.CheckRows = 16
+	}
+	if c.StepFlops == 0 {
+		c.StepFlops = 4e6
 	}
 }
 
@@ -400,13 +407,16 @@ type stepper struct {
 	r       *Runner
 	ctx     context.Context
 	last    time.Time
-	stalled time.Duration // time spent paused, not counted in runs
+	stalled time.Duration // time spent paused or yielding, not counted in runs
 }
 
 func (st *stepper) step() {
 	if time.Since(st.last) >= st.r.cfg.Slice {
+		// The time given away is not the engine's: leave it out of the run.
+		t := time.Now()
 		st.r.cfg.Yield()
 		st.last = time.Now()
+		st.stalled += st.last.Sub(t)
 	}
 	for {
 		st.r.mu.Lock()
@@ -491,7 +501,7 @@ func (r *Runner) run(ctx context.Context, j job) {
 // milliseconds even in the browser, with a Yield that reports progress.
 func (r *Runner) banded(cpu gemm.CPU, j job, st *stepper, runStart *time.Time) gemm.CPU {
 	n := j.n
-	rows := max(1, min(n, int(4e6/gemm.Flops(1, n, n))))
+	rows := max(1, min(n, int(r.cfg.StepFlops/gemm.Flops(1, n, n))))
 	done := 0
 	cpu.RowsPerStep = rows
 	cpu.Yield = func() {

@@ -1,0 +1,201 @@
+// Command visualizer races the Vulkan engine against the CPU engine over
+// growing square GEMMs and shows their throughput live. Where Vulkan is not
+// available it says why on screen and races the CPU path alone.
+//
+//	visualizer [-device NAME|INDEX] [-min 64] [-max 1024] [-shot FILE [-frames N]]
+//
+// Keys: Space pauses, R reruns, ↑/↓ change the largest size, ←/→ pick the
+// size the bars show, D switches the Vulkan device, H shows every key.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/viz"
+	"github.com/vkgemm/vkgemm/viz/view"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "visualizer:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("visualizer", flag.ContinueOnError)
+	device := fs.String("device", os.Getenv(gpu.EnvDevice), "Vulkan device: index or part of the name (see `vkgemm devices`)")
+	noGPU := fs.Bool("no-gpu", false, "race the CPU path alone, as on a machine without Vulkan")
+	lo := fs.Int("min", 64, "smallest matrix size n of the sweep")
+	hi := fs.Int("max", 1024, "largest matrix size n (↑/↓ change it while running)")
+	minTime := fs.Duration("mintime", 300*time.Millisecond, "how long each engine repeats a product at one size")
+	shot := fs.String("shot", "", "save a PNG screenshot to `FILE` and exit")
+	frames := fs.Int("frames", 0, "with -shot: after this many frames; 0: when the sweep is done")
+	size := fs.String("size", "960x540", "window size (software GL on a large window is slow)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sizes, err := viz.Sizes(*lo, *hi)
+	if err != nil {
+		return err
+	}
+	var w, h int
+	if _, err := fmt.Sscanf(*size, "%dx%d", &w, &h); err != nil || w < 320 || h < 200 {
+		return fmt.Errorf("-size %q: want WIDTHxHEIGHT, at least 320x200", *size)
+	}
+
+	gpuLane := openGPU(*device, *noGPU)
+	defer gpuLane.close()
+	// The CPU engine works in bands of rows and rests a little after every
+	// 10 ms of work, so the frames get a core; the rests are not timed.
+	cfg := viz.Config{Sizes: sizes, MinTime: *minTime, StepFlops: 1 << 25,
+		Slice: 10 * time.Millisecond, Yield: func() { time.Sleep(5 * time.Millisecond) }}
+	r := viz.NewRunner(cfg,
+		gpuLane.contender(), viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	g := &view.Game{Runner: r, MaxFPS: 60}
+	start := time.Now()
+	var shotErr error
+	// Frames drawn while the engines work, from the first frame to the end
+	// of the sweep: the rate the visualizer promises to keep above 30.
+	var busy struct {
+		frames      int
+		first, last time.Time
+	}
+	g.AfterDraw = func(screen *ebiten.Image, n int, s viz.Snapshot) bool {
+		if !s.Finished {
+			if busy.frames == 0 {
+				busy.first = time.Now()
+			}
+			busy.frames++
+			busy.last = time.Now()
+		}
+		if *shot == "" || (*frames > 0 && n < *frames) || (*frames == 0 && !s.Finished) {
+			return false
+		}
+		shotErr = save(screen, *shot)
+		return true
+	}
+	ebiten.SetWindowTitle("vkgemm: GEMM throughput, GPU vs CPU")
+	ebiten.SetWindowSize(w, h)
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	ebiten.SetScreenClearedEveryFrame(false) // Draw paints every pixel: one full-screen pass less
+	if err := ebiten.RunGame(g); err != nil && !errors.Is(err, ebiten.Termination) {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	s := r.Snapshot()
+	fmt.Printf("frames %d in %.1f s: %.1f FPS; products %d of %d\n", g.Frames(), secs, float64(g.Frames())/secs, s.Done, s.Total)
+	if d := busy.last.Sub(busy.first).Seconds(); busy.frames > 1 && d > 0 {
+		fmt.Printf("while sweeping: %d frames in %.1f s: %.1f FPS\n", busy.frames, d, float64(busy.frames-1)/d)
+	}
+	for _, l := range s.Lanes {
+		for _, res := range l.Results {
+			if res.Done() {
+				fmt.Printf("%s %s n=%d %.3f GFLOPS max rel err %.2g ok=%v %s\n", l.Role, l.Name, res.N, res.GFLOPS, res.MaxRelErr, res.OK, res.Err)
+			}
+		}
+		if !l.Available {
+			fmt.Printf("%s unavailable: %s\n", l.Role, l.Why)
+		}
+	}
+	if shotErr != nil {
+		return shotErr
+	}
+	if *shot != "" {
+		fmt.Println("screenshot:", *shot)
+	}
+	return nil
+}
+
+func save(screen *ebiten.Image, path string) error {
+	b := screen.Bounds()
+	img := image.NewRGBA(b)
+	screen.ReadPixels(img.Pix)
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("screenshot %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// gpuLane is the Vulkan contender: the open device, and which devices D
+// cycles through.
+type gpuLane struct {
+	dev     *gpu.Device
+	err     error
+	devices []gpu.DeviceInfo
+	at      int // index into devices of the open one
+}
+
+func openGPU(device string, off bool) *gpuLane {
+	g := &gpuLane{}
+	if off {
+		g.err = errors.New("turned off with -no-gpu")
+		return g
+	}
+	lowPriority(func() { g.dev, g.err = gpu.Open(gpu.Config{Device: device}) })
+	if g.err != nil {
+		g.err = fmt.Errorf("%w (the CPU path runs alone; `vkgemm devices` lists what Vulkan sees)", g.err)
+	}
+	all, _ := gpu.Devices()
+	for _, d := range all {
+		if d.Supported {
+			g.devices = append(g.devices, d)
+			if g.dev != nil && strings.HasPrefix(g.dev.Device(), d.Name) {
+				g.at = len(g.devices) - 1
+			}
+		}
+	}
+	return g
+}
+
+func (g *gpuLane) contender() viz.Contender {
+	c := viz.Contender{Role: "GPU", Err: g.err}
+	if g.dev != nil {
+		c.Engine = g.dev
+	}
+	if len(g.devices) > 1 {
+		c.Switch = g.next
+	}
+	return c
+}
+
+// next closes the open device and opens the next one.
+func (g *gpuLane) next() (gemm.Engine, error) {
+	g.close()
+	g.at = (g.at + 1) % len(g.devices)
+	d := g.devices[g.at]
+	lowPriority(func() { g.dev, g.err = gpu.Open(gpu.Config{Device: fmt.Sprint(d.Index)}) })
+	if g.err != nil {
+		return nil, fmt.Errorf("opening %s: %w", d.Name, g.err)
+	}
+	return g.dev, nil
+}
+
+func (g *gpuLane) close() {
+	if g.dev != nil {
+		g.dev.Close()
+		g.dev = nil
+	}
+}

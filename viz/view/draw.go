@@ -1,0 +1,471 @@
+package view
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/vkgemm/vkgemm/viz"
+)
+
+// Frame is everything one frame shows besides the runner's state.
+type Frame struct {
+	FPS    float64
+	Help   bool
+	Hover  viz.Action // the button under the mouse
+	Now    time.Time  // drives the animation of running bars
+	Banner string     // an extra line under the title, e.g. the build
+}
+
+// Draw paints the whole screen for s.
+func Draw(dst *ebiten.Image, s viz.Snapshot, f Frame) {
+	w, h := dst.Bounds().Dx(), dst.Bounds().Dy()
+	l := viz.NewLayout(float64(w), float64(h), len(s.Lanes))
+	dst.Fill(Background)
+	p := painter{dst: dst, k: l.Scale}
+	p.header(l, s, f)
+	for i := range s.Lanes {
+		p.card(l, s, i, f)
+	}
+	p.speedup(l, s)
+	p.chart(l, s, f)
+	p.progress(l, s)
+	p.buttons(l, s, f)
+	if f.Help {
+		p.help(l)
+	}
+}
+
+type painter struct {
+	dst *ebiten.Image
+	k   float64 // text scale
+}
+
+func (p painter) rect(r viz.Rect, c color.Color) {
+	vector.DrawFilledRect(p.dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
+}
+
+func (p painter) frame(r viz.Rect, c color.Color) {
+	vector.StrokeRect(p.dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), float32(max(1, p.k)), c, false)
+}
+
+func (p painter) line(x0, y0, x1, y1, width float64, c color.Color) {
+	vector.StrokeLine(p.dst, float32(x0), float32(y0), float32(x1), float32(y1), float32(width), c, false)
+}
+
+// text draws s with its left edge (align < 0), center (0) or right edge (> 0)
+// at x and its top at y, and returns its width.
+func (p painter) text(s string, x, y, size float64, isBold bool, c color.Color, align int) float64 {
+	f := face(size, p.k, isBold)
+	op := &text.DrawOptions{}
+	op.GeoM.Translate(x, y)
+	op.ColorScale.ScaleWithColor(c)
+	switch {
+	case align == 0:
+		op.PrimaryAlign = text.AlignCenter
+	case align > 0:
+		op.PrimaryAlign = text.AlignEnd
+	}
+	text.Draw(p.dst, s, f, op)
+	w, _ := text.Measure(s, f, 0)
+	return w
+}
+
+// fit shortens s with an ellipsis until it is at most width wide.
+func (p painter) fit(s string, size, width float64, isBold bool) string {
+	f := face(size, p.k, isBold)
+	if w, _ := text.Measure(s, f, 0); w <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 {
+		r = r[:len(r)-1]
+		if w, _ := text.Measure(string(r)+"…", f, 0); w <= width {
+			return string(r) + "…"
+		}
+	}
+	return "…"
+}
+
+// wrap splits s into at most lines lines no wider than width.
+func (p painter) wrap(s string, size, width float64, lines int) []string {
+	f := face(size, p.k, false)
+	var out []string
+	cur := ""
+	for _, word := range splitWords(s) {
+		next := word
+		if cur != "" {
+			next = cur + " " + word
+		}
+		if w, _ := text.Measure(next, f, 0); w <= width || cur == "" {
+			cur = next
+			continue
+		}
+		out = append(out, cur)
+		cur = word
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	if len(out) > lines {
+		out = out[:lines]
+		out[lines-1] = p.fit(out[lines-1]+" …", size, width, false)
+	}
+	return out
+}
+
+func splitWords(s string) []string {
+	var words []string
+	start := -1
+	for i, r := range s {
+		if r == ' ' || r == '\n' {
+			if start >= 0 {
+				words = append(words, s[start:i])
+			}
+			start = -1
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+func (p painter) header(l viz.Layout, s viz.Snapshot, f Frame) {
+	r := l.Header
+	p.text("vkgemm", r.X, r.Y, 28, true, Ink, -1)
+	p.text("single-precision GEMM throughput, GPU vs CPU", r.X+120*l.Scale, r.Y+8*l.Scale, 18, false, Muted, -1)
+	status := statusLine(s)
+	if f.Banner != "" {
+		status += "  ·  " + f.Banner
+	}
+	p.text(status, r.X, r.Y+38*l.Scale, 15, false, Ink, -1)
+	p.text(fmt.Sprintf("%.0f FPS", f.FPS), r.Right(), r.Y+6*l.Scale, 15, false, Muted, 1)
+	if s.Paused {
+		p.text("PAUSED", r.Right(), r.Y+36*l.Scale, 16, true, Warn, 1)
+	} else if s.Message != "" {
+		p.text(p.fit(s.Message, 14, 420*l.Scale, false), r.Right(), r.Y+38*l.Scale, 14, false, Muted, 1)
+	}
+}
+
+// statusLine says where the sweep is.
+func statusLine(s viz.Snapshot) string {
+	switch {
+	case s.Total == 0:
+		return "no engine is racing: press 1 or 2 to let one in"
+	case s.Finished:
+		return fmt.Sprintf("sweep done: %d products, sizes %d to %d. R reruns, ↑ adds a larger size", s.Total, s.Sizes[0], s.Sizes[len(s.Sizes)-1])
+	}
+	for _, l := range s.Lanes {
+		if l.Running {
+			return fmt.Sprintf("sweep %d of %d · %s %s on %s (%s)", s.Done+1, s.Total, l.Phase, viz.Size(s.Sizes[min(l.Size, len(s.Sizes)-1)]), l.Name, l.Role)
+		}
+	}
+	return fmt.Sprintf("sweep %d of %d", s.Done, s.Total)
+}
+
+func (p painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
+	c := l.Cards[i]
+	ln := s.Lanes[i]
+	k := l.Scale
+	col := LaneColor(i)
+	p.rect(c.Box, Panel)
+	p.rect(viz.Rect{X: c.Box.X, Y: c.Box.Y, W: 5 * k, H: c.Box.H}, col)
+	x := c.Box.X + 16*k
+	y := c.Box.Y + 10*k
+	wRole := p.text(ln.Role, x, y, 20, true, col, -1)
+	name := ln.Name
+	if name == "" {
+		name = map[string]string{"GPU": "GPU path", "CPU": "CPU path"}[ln.Role]
+	}
+	p.text(name, x+wRole+10*k, y+1*k, 19, true, Ink, -1)
+	p.text(laneState(s, ln), c.Box.Right()-14*k, y+3*k, 14, false, Muted, 1)
+	if ln.Device != "" {
+		p.text(p.fit(ln.Device, 14, c.Box.W-32*k, false), x, y+30*k, 14, false, Muted, -1)
+	}
+
+	bar := c.Bar
+	if !ln.Available {
+		p.rect(bar, Track)
+		lines := p.wrap(ln.Role+" unavailable: "+ln.Why, 14, bar.W-20*k, 3)
+		for j, t := range lines {
+			p.text(t, bar.X+10*k, bar.Y+4*k+float64(j)*18*k, 14, j == 0, Bad, -1)
+		}
+		p.text("the other path keeps running", x, c.Box.Bottom()-26*k, 13, false, Muted, -1)
+		return
+	}
+	p.rect(bar, Track)
+	top := viz.BarMax(s)
+	res, done := s.Result(i, s.Focus)
+	val, live := 0.0, false
+	if done {
+		val = res.GFLOPS
+	} else if ln.Running && ln.Size == s.Focus {
+		val, live = ln.Live, true
+	}
+	fill := bar
+	fill.W = bar.W * math.Min(1, val/top)
+	if live {
+		// A running product: a lighter bar that breathes, since its value is
+		// an estimate from the rows done so far.
+		a := 0.55 + 0.25*math.Sin(float64(f.Now.UnixMilli())/180)
+		p.rect(fill, withAlpha(col, a))
+	} else {
+		p.rect(fill, col)
+	}
+	for _, q := range []float64{0.25, 0.5, 0.75} {
+		gx := bar.X + bar.W*q
+		p.line(gx, bar.Y, gx, bar.Bottom(), 1, withAlpha(Background, 0.5))
+	}
+	label := viz.GFLOPS(val)
+	switch {
+	case ln.Running && ln.Size == s.Focus && !done && ln.Live == 0:
+		label = fmt.Sprintf("running… %s", viz.Duration(ln.Elapsed))
+	case !done && !live:
+		label = "waiting"
+		if res.Err != "" {
+			label = "failed"
+		}
+	case live:
+		label = "≈ " + label
+	}
+	if res.Err != "" {
+		label = "failed"
+	}
+	p.text(label, bar.X+10*k, bar.Y+(bar.H-22*k)/2, 19, true, Ink, -1)
+	p.text("0", bar.X, bar.Bottom()+2*k, 11, false, Muted, -1)
+	p.text(viz.Number(top), bar.Right(), bar.Bottom()+2*k, 11, false, Muted, 1)
+
+	info := fmt.Sprintf("%s: ", viz.Size(s.Sizes[s.Focus]))
+	colInfo := Muted
+	switch {
+	case res.Err != "":
+		info += res.Err
+		colInfo = Bad
+	case done:
+		info += fmt.Sprintf("best of %d in %s · max rel err %s ", res.Runs, viz.Duration(res.Best), viz.RelErr(res.MaxRelErr))
+	default:
+		info += "not run yet"
+	}
+	yi := c.Box.Bottom() - 26*k
+	wi := p.text(p.fit(info, 14, c.Box.W-130*k, false), x, yi, 14, false, colInfo, -1)
+	if done && res.Err == "" {
+		verdict, vc := "OK", Good
+		if !res.OK {
+			verdict, vc = "WRONG", Bad
+		}
+		p.text(fmt.Sprintf("%s (%d rows)", verdict, res.CheckedRows), x+wi+4*k, yi, 14, true, vc, -1)
+	}
+}
+
+// laneState is the short state in a card's corner.
+func laneState(s viz.Snapshot, ln viz.Lane) string {
+	switch {
+	case !ln.Available:
+		return "unavailable"
+	case !ln.Enabled:
+		return "left out (press 1/2)"
+	case ln.Running && ln.Fraction > 0 && ln.Fraction < 1:
+		return fmt.Sprintf("%s %d (%.0f%%)", ln.Phase, s.Sizes[min(ln.Size, len(s.Sizes)-1)], 100*ln.Fraction)
+	case ln.Running:
+		return fmt.Sprintf("%s %d", ln.Phase, s.Sizes[min(ln.Size, len(s.Sizes)-1)])
+	}
+	if r, ok := ln.Latest(); ok && s.Finished {
+		return fmt.Sprintf("done up to %d", r.N)
+	}
+	return "waiting for its turn"
+}
+
+func withAlpha(c color.RGBA, a float64) color.RGBA {
+	// ebiten colors are premultiplied.
+	return color.RGBA{uint8(float64(c.R) * a), uint8(float64(c.G) * a), uint8(float64(c.B) * a), uint8(255 * a)}
+}
+
+func (p painter) speedup(l viz.Layout, s viz.Snapshot) {
+	r := l.Speedup
+	k := l.Scale
+	p.rect(r, Panel)
+	x, y := r.X+16*k, r.Y+10*k
+	p.text("Speedup GPU / CPU", x, y, 16, true, Ink, -1)
+	g, c := s.Role("GPU"), s.Role("CPU")
+	if g < 0 || c < 0 || !s.Lanes[g].Available || !s.Lanes[c].Available {
+		why := "needs both paths"
+		if g >= 0 && !s.Lanes[g].Available {
+			why = "the GPU path is unavailable, so only the CPU runs"
+		}
+		p.text(why, x, y+34*k, 15, false, Muted, -1)
+		return
+	}
+	gr, gok := s.Result(g, s.Focus)
+	cr, cok := s.Result(c, s.Focus)
+	if gok && cok && gr.GFLOPS > 0 && cr.GFLOPS > 0 {
+		ratio := gr.GFLOPS / cr.GFLOPS
+		col := Good
+		if ratio < 1 {
+			col = LaneColor(c)
+		}
+		w := p.text(fmt.Sprintf("%.2f×", ratio), x, y+26*k, 40, true, col, -1)
+		p.text("at "+viz.Size(s.Sizes[s.Focus]), x+w+14*k, y+32*k, 14, false, Muted, -1)
+		p.text(viz.Speedup(gr.GFLOPS, cr.GFLOPS)[len(fmt.Sprintf("%.2f× ", ratio)):], x+w+14*k, y+50*k, 14, false, Ink, -1)
+	} else {
+		p.text(fmt.Sprintf("at %s: waiting for both results", viz.Size(s.Sizes[s.Focus])), x, y+34*k, 15, false, Muted, -1)
+	}
+	best, at := 0.0, 0
+	for i := range s.Sizes {
+		a, aok := s.Result(g, i)
+		b, bok := s.Result(c, i)
+		if aok && bok && b.GFLOPS > 0 && a.GFLOPS/b.GFLOPS > best {
+			best, at = a.GFLOPS/b.GFLOPS, s.Sizes[i]
+		}
+	}
+	if best > 0 {
+		p.text(fmt.Sprintf("best so far: %.2f× at %d", best, at), x, r.Bottom()-24*k, 14, false, Muted, -1)
+	}
+}
+
+func (p painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
+	k := l.Scale
+	p.rect(l.Chart, Panel)
+	pl := l.Plot
+	p.text("GFLOPS against matrix size n (n×n×n GEMM, log–log)", l.Chart.X+16*k, l.Chart.Y+10*k, 16, true, Ink, -1)
+	xs := l.SizeScale(s.Sizes)
+	ys := l.RateScale(s)
+
+	// The size the bars show.
+	if s.Focus < len(s.Sizes) {
+		fx := xs.Map(float64(s.Sizes[s.Focus]))
+		p.rect(viz.Rect{X: fx - 14*k, Y: pl.Y, W: 28 * k, H: pl.H}, Track)
+	}
+	for _, t := range ys.DecadeTicks() {
+		c := Grid
+		if !t.Major {
+			c = withAlpha(Grid, 0.45)
+		}
+		p.line(pl.X, t.Pos, pl.Right(), t.Pos, 1, c)
+		if t.Label != "" {
+			p.text(t.Label, pl.X-8*k, t.Pos-8*k, 13, false, Muted, 1)
+		}
+	}
+	for _, t := range xs.SizeTicks(s.Sizes) {
+		p.line(t.Pos, pl.Bottom(), t.Pos, pl.Bottom()+5*k, 1, Muted)
+		p.text(t.Label, t.Pos, pl.Bottom()+8*k, 13, false, Muted, 0)
+	}
+	p.line(pl.X, pl.Y, pl.X, pl.Bottom(), 1.5, Muted)
+	p.line(pl.X, pl.Bottom(), pl.Right(), pl.Bottom(), 1.5, Muted)
+	p.text("GFLOPS", pl.X-8*k, pl.Y-26*k, 13, true, Muted, 1)
+	p.text("matrix size n", pl.X+pl.W/2, pl.Bottom()+30*k, 13, true, Muted, 0)
+
+	// Legend, top right.
+	lx := l.Chart.Right() - 16*k
+	for i := len(s.Lanes) - 1; i >= 0; i-- {
+		ln := s.Lanes[i]
+		name := ln.Role
+		if ln.Name != "" {
+			name = ln.Name + " (" + ln.Role + ")"
+		}
+		if !ln.Available {
+			name += " – unavailable"
+		}
+		w := p.text(name, lx, l.Chart.Y+12*k, 13, false, Ink, 1)
+		lx -= w + 8*k
+		p.line(lx-18*k, l.Chart.Y+21*k, lx, l.Chart.Y+21*k, 3*k, LaneColor(i))
+		lx -= 18*k + 18*k
+	}
+
+	for i, ln := range s.Lanes {
+		col := LaneColor(i)
+		var px, py float64
+		have := false
+		for si, r := range ln.Results {
+			if !r.Done() || r.GFLOPS <= 0 {
+				continue
+			}
+			x, y := xs.Map(float64(s.Sizes[si])), ys.Map(r.GFLOPS)
+			if have {
+				p.line(px, py, x, y, 2.5*k, col)
+			}
+			px, py, have = x, y, true
+		}
+		for si, r := range ln.Results {
+			if !r.Done() || r.GFLOPS <= 0 {
+				continue
+			}
+			x, y := xs.Map(float64(s.Sizes[si])), ys.Map(r.GFLOPS)
+			vector.DrawFilledCircle(p.dst, float32(x), float32(y), float32(5*k), col, false)
+			if !r.OK {
+				vector.StrokeCircle(p.dst, float32(x), float32(y), float32(9*k), float32(2*k), Bad, false)
+			}
+		}
+		if ln.Running && ln.Live > 0 && ln.Size < len(s.Sizes) {
+			x, y := xs.Map(float64(s.Sizes[ln.Size])), ys.Map(ln.Live)
+			rr := (6 + 2*math.Sin(float64(f.Now.UnixMilli())/150)) * k
+			vector.StrokeCircle(p.dst, float32(x), float32(y), float32(rr), float32(2*k), col, false)
+		}
+	}
+}
+
+func (p painter) progress(l viz.Layout, s viz.Snapshot) {
+	r := l.Progress
+	k := l.Scale
+	p.rect(r, Track)
+	frac := 0.0
+	if s.Total > 0 {
+		frac = float64(s.Done) / float64(s.Total)
+		for _, ln := range s.Lanes {
+			if ln.Running && ln.Fraction > 0 && ln.Fraction <= 1 {
+				frac += ln.Fraction / float64(s.Total) * 0.9
+			}
+		}
+	}
+	f := r
+	f.W = r.W * math.Min(1, frac)
+	p.rect(f, Good)
+	label := fmt.Sprintf("sweep %d/%d products", s.Done, s.Total)
+	if len(s.Sizes) > 0 {
+		label += fmt.Sprintf(" · sizes %d → %d", s.Sizes[0], s.Sizes[len(s.Sizes)-1])
+	}
+	p.text(label, r.X+r.W/2, r.Y+(r.H-14*k)/2-1*k, 12, true, Ink, 0)
+}
+
+func (p painter) buttons(l viz.Layout, s viz.Snapshot, f Frame) {
+	k := l.Scale
+	for _, b := range l.Buttons {
+		bg := Panel
+		if b.Action == f.Hover {
+			bg = Track
+		}
+		p.rect(b.Rect, bg)
+		p.frame(b.Rect, Grid)
+		label := b.Label
+		if b.Action == viz.Pause && s.Paused {
+			label = "Resume  [Space]"
+		}
+		p.text(label, b.Rect.X+b.Rect.W/2, b.Rect.Y+(b.Rect.H-16*k)/2-1*k, 14, false, Ink, 0)
+	}
+	last := l.Buttons[len(l.Buttons)-1].Rect
+	p.text("←/→ size in bars · 1/2 toggle paths", l.W-24*k, last.Y+12*k, 13, false, Muted, 1)
+}
+
+func (p painter) help(l viz.Layout) {
+	k := l.Scale
+	p.rect(viz.Rect{W: l.W, H: l.H}, color.RGBA{0, 0, 0, 0xb0})
+	r := l.Help
+	p.rect(r, Panel)
+	p.frame(r, Grid)
+	p.text("Keys and mouse", r.X+24*k, r.Y+18*k, 22, true, Ink, -1)
+	y := r.Y + 62*k
+	for _, key := range viz.Keys {
+		p.text(key.Keys, r.X+24*k, y, 16, true, LaneColor(0), -1)
+		p.text(key.What, r.X+230*k, y, 16, false, Ink, -1)
+		y += 30 * k
+	}
+	p.text("Buttons at the bottom do the same. Click the chart to show a size in the bars.", r.X+24*k, r.Bottom()-64*k, 14, false, Muted, -1)
+	p.text("Press H or Esc to close.", r.X+24*k, r.Bottom()-40*k, 14, false, Muted, -1)
+}

@@ -75,6 +75,7 @@ test_all() {
 	deps $PKGS_TEST
 	test_go
 	# >>> visualizer tests (viz, wasm, Xvfb, Chromium) are added here
+	test_visualizer
 	# <<<
 	log "all tests passed"
 }
@@ -82,6 +83,45 @@ test_all() {
 bench() {
 	build
 	"$BIN/vkgemm" bench "$@"
+}
+
+# --- the visualizer: desktop and browser ---
+run_visualizer() {
+	need_pkgs $PKGS_VULKAN $PKGS_DESKTOP
+	mkdir -p "$BIN"
+	log "building bin/visualizer"
+	go build -o "$BIN/visualizer" ./cmd/visualizer
+	"$BIN/visualizer" "$@"
+}
+
+# web writes the self-contained browser build into dist/.
+web() {
+	local out="$ROOT/dist"
+	mkdir -p "$out"
+	log "building the browser version into dist/"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out/main.wasm" ./wasm
+	# wasm_exec.js must come from the toolchain that built main.wasm.
+	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" wasm/index.html "$out/"
+	for f in main.wasm wasm_exec.js index.html; do gzip -9 -k -f "$out/$f"; done
+}
+
+serve() {
+	web
+	go run ./cmd/serve -dir "$ROOT/dist" "$@"
+}
+
+test_visualizer() {
+	local art="$ROOT/out/test"
+	mkdir -p "$art"
+	command -v node >/dev/null || need_pkgs nodejs
+	log "visualizer model under GOOS=js GOARCH=wasm (node)"
+	PATH="$(go env GOROOT)/lib/wasm:$PATH" GOOS=js GOARCH=wasm go test -count=1 ./viz ./wasm/webgpu
+	log "desktop drawing and the desktop app under Xvfb (screenshots in out/test)"
+	VK_DRIVER_FILES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json VKGEMM_ARTIFACTS="$art" \
+		xvfb-run -a -s "-screen 0 1280x720x24" go test -tags display -count=1 -timeout 5m ./viz/view ./cmd/visualizer
+	log "browser end to end in headless Chromium (screenshots in out/test)"
+	web
+	VKGEMM_DIST="$ROOT/dist" VKGEMM_ARTIFACTS="$art" go test -tags e2e -count=1 -timeout 8m ./wasm/e2e
 }
 
 usage() {
@@ -93,6 +133,9 @@ usage: ./build.sh [command] [args]
   shaders   regenerate shaders/spirv/*.spv from shaders/glsl with glslc
   build     build the commands into bin/
   test      run every test, on Mesa lavapipe and SwiftShader, with validation
+  run       the desktop visualizer: Vulkan vs CPU, live (args go to it, e.g. -max 2048)
+  web       build the browser visualizer into dist/ (wasm, wasm_exec.js, index.html, .gz)
+  serve     build dist/ and serve it on http://127.0.0.1:8080/ (args go to cmd/serve)
   bench     GFLOPS of the Vulkan engine against the CPU engine (args go to `vkgemm bench`)
   help      this text
 USAGE
@@ -107,6 +150,9 @@ shaders) shaders ;;
 build) deps; build ;;
 test) test_all ;;
 bench) deps; bench "$@" ;;
+run) run_visualizer "$@" ;;
+web) web ;;
+serve) serve "$@" ;;
 help | -h | --help) usage ;;
 *) usage; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ import (
 // Contender is one path in the race.
 type Contender struct {
 	Role   string      // what its bar is labelled with: "GPU" or "CPU"
+	Name   string      // the engine's name while Engine is nil, e.g. "Vulkan"
 	Engine gemm.Engine // nil when the path is unavailable
 	Err    error       // why Engine is nil, shown on screen
 	// Switch, if set, closes the current engine and opens the one on the
@@ -183,7 +184,7 @@ func NewRunner(cfg Config, cs ...Contender) *Runner {
 		sizes: append([]int(nil), cfg.Sizes...), problems: map[int]*problem{}}
 	for _, c := range cs {
 		l := &lane{engine: c.Engine, swtch: c.Switch}
-		l.Role, l.Enabled, l.CanSwitch = c.Role, true, c.Switch != nil
+		l.Role, l.Name, l.Enabled, l.CanSwitch = c.Role, c.Name, true, c.Switch != nil
 		r.setEngine(l, c.Engine, c.Err)
 		l.Results = make([]Result, len(r.sizes))
 		r.lanes = append(r.lanes, l)
@@ -463,7 +464,8 @@ func (r *Runner) run(ctx context.Context, j job) {
 	var runStart time.Time
 	res := Result{N: n, Bound: gemm.Bound(n, 1)}
 	var total time.Duration
-	for res.Runs < r.cfg.MaxRuns && (res.Runs == 0 || total < r.cfg.MinTime) {
+	// At least two runs: the first may pay for compiling kernels.
+	for res.Runs < r.cfg.MaxRuns && (res.Runs < 2 || total < r.cfg.MinTime) {
 		r.update(j, func(l *Lane) { l.Phase, l.Fraction, l.Elapsed = "timing", -1, 0 })
 		if cpu, ok := e.(gemm.CPU); ok {
 			// A fresh counter for each run.

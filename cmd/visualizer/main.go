@@ -171,7 +171,7 @@ func openGPU(device string, off bool) *gpuLane {
 }
 
 func (g *gpuLane) contender() viz.Contender {
-	c := viz.Contender{Role: "GPU", Err: g.err}
+	c := viz.Contender{Role: "GPU", Name: "Vulkan", Err: g.err}
 	if g.dev != nil {
 		c.Engine = g.dev
 	}

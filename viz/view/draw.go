@@ -26,6 +26,7 @@ type Frame struct {
 func Draw(dst *ebiten.Image, s viz.Snapshot, f Frame) {
 	w, h := dst.Bounds().Dx(), dst.Bounds().Dy()
 	l := viz.NewLayout(float64(w), float64(h), len(s.Lanes))
+	labels.nextFrame()
 	dst.Fill(Background)
 	p := painter{dst: dst, k: l.Scale}
 	p.header(l, s, f)
@@ -61,19 +62,15 @@ func (p painter) line(x0, y0, x1, y1, width float64, c color.Color) {
 // text draws s with its left edge (align < 0), center (0) or right edge (> 0)
 // at x and its top at y, and returns its width.
 func (p painter) text(s string, x, y, size float64, isBold bool, c color.Color, align int) float64 {
-	f := face(size, p.k, isBold)
-	op := &text.DrawOptions{}
-	op.GeoM.Translate(x, y)
-	op.ColorScale.ScaleWithColor(c)
+	l := labels.get(s, face(size, p.k, isBold), isBold)
 	switch {
 	case align == 0:
-		op.PrimaryAlign = text.AlignCenter
+		x -= l.w / 2
 	case align > 0:
-		op.PrimaryAlign = text.AlignEnd
+		x -= l.w
 	}
-	text.Draw(p.dst, s, f, op)
-	w, _ := text.Measure(s, f, 0)
-	return w
+	l.draw(p.dst, x, y, c)
+	return l.w
 }
 
 // fit shortens s with an ellipsis until it is at most width wide.
@@ -194,7 +191,7 @@ func (p painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 	bar := c.Bar
 	if !ln.Available {
 		p.rect(bar, Track)
-		lines := p.wrap(ln.Role+" unavailable: "+ln.Why, 14, bar.W-20*k, 3)
+		lines := p.wrap(name+" unavailable: "+ln.Why, 14, bar.W-20*k, 3)
 		for j, t := range lines {
 			p.text(t, bar.X+10*k, bar.Y+4*k+float64(j)*18*k, 14, j == 0, Bad, -1)
 		}

@@ -8,30 +8,25 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
+
+	"github.com/vkgemm/vkgemm/viz"
 )
 
-// Colors of the dark theme.
+// The theme's colors, from package viz.
 var (
-	Background = color.RGBA{0x0e, 0x13, 0x1f, 0xff}
-	Panel      = color.RGBA{0x17, 0x1f, 0x30, 0xff}
-	Track      = color.RGBA{0x22, 0x2c, 0x42, 0xff}
-	Grid       = color.RGBA{0x2b, 0x36, 0x4f, 0xff}
-	Ink        = color.RGBA{0xe8, 0xec, 0xf3, 0xff}
-	Muted      = color.RGBA{0x93, 0x9d, 0xb3, 0xff}
-	Good       = color.RGBA{0x4c, 0xd0, 0x7d, 0xff}
-	Bad        = color.RGBA{0xff, 0x5c, 0x5c, 0xff}
-	Warn       = color.RGBA{0xff, 0xc8, 0x57, 0xff}
+	Background = viz.Background
+	Panel      = viz.Panel
+	Track      = viz.Track
+	Grid       = viz.Grid
+	Ink        = viz.Ink
+	Muted      = viz.Muted
+	Good       = viz.Good
+	Bad        = viz.Bad
+	Warn       = viz.Warn
 )
-
-// LaneColors color the lanes in order: GPU orange, CPU blue, then violet.
-var LaneColors = []color.RGBA{
-	{0xff, 0x8a, 0x3d, 0xff},
-	{0x4d, 0xa3, 0xff, 0xff},
-	{0xb3, 0x88, 0xff, 0xff},
-}
 
 // LaneColor returns the color of lane i.
-func LaneColor(i int) color.RGBA { return LaneColors[i%len(LaneColors)] }
+func LaneColor(i int) color.RGBA { return viz.LaneColor(i) }
 
 var (
 	fontsOnce       sync.Once

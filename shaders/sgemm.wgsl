@@ -1,0 +1,68 @@
+// SGEMM for the browser's WebGPU engine: C = alpha * A * B on packed,
+// row-major, zero-padded matrices (the engine packs op(A) and op(B) and
+// applies beta*C on the host, so the kernel needs no transposes or strides).
+//
+// Same family as the GLSL "direct" kernel: no workgroup memory and no
+// barriers; each invocation computes a TM x TN = 4 x 4 block of C, reading A
+// and B as vec4 straight from the buffers. That is the fastest form measured
+// on SwiftShader (see shaders/doc.go), and it stays within WebGPU's default
+// limits whatever the workgroup shape: no workgroup memory at all, and
+// WG_X * WG_Y <= 256 invocations.
+//
+// Tile sizes are override constants: a workgroup covers a
+// (4*WG_Y) x (4*WG_X) block of C.
+override WG_X: u32 = 16; // invocations along N; each does 4 columns
+override WG_Y: u32 = 16; // invocations along M; each does 4 rows
+
+struct Params {
+    m4: u32,      // rows of C, padded to a multiple of 4
+    n4: u32,      // vec4 columns of B and C (N padded / 4)
+    k4: u32,      // vec4 columns of A (K padded / 4)
+    row0: u32,    // first row of this dispatch: long products are split into bands
+    row_end: u32, // one past the last row of this dispatch
+    alpha: f32,
+    _pad0: u32,
+    _pad1: u32,
+}
+
+@group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;       // m4 x k4
+@group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;       // (4*k4) x n4
+@group(0) @binding(2) var<storage, read_write> c: array<vec4<f32>>; // m4 x n4
+@group(0) @binding(3) var<uniform> p: Params;
+
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let j = gid.x;                  // vec4 column of C
+    let i = p.row0 + gid.y * 4u;    // first of this invocation's 4 rows
+    if (j >= p.n4 || i >= p.row_end) {
+        return;
+    }
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    var ia = i * p.k4;
+    var ib = j;
+    for (var kk = 0u; kk < p.k4; kk++) {
+        // 4 rows of B: the k-slice this step consumes.
+        let b0 = b[ib];
+        let b1 = b[ib + p.n4];
+        let b2 = b[ib + 2u * p.n4];
+        let b3 = b[ib + 3u * p.n4];
+        let a0 = a[ia];
+        let a1 = a[ia + p.k4];
+        let a2 = a[ia + 2u * p.k4];
+        let a3 = a[ia + 3u * p.k4];
+        acc0 = fma(vec4<f32>(a0.x), b0, fma(vec4<f32>(a0.y), b1, fma(vec4<f32>(a0.z), b2, fma(vec4<f32>(a0.w), b3, acc0))));
+        acc1 = fma(vec4<f32>(a1.x), b0, fma(vec4<f32>(a1.y), b1, fma(vec4<f32>(a1.z), b2, fma(vec4<f32>(a1.w), b3, acc1))));
+        acc2 = fma(vec4<f32>(a2.x), b0, fma(vec4<f32>(a2.y), b1, fma(vec4<f32>(a2.z), b2, fma(vec4<f32>(a2.w), b3, acc2))));
+        acc3 = fma(vec4<f32>(a3.x), b0, fma(vec4<f32>(a3.y), b1, fma(vec4<f32>(a3.z), b2, fma(vec4<f32>(a3.w), b3, acc3))));
+        ia += 1u;
+        ib += 4u * p.n4;
+    }
+    let ic = i * p.n4 + j;
+    c[ic] = p.alpha * acc0;
+    c[ic + p.n4] = p.alpha * acc1;
+    c[ic + 2u * p.n4] = p.alpha * acc2;
+    c[ic + 3u * p.n4] = p.alpha * acc3;
+}

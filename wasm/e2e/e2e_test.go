@@ -1,0 +1,264 @@
+//go:build e2e
+
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/viz"
+	"github.com/vkgemm/vkgemm/wasm/static"
+)
+
+// The viewport: SwiftShader's WebGL fills 1280×720 at about 10 frames per
+// second on two cores, 960×540 at about twice that.
+const width, height = 960, 540
+
+func required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1"
+}
+
+// missing skips the test, or fails it where the environment must be complete.
+func missing(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if required() {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// page serves dist/ and opens it in a fresh headless Chromium.
+func page(t *testing.T, webgpu bool) (ctx context.Context, base string) {
+	t.Helper()
+	dist := os.Getenv("VKGEMM_DIST")
+	if dist == "" {
+		dist = "../../dist"
+	}
+	if _, err := os.Stat(filepath.Join(dist, "main.wasm")); err != nil {
+		missing(t, "%s/main.wasm is missing: run ./build.sh web first", dist)
+	}
+	chromium := os.Getenv("VKGEMM_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/lib/chromium/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing(t, "no Chromium at %s: apt-get install chromium", chromium)
+	}
+	srv := httptest.NewServer(static.Handler(dist)) // 127.0.0.1: a secure context
+	t.Cleanup(srv.Close)
+
+	// The flags of shared/notes/browser.md: the binary itself (not the
+	// /usr/bin wrapper), SwiftShader for WebGL, no network chatter.
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	}
+	if webgpu {
+		opts = append(opts, chromedp.Flag("enable-unsafe-webgpu", true))
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// Start the browser on a context without a deadline: a deadline on the
+	// first Run would stop the whole browser.
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, height)))
+	return ctx, srv.URL
+}
+
+// within runs an action with a time limit.
+func within[T any](t *testing.T, ctx context.Context, d time.Duration, a chromedp.Action[T]) T {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	v, err := chromedp.Run(c, a)
+	require.NoError(t, err)
+	return v
+}
+
+func state(t *testing.T, ctx context.Context) viz.Snapshot {
+	t.Helper()
+	js := within(t, ctx, 20*time.Second, chromedp.Evaluate[string](`window.vkgemm.state()`))
+	var s viz.Snapshot
+	require.NoError(t, json.Unmarshal([]byte(js), &s))
+	return s
+}
+
+func load(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	within(t, ctx, 60*time.Second, chromedp.Navigate(url))
+	within(t, ctx, 120*time.Second, chromedp.Poll[chromedp.Void](`window.vkgemm.ready === true || !!window.vkgemm.error`))
+	errText := within(t, ctx, 10*time.Second, chromedp.Evaluate[string](`String(window.vkgemm.error || "")`))
+	require.Empty(t, errText, "the page reported an error")
+	loading := within(t, ctx, 10*time.Second, chromedp.Evaluate[bool](`!!document.getElementById("loading")`))
+	assert.False(t, loading, "the loading indicator is gone once the first frame is drawn")
+}
+
+// liveness samples the frame counter every second until the sweep ends, and
+// checks that frames keep coming meanwhile.
+func liveness(t *testing.T, ctx context.Context, limit time.Duration) viz.Snapshot {
+	t.Helper()
+	frames := func() int {
+		return within(t, ctx, 20*time.Second, chromedp.Evaluate[int](`window.vkgemm.frames`))
+	}
+	start, f0 := time.Now(), frames()
+	last, stalls, samples := f0, 0, 0
+	for {
+		time.Sleep(2 * time.Second)
+		s := state(t, ctx)
+		f := frames()
+		samples++
+		if f == last {
+			stalls++
+			t.Logf("no frame in the last two seconds (sweep %d/%d)", s.Done, s.Total)
+		}
+		last = f
+		if s.Finished {
+			secs := time.Since(start).Seconds()
+			gap := within(t, ctx, 10*time.Second, chromedp.Evaluate[float64](`window.vkgemm.maxFrameGapMs || 0`))
+			t.Logf("sweep of %d products: %d frames in %.1f s (%.1f FPS), longest gap between frames %.0f ms",
+				s.Total, f-f0, secs, float64(f-f0)/secs, gap)
+			assert.Zero(t, stalls, "frames stopped for two seconds or more during the sweep")
+			assert.Greater(t, float64(f-f0)/secs, 3.0, "frames keep coming while the engines work")
+			return s
+		}
+		require.Less(t, time.Since(start), limit, "the sweep did not finish in %v (%d/%d)", limit, s.Done, s.Total)
+	}
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) *image.RGBA {
+	t.Helper()
+	b := within(t, ctx, 30*time.Second, chromedp.CaptureScreenshot())
+	if dir := os.Getenv("VKGEMM_ARTIFACTS"); dir != "" {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+		t.Logf("screenshot: %s", filepath.Join(dir, name))
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	require.NoError(t, err)
+	rgba := image.NewRGBA(img.Bounds())
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			rgba.Set(x, y, img.At(x, y))
+		}
+	}
+	return rgba
+}
+
+// count returns how many pixels in r are close to c.
+func count(img *image.RGBA, r viz.Rect, c color.RGBA) int {
+	n := 0
+	for y := int(r.Y); y < int(r.Bottom()); y++ {
+		for x := int(r.X); x < int(r.Right()); x++ {
+			p := img.RGBAAt(x, y)
+			if near(p.R, c.R) && near(p.G, c.G) && near(p.B, c.B) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func near(a, b uint8) bool {
+	return a >= b-10 && a <= b+10 || (b < 10 && a < 20) || (b > 245 && a > 235)
+}
+
+func TestBrowserRacesWebGPUAgainstCPU(t *testing.T) {
+	ctx, base := page(t, true)
+	load(t, ctx, base+"/?min=64&max=256&mintime=150ms")
+	s := state(t, ctx)
+	require.Len(t, s.Lanes, 2)
+	gpu, cpu := s.Lanes[0], s.Lanes[1]
+	require.True(t, gpu.Available, "WebGPU should run on SwiftShader with --enable-unsafe-webgpu: %s", gpu.Why)
+	assert.Equal(t, "WebGPU", gpu.Name)
+	assert.Contains(t, gpu.Device, "(WebGPU")
+	t.Logf("GPU device: %s; CPU device: %s", gpu.Device, cpu.Device)
+
+	s = liveness(t, ctx, 4*time.Minute)
+	for i, l := range s.Lanes {
+		for si, r := range l.Results {
+			require.True(t, r.Done(), "%s at %d", l.Name, s.Sizes[si])
+			assert.Empty(t, r.Err)
+			assert.True(t, r.OK, "%s at %d: max rel err %g > bound %g", l.Name, r.N, r.MaxRelErr, r.Bound)
+			assert.Greater(t, r.GFLOPS, 0.0)
+			t.Logf("%-6s n=%4d %7.3f GFLOPS (best of %d), max rel err %.2g, %d rows checked", l.Name, r.N, r.GFLOPS, r.Runs, r.MaxRelErr, r.CheckedRows)
+		}
+		_ = i
+	}
+
+	img := screenshot(t, ctx, "browser-webgpu.png")
+	l := viz.NewLayout(float64(img.Bounds().Dx()), float64(img.Bounds().Dy()), 2)
+	for i := range 2 {
+		assert.Greater(t, count(img, l.Cards[i].Bar, viz.LaneColor(i)), 50, "lane %d's bar is drawn in its color", i)
+		assert.Greater(t, count(img, l.Plot, viz.LaneColor(i)), 50, "lane %d's line is in the chart", i)
+	}
+
+	// gemm's correctness cases on the WebGPU engine, in the page, each also
+	// compared with the CPU engine's result.
+	js := within(t, ctx, 4*time.Minute, chromedp.Evaluate[string](`window.vkgemm.conformance()`, chromedp.EvalAwaitPromise))
+	var conf struct {
+		Device string
+		Cases  []struct {
+			Case       string
+			OK         bool
+			MaxRelErr  float64
+			MatchesCPU bool
+			Err        string
+		}
+		BadArguments []string
+	}
+	require.NoError(t, json.Unmarshal([]byte(js), &conf))
+	require.NotEmpty(t, conf.Cases)
+	worst := 0.0
+	for _, c := range conf.Cases {
+		assert.Empty(t, c.Err, c.Case)
+		assert.True(t, c.OK, "%s: outside the error bound (max rel err %g)", c.Case, c.MaxRelErr)
+		assert.True(t, c.MatchesCPU, "%s: WebGPU and CPU results differ by more than the bound", c.Case)
+		worst = max(worst, c.MaxRelErr)
+	}
+	assert.Empty(t, conf.BadArguments, "bad arguments are errors wrapping gemm.ErrBadArgument")
+	t.Logf("%d correctness cases on %s, all within the bound; worst relative error %.2g", len(conf.Cases), conf.Device, worst)
+}
+
+func TestBrowserWithoutWebGPURacesTheCPU(t *testing.T) {
+	ctx, base := page(t, false)
+	load(t, ctx, base+"/?min=64&max=128&mintime=100ms")
+	s := state(t, ctx)
+	require.Len(t, s.Lanes, 2)
+	gpu := s.Lanes[0]
+	assert.False(t, gpu.Available)
+	assert.Contains(t, gpu.Why, "WebGPU unavailable")
+	t.Logf("without --enable-unsafe-webgpu the page says: %s", gpu.Why)
+
+	s = liveness(t, ctx, 2*time.Minute)
+	for _, r := range s.Lanes[1].Results {
+		assert.True(t, r.OK, "CPU at %d", r.N)
+	}
+	img := screenshot(t, ctx, "browser-no-webgpu.png")
+	l := viz.NewLayout(float64(img.Bounds().Dx()), float64(img.Bounds().Dy()), 2)
+	assert.Greater(t, count(img, l.Cards[0].Bar, viz.Bad), 50, "the reason is written in red on the GPU card")
+	assert.Greater(t, count(img, l.Cards[1].Bar, viz.LaneColor(1)), 50, "the CPU bar is drawn")
+	assert.True(t, strings.Contains(gpu.Why, "--enable-unsafe-webgpu") || strings.Contains(gpu.Why, "navigator.gpu"), "the message says what to do")
+}

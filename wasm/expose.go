@@ -1,0 +1,139 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"syscall/js"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/viz"
+	"github.com/vkgemm/vkgemm/wasm/webgpu"
+)
+
+// expose puts the page's state and checks on window.vkgemm for tests.
+func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
+	page.Set("state", js.FuncOf(func(js.Value, []js.Value) any {
+		b, err := json.Marshal(r.Snapshot())
+		if err != nil {
+			return fmt.Sprintf(`{"error": %q}`, err)
+		}
+		return string(b)
+	}))
+	// conformance returns a Promise: the cases run on a goroutine, because
+	// waiting for WebGPU inside this callback would deadlock.
+	page.Set("conformance", js.FuncOf(func(js.Value, []js.Value) any {
+		return promise(func() (any, error) {
+			if gpu == nil {
+				return nil, errors.New("WebGPU unavailable: nothing to check")
+			}
+			b, err := json.Marshal(conformance(gpu, cpu))
+			return string(b), err
+		})
+	}))
+}
+
+// promise runs f on a goroutine and settles a new Promise with its result.
+func promise(f func() (any, error)) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		resolve, reject := args[0], args[1]
+		go func() {
+			defer executor.Release()
+			v, err := f()
+			if err != nil {
+				reject.Invoke(js.Global().Get("Error").New(err.Error()))
+				return
+			}
+			resolve.Invoke(v)
+		}()
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
+}
+
+// CaseResult is one correctness case run in the browser.
+type CaseResult struct {
+	Case      string
+	OK        bool    // within gemm.Bound of the float64 reference, nothing outside C's view written
+	MaxRelErr float64 // against the reference
+	// MatchesCPU: every element within gemm.Bound of the CPU engine's result
+	// (twice the bound: both may err, in opposite directions).
+	MatchesCPU bool
+	Err        string
+}
+
+// Conformance is what window.vkgemm.conformance() resolves to.
+type Conformance struct {
+	Device       string
+	Cases        []CaseResult
+	BadArguments []string // one entry per bad call that was not rejected as gemm.ErrBadArgument
+}
+
+func conformance(gpu, cpu gemm.Engine) Conformance {
+	out := Conformance{Device: gpu.Device()}
+	for i, c := range gemm.Cases(true) {
+		res := CaseResult{Case: c.String()}
+		p, q, orig := gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i))
+		cmp, err := gemm.Verify(gpu, p)
+		if err == nil {
+			res.OK, res.MaxRelErr = cmp.OK, cmp.MaxRelErr
+			if _, err = gemm.Verify(cpu, q); err == nil {
+				res.MatchesCPU = agree(orig, p.C, q.C)
+			}
+		}
+		if err != nil {
+			res.Err = err.Error()
+		}
+		out.Cases = append(out.Cases, res)
+	}
+	out.BadArguments = badArguments(gpu)
+	return out
+}
+
+// agree reports whether two engines' results x and y of the problem orig
+// (as it was before either ran) are within twice gemm.Bound of each other
+// in every element: each may be off by the bound, in opposite directions.
+func agree(orig *gemm.Problem, x, y []float32) bool {
+	c, o := orig.Case, orig.Offset
+	_, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, orig.A[o:], orig.LDA, orig.B[o:], orig.LDB, c.Beta, orig.C[o:], orig.LDC)
+	for i := 0; i < c.M; i++ {
+		for j := 0; j < c.N; j++ {
+			a, b := x[o+i*orig.LDC+j], y[o+i*orig.LDC+j]
+			if a == b || (a != a && b != b) {
+				continue
+			}
+			if float64(abs32(a-b)) > 2*gemm.Bound(c.K, scale[i*c.N+j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func badArguments(e gemm.Engine) []string {
+	var bad []string
+	a, b, c := make([]float32, 12), make([]float32, 12), make([]float32, 12)
+	for _, call := range []struct {
+		name string
+		f    func() error
+	}{
+		{"negative m", func() error { return e.Sgemm('N', 'N', -1, 3, 4, 1, a, 4, b, 3, 0, c, 3) }},
+		{"lda too small", func() error { return e.Sgemm('N', 'N', 3, 3, 4, 1, a, 3, b, 3, 0, c, 3) }},
+		{"C too short", func() error { return e.Sgemm('N', 'N', 3, 3, 4, 1, a, 4, b, 3, 0, c[:8], 3) }},
+	} {
+		if err := call.f(); !errors.Is(err, gemm.ErrBadArgument) {
+			bad = append(bad, fmt.Sprintf("%s: got %v", call.name, err))
+		}
+	}
+	return bad
+}

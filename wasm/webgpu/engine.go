@@ -1,0 +1,252 @@
+//go:build js && wasm
+
+package webgpu
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"syscall/js"
+
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+// ErrUnavailable is wrapped by the errors of Open when the page has no
+// WebGPU adapter to run on.
+var ErrUnavailable = errors.New("WebGPU unavailable")
+
+// Engine runs Sgemm on the page's WebGPU device. Use it from one goroutine
+// at a time, or several: every product has its own buffers.
+type Engine struct {
+	device, queue, pipeline js.Value
+	desc                    string
+	maxBinding              int64
+	// BandFlops is the work of one dispatch; smaller keeps frames coming on
+	// a software adapter, larger costs less per product.
+	BandFlops float64
+}
+
+var _ gemm.Engine = (*Engine)(nil)
+
+// Open asks the browser for an adapter (retrying with forceFallbackAdapter,
+// which a software adapter may need), a device with the default limits, and
+// compiles the kernel.
+func Open() (e *Engine, err error) {
+	defer catch(&err)
+	gpu := js.Global().Get("navigator").Get("gpu")
+	if gpu.IsUndefined() || gpu.IsNull() {
+		return nil, fmt.Errorf("%w: this browser has no navigator.gpu (Chromium on Linux needs --enable-unsafe-webgpu; the page must come from https or 127.0.0.1)", ErrUnavailable)
+	}
+	adapter, err := Await(gpu.Call("requestAdapter"))
+	if err != nil || adapter.IsNull() || adapter.IsUndefined() {
+		adapter, err = Await(gpu.Call("requestAdapter", obj("forceFallbackAdapter", true)))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: requestAdapter failed: %v", ErrUnavailable, err)
+	}
+	if adapter.IsNull() || adapter.IsUndefined() {
+		return nil, fmt.Errorf("%w: the browser offers no adapter, not even a fallback one (Chromium on Linux needs --enable-unsafe-webgpu)", ErrUnavailable)
+	}
+	device, err := Await(adapter.Call("requestDevice"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: requestDevice: %v", ErrUnavailable, err)
+	}
+	e = &Engine{device: device, queue: device.Get("queue"), desc: describe(adapter), BandFlops: 16e6}
+	e.maxBinding = int64(device.Get("limits").Get("maxStorageBufferBindingSize").Float())
+
+	module := device.Call("createShaderModule", obj("code", shaders.SgemmWGSL, "label", "sgemm.wgsl"))
+	if info, err := Await(module.Call("getCompilationInfo")); err == nil {
+		var errs []string
+		msgs := info.Get("messages")
+		for i := 0; i < msgs.Length(); i++ {
+			if m := msgs.Index(i); m.Get("type").String() == "error" {
+				errs = append(errs, fmt.Sprintf("%d:%d: %s", m.Get("lineNum").Int(), m.Get("linePos").Int(), m.Get("message").String()))
+			}
+		}
+		if len(errs) > 0 {
+			return nil, fmt.Errorf("sgemm.wgsl does not compile: %s", strings.Join(errs, "; "))
+		}
+	}
+	e.pipeline, err = Await(device.Call("createComputePipelineAsync", obj(
+		"label", "sgemm",
+		"layout", "auto",
+		"compute", obj("module", module, "entryPoint", "main",
+			"constants", obj("WG_X", shaders.WGSLWorkgroupX, "WG_Y", shaders.WGSLWorkgroupY)),
+	)))
+	if err != nil {
+		return nil, fmt.Errorf("creating the sgemm pipeline: %w", err)
+	}
+	return e, nil
+}
+
+// describe names the adapter like "google/swiftshader (WebGPU, software)".
+func describe(adapter js.Value) string {
+	info := adapter.Get("info")
+	name := "unknown adapter"
+	fallback := adapter.Get("isFallbackAdapter").Truthy()
+	if !info.IsUndefined() {
+		var parts []string
+		for _, k := range []string{"vendor", "architecture"} {
+			if v := info.Get(k); v.Type() == js.TypeString && v.String() != "" {
+				parts = append(parts, v.String())
+			}
+		}
+		if len(parts) == 0 {
+			if d := info.Get("description"); d.Type() == js.TypeString && d.String() != "" {
+				parts = append(parts, d.String())
+			}
+		}
+		if len(parts) > 0 {
+			name = strings.Join(parts, "/")
+		}
+		fallback = fallback || info.Get("isFallbackAdapter").Truthy()
+	}
+	if fallback {
+		return name + " (WebGPU, software)"
+	}
+	return name + " (WebGPU)"
+}
+
+// Name returns "WebGPU".
+func (e *Engine) Name() string { return "WebGPU" }
+
+// Device describes the adapter, e.g. "google/swiftshader (WebGPU, software)".
+func (e *Engine) Device() string { return e.desc }
+
+// Close releases the device.
+func (e *Engine) Close() {
+	if !e.device.IsUndefined() {
+		e.device.Call("destroy")
+	}
+}
+
+const (
+	usageMapRead  = 0x0001
+	usageCopySrc  = 0x0004
+	usageCopyDst  = 0x0008
+	usageUniform  = 0x0040
+	usageStorage  = 0x0080
+	mapModeRead   = 0x0001
+	paramsBytes   = 32
+	rowsPerThread = shaders.WGSLBlock
+)
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C on the WebGPU device.
+func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) (err error) {
+	if err := gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc); err != nil {
+		return err
+	}
+	if m == 0 || n == 0 {
+		return nil
+	}
+	if k == 0 || alpha == 0 {
+		ScaleC(m, n, beta, c, ldc)
+		return nil
+	}
+	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
+	for _, sz := range []int64{int64(m4) * int64(k4) * 4, int64(k4) * int64(n4) * 4, int64(m4) * int64(n4) * 4} {
+		if sz > e.maxBinding {
+			return fmt.Errorf("a %d×%d×%d product needs a %d MiB buffer, more than the %d MiB this WebGPU device binds: split it", m, n, k, sz>>20, e.maxBinding>>20)
+		}
+	}
+	defer catch(&err)
+	ap := Pack(tA, m, k, a, lda, m4, k4)
+	bp := Pack(tB, k, n, b, ldb, k4, n4)
+	out := make([]float32, m4*n4)
+
+	d := e.device
+	d.Call("pushErrorScope", "out-of-memory")
+	d.Call("pushErrorScope", "validation")
+	var bufs []js.Value
+	buffer := func(label string, size, usage int) js.Value {
+		buf := d.Call("createBuffer", obj("label", label, "size", size, "usage", usage))
+		bufs = append(bufs, buf)
+		return buf
+	}
+	defer func() {
+		for _, b := range bufs {
+			b.Call("destroy")
+		}
+	}()
+	bufA := buffer("A", 4*len(ap), usageStorage|usageCopyDst)
+	bufB := buffer("B", 4*len(bp), usageStorage|usageCopyDst)
+	bufC := buffer("C", 4*len(out), usageStorage|usageCopySrc)
+	read := buffer("readback", 4*len(out), usageMapRead|usageCopyDst)
+	e.write(bufA, bytesOf(ap))
+	e.write(bufB, bytesOf(bp))
+
+	layout := e.pipeline.Call("getBindGroupLayout", 0)
+	params := make([]byte, paramsBytes)
+	groupRows := rowsPerThread * shaders.WGSLWorkgroupY
+	bands := Bands(m4, n4, k4, groupRows, e.BandFlops)
+	for bi, band := range bands {
+		// Each band has its own uniform buffer, so products that interleave
+		// at the awaits below never see each other's parameters.
+		binary.LittleEndian.PutUint32(params[0:], uint32(m4))
+		binary.LittleEndian.PutUint32(params[4:], uint32(n4/4))
+		binary.LittleEndian.PutUint32(params[8:], uint32(k4/4))
+		binary.LittleEndian.PutUint32(params[12:], uint32(band.Row0))
+		binary.LittleEndian.PutUint32(params[16:], uint32(band.RowEnd))
+		binary.LittleEndian.PutUint32(params[20:], math.Float32bits(alpha))
+		ubuf := buffer("params", paramsBytes, usageUniform|usageCopyDst)
+		e.write(ubuf, params)
+		group := d.Call("createBindGroup", obj("layout", layout, "entries", arr(
+			obj("binding", 0, "resource", obj("buffer", bufA)),
+			obj("binding", 1, "resource", obj("buffer", bufB)),
+			obj("binding", 2, "resource", obj("buffer", bufC)),
+			obj("binding", 3, "resource", obj("buffer", ubuf)),
+		)))
+		enc := d.Call("createCommandEncoder")
+		pass := enc.Call("beginComputePass")
+		pass.Call("setPipeline", e.pipeline)
+		pass.Call("setBindGroup", 0, group)
+		gx := (n4/4 + shaders.WGSLWorkgroupX - 1) / shaders.WGSLWorkgroupX
+		gy := (band.RowEnd - band.Row0 + groupRows - 1) / groupRows
+		pass.Call("dispatchWorkgroups", gx, gy)
+		pass.Call("end")
+		if bi == len(bands)-1 {
+			enc.Call("copyBufferToBuffer", bufC, 0, read, 0, 4*len(out))
+		}
+		e.queue.Call("submit", arr(enc.Call("finish")))
+		if bi < len(bands)-1 {
+			// Wait for the band: the page draws its frames meanwhile.
+			if _, err := Await(e.queue.Call("onSubmittedWorkDone")); err != nil {
+				return fmt.Errorf("WebGPU dispatch: %w", err)
+			}
+		}
+	}
+	// Ask for everything at once: each answer may take a frame to arrive.
+	scopes := []js.Value{d.Call("popErrorScope"), d.Call("popErrorScope")}
+	mapped := read.Call("mapAsync", mapModeRead)
+	for i, scope := range []string{"validation", "out-of-memory"} {
+		gpuErr, err := Await(scopes[i])
+		if err != nil {
+			return fmt.Errorf("WebGPU %s error scope: %w", scope, err)
+		}
+		if !gpuErr.IsNull() && !gpuErr.IsUndefined() {
+			return fmt.Errorf("WebGPU %s error: %s", scope, gpuErr.Get("message").String())
+		}
+	}
+	if _, err := Await(mapped); err != nil {
+		return fmt.Errorf("reading C back: %w", err)
+	}
+	// Copy out before unmap: unmapping detaches the ArrayBuffer.
+	view := js.Global().Get("Uint8Array").New(read.Call("getMappedRange"))
+	js.CopyBytesToGo(bytesOf(out), view)
+	read.Call("unmap")
+	Unpack(m, n, out, n4, beta, c, ldc)
+	return nil
+}
+
+// write uploads bytes to a buffer through the queue.
+func (e *Engine) write(buf js.Value, b []byte) {
+	u8 := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(u8, b)
+	e.queue.Call("writeBuffer", buf, 0, u8)
+}

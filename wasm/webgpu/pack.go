@@ -1,0 +1,82 @@
+package webgpu
+
+import (
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
+)
+
+// Round4 rounds n up to a multiple of 4, the vec4 width of the kernel.
+func Round4(n int) int { return (n + 3) &^ 3 }
+
+// Pack copies op(X), a rows×cols matrix stored in x with leading dimension
+// ld (transposed when t says so), into a new row-major rowsP×colsP slice,
+// zero-padded on the right and at the bottom.
+func Pack(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP int) []float32 {
+	out := make([]float32, rowsP*colsP)
+	if gemm.Transposed(t) {
+		for j := 0; j < cols; j++ {
+			src := x[j*ld : j*ld+rows]
+			for i, v := range src {
+				out[i*colsP+j] = v
+			}
+		}
+		return out
+	}
+	for i := 0; i < rows; i++ {
+		copy(out[i*colsP:i*colsP+cols], x[i*ld:i*ld+cols])
+	}
+	return out
+}
+
+// Unpack writes the m×n product held in out (row-major, leading dimension
+// np) into c as out + beta*c; when beta is 0, c is not read, so NaNs there
+// do not survive.
+func Unpack(m, n int, out []float32, np int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		row, src := c[i*ldc:i*ldc+n], out[i*np:i*np+n]
+		if beta == 0 {
+			copy(row, src)
+			continue
+		}
+		for j := range row {
+			row[j] = src[j] + beta*row[j]
+		}
+	}
+}
+
+// ScaleC sets the m×n matrix c to beta*c, as a GEMM with alpha == 0 or
+// k == 0 does; beta == 0 writes zeros without reading c.
+func ScaleC(m, n int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		for j := range row {
+			if beta == 0 {
+				row[j] = 0
+			} else {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+// Band is a range of rows of C that one dispatch computes.
+type Band struct{ Row0, RowEnd int }
+
+// Bands splits the m4 rows (a multiple of 4) of an m4×n4×k product into
+// dispatches of about flops floating-point operations each, every band a
+// whole number of workgroup rows (rowsPerGroup), so that no single dispatch
+// holds a software adapter (and the page's frames) for long.
+func Bands(m4, n, k, rowsPerGroup int, flops float64) []Band {
+	if m4 <= 0 {
+		return nil
+	}
+	perRow := gemm.Flops(1, max(n, 1), max(k, 1))
+	groups := max(1, int(flops/(perRow*float64(rowsPerGroup))))
+	step := groups * rowsPerGroup
+	var bs []Band
+	for r := 0; r < m4; r += step {
+		bs = append(bs, Band{Row0: r, RowEnd: min(m4, r+step)})
+	}
+	return bs
+}

@@ -118,7 +118,7 @@ func NewLayout(w, h float64, lanes int) Layout {
 
 	chart := Rect{left.Right() + m, left.Y, DesignW - m - (left.Right() + m), left.H}
 	l.Chart = chart.scale(sx, sy)
-	l.Plot = Rect{chart.X + 72, chart.Y + 52, chart.W - 72 - 24, chart.H - 52 - 60}.scale(sx, sy)
+	l.Plot = Rect{chart.X + 72, chart.Y + 64, chart.W - 72 - 24, chart.H - 64 - 60}.scale(sx, sy)
 
 	l.Progress = Rect{m, 616, DesignW - 2*m, 18}.scale(sx, sy)
 	bx := m

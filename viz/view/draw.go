@@ -325,6 +325,23 @@ func (p painter) speedup(l viz.Layout, s viz.Snapshot) {
 	if best > 0 {
 		p.text(fmt.Sprintf("best so far: %.2f× at %d", best, at), x, r.Bottom()-24*k, 14, false, Muted, -1)
 	}
+	// Every size's ratio, in a row under the big number.
+	cw := math.Min(80*k, (r.W-32*k)/float64(max(1, len(s.Sizes))))
+	for i, n := range s.Sizes {
+		cx := x + float64(i)*cw
+		p.text(fmt.Sprint(n), cx, y+92*k, 12, false, Muted, -1)
+		ratio := "–"
+		a, aok := s.Result(g, i)
+		b, bok := s.Result(c, i)
+		if aok && bok && a.GFLOPS > 0 && b.GFLOPS > 0 {
+			ratio = fmt.Sprintf("%.2g×", a.GFLOPS/b.GFLOPS)
+		}
+		col := Ink
+		if i == s.Focus {
+			col = LaneColor(g)
+		}
+		p.text(ratio, cx, y+110*k, 14, true, col, -1)
+	}
 }
 
 func (p painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
@@ -356,7 +373,7 @@ func (p painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 	}
 	p.line(pl.X, pl.Y, pl.X, pl.Bottom(), 1.5, Muted)
 	p.line(pl.X, pl.Bottom(), pl.Right(), pl.Bottom(), 1.5, Muted)
-	p.text("GFLOPS", pl.X-8*k, pl.Y-26*k, 13, true, Muted, 1)
+	p.text("GFLOPS", pl.X-8*k, pl.Y-30*k, 13, true, Muted, 1)
 	p.text("matrix size n", pl.X+pl.W/2, pl.Bottom()+30*k, 13, true, Muted, 0)
 
 	// Legend, top right.

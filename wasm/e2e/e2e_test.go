@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -25,8 +26,19 @@ import (
 )
 
 // The viewport: SwiftShader's WebGL fills 1280×720 at about 10 frames per
-// second on two cores, 960×540 at about twice that.
-const width, height = 960, 540
+// second on two cores, 960×540 at about twice that. VKGEMM_E2E_SIZE and
+// VKGEMM_E2E_MAX change it and the largest size, e.g. for the screenshots in
+// docs/.
+var width, height, largest = 960, 540, 256
+
+func init() {
+	if s := os.Getenv("VKGEMM_E2E_SIZE"); s != "" {
+		fmt.Sscanf(s, "%dx%d", &width, &height)
+	}
+	if s := os.Getenv("VKGEMM_E2E_MAX"); s != "" {
+		fmt.Sscanf(s, "%d", &largest)
+	}
+}
 
 func required() bool {
 	return os.Getenv("CI") == "true" || os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1"
@@ -84,7 +96,7 @@ func page(t *testing.T, webgpu bool) (ctx context.Context, base string) {
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	// Start the browser on a context without a deadline: a deadline on the
 	// first Run would stop the whole browser.
-	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, height)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))))
 	return ctx, srv.URL
 }
 
@@ -187,7 +199,7 @@ func near(a, b uint8) bool {
 
 func TestBrowserRacesWebGPUAgainstCPU(t *testing.T) {
 	ctx, base := page(t, true)
-	load(t, ctx, base+"/?min=64&max=256&mintime=150ms")
+	load(t, ctx, fmt.Sprintf("%s/?min=64&max=%d&mintime=150ms", base, largest))
 	s := state(t, ctx)
 	require.Len(t, s.Lanes, 2)
 	gpu, cpu := s.Lanes[0], s.Lanes[1]

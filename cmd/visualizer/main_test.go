@@ -1,0 +1,115 @@
+//go:build display
+
+package main
+
+import (
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/viz"
+)
+
+const childArgs = "VKGEMM_VISUALIZER_ARGS"
+
+// TestMain runs the app itself when the test re-executes its binary: ebiten
+// allows one game per process.
+func TestMain(m *testing.M) {
+	if args := os.Getenv(childArgs); args != "" {
+		if err := run(strings.Fields(args)); err != nil {
+			os.Stderr.WriteString("visualizer: " + err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func visualizer(t *testing.T, args string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childArgs+"="+args)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return string(out)
+}
+
+func artifact(t *testing.T, name string) string {
+	dir := os.Getenv("VKGEMM_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return filepath.Join(dir, name)
+}
+
+func TestDesktopRaceSweepsShowsAndStaysLive(t *testing.T) {
+	shot := artifact(t, "desktop.png")
+	// Long enough a sweep that the first frames, which compile shaders,
+	// weigh little in the frame rate.
+	out := visualizer(t, "-max 512 -mintime 500ms -shot "+shot)
+	t.Log(out)
+	require.Contains(t, out, "products 8 of 8", "both engines at 64, 128, 256 and 512")
+	for _, n := range []string{"64", "128", "256", "512"} {
+		assert.Regexp(t, regexp.MustCompile(`CPU CPU n=`+n+` [0-9.]+ GFLOPS .* ok=true`), out)
+		assert.Regexp(t, regexp.MustCompile(`GPU Vulkan n=`+n+` [0-9.]+ GFLOPS .* ok=true`), out)
+	}
+	m := regexp.MustCompile(`while sweeping: (\d+) frames in ([0-9.]+) s: ([0-9.]+) FPS`).FindStringSubmatch(out)
+	require.NotNil(t, m, "the app reports its frame rate")
+	fps, _ := strconv.ParseFloat(m[3], 64)
+	// A liveness floor, not the 30 FPS goal: CI machines vary.
+	assert.Greater(t, fps, 10.0, "frames keep coming while the engines work")
+
+	f, err := os.Open(shot)
+	require.NoError(t, err)
+	defer f.Close()
+	img, err := png.Decode(f)
+	require.NoError(t, err)
+	b := img.Bounds()
+	l := viz.NewLayout(float64(b.Dx()), float64(b.Dy()), 2)
+	for i := range 2 {
+		assert.Greater(t, count(img, l.Cards[i].Bar, i), 30, "lane %d's bar in the screenshot", i)
+	}
+}
+
+func TestDesktopWithoutGPUSaysWhyAndRacesTheCPU(t *testing.T) {
+	out := visualizer(t, "-no-gpu -max 128 -mintime 50ms -shot "+artifact(t, "desktop-no-gpu.png"))
+	assert.Contains(t, out, "GPU unavailable: turned off with -no-gpu")
+	assert.Contains(t, out, "products 2 of 2")
+	assert.Regexp(t, regexp.MustCompile(`CPU CPU n=128 [0-9.]+ GFLOPS .* ok=true`), out)
+}
+
+func TestBadFlagsAreErrors(t *testing.T) {
+	for _, args := range [][]string{{"-min", "100", "-max", "50"}, {"-size", "tiny"}, {"-max", "100000"}} {
+		assert.Error(t, run(args), "%v", args)
+	}
+}
+
+func count(img image.Image, r viz.Rect, lane int) int {
+	c := viz.LaneColor(lane)
+	n := 0
+	for y := int(r.Y); y < int(r.Bottom()); y++ {
+		for x := int(r.X); x < int(r.Right()); x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if near(cr>>8, c.R) && near(cg>>8, c.G) && near(cb>>8, c.B) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func near(a uint32, b uint8) bool { return int(a)-int(b) < 10 && int(b)-int(a) < 10 }

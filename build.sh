@@ -50,9 +50,8 @@ build() {
 }
 
 # --- test: everything CI runs. Device tests must not skip here. ---
-# The engine's packages; the visualizer's packages (which need X and a
-# browser) are tested in test_all's visualizer block.
-CORE_PKGS="./gemm/... ./gpu/... ./shaders/... ./cmd/vkgemm/..."
+# Tests that need X or a browser carry the build tags display and e2e and
+# run in test_visualizer; everything else runs here on both drivers.
 LAVAPIPE=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json
 SWIFTSHADER=/usr/lib/chromium/vk_swiftshader_icd.json
 
@@ -63,11 +62,11 @@ test_go() {
 	# on both CPU drivers with the validation layer on: any message fails.
 	export VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1
 	log "go test on Mesa lavapipe"
-	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 $CORE_PKGS
+	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 ./...
 	log "go test on SwiftShader"
 	VK_DRIVER_FILES=$SWIFTSHADER go test -count=1 ./gpu/... ./cmd/vkgemm/...
 	log "go test -race (short sizes) on lavapipe"
-	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 -race -short $CORE_PKGS
+	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 -race -short ./...
 	unset VKGEMM_REQUIRE_DEVICE VKGEMM_VALIDATION
 }
 

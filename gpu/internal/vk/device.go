@@ -3,7 +3,6 @@ package vk
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"time"
 	"unsafe"
 
@@ -132,11 +131,8 @@ func (d *Device) init(fam uint32, cacheData []byte) error {
 		return err
 	}
 
-	cinfo := &vk.PipelineCacheCreateInfo{SType: vk.StructureTypePipelineCacheCreateInfo}
-	var cache vk.PipelineCache
-	r = vk.CreatePipelineCache(d.h, cinfo, nil, &cache)
+	cache, r := createPipelineCache(d.inst.fns, d.h, cacheData)
 	d.cache = cache
-	cinfo.Free()
 	return check(r, "vkCreatePipelineCache")
 }
 
@@ -205,60 +201,16 @@ func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32) (*Pipeline, e
 	}
 	code := make([]uint32, len(spirv)/4)
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), len(spirv)), spirv)
-	minfo := &vk.ShaderModuleCreateInfo{
-		SType:    vk.StructureTypeShaderModuleCreateInfo,
-		CodeSize: uint(len(spirv)),
-		PCode:    code,
-	}
-	var mod vk.ShaderModule
-	r := vk.CreateShaderModule(d.h, minfo, nil, &mod)
-	minfo.Free()
-	if err := d.check(r, "vkCreateShaderModule"); err != nil {
-		return nil, err
-	}
-	defer vk.DestroyShaderModule(d.h, mod, nil)
-
-	entries := make([]vk.SpecializationMapEntry, 0, len(spec))
-	data := make([]uint32, 0, len(spec)+1)
+	ids := make([]uint32, 0, len(spec))
+	vals := make([]uint32, 0, len(spec))
 	for id, v := range spec {
-		entries = append(entries, vk.SpecializationMapEntry{ConstantID: id, Offset: uint32(4 * len(data)), Size: 4})
-		data = append(data, v)
+		ids, vals = append(ids, id), append(vals, v)
 	}
-	data = append(data, 0) // never empty, so &data[0] is valid
-	// The binding stores PData in C memory: pin it for the call.
-	var pin runtime.Pinner
-	pin.Pin(&data[0])
-	defer pin.Unpin()
-	sinfo := []vk.SpecializationInfo{{
-		MapEntryCount: uint32(len(entries)),
-		PMapEntries:   entries,
-		DataSize:      uint(4 * len(entries)),
-		PData:         unsafe.Pointer(&data[0]),
-	}}
-	stage := vk.PipelineShaderStageCreateInfo{
-		SType:               vk.StructureTypePipelineShaderStageCreateInfo,
-		Stage:               vk.ShaderStageComputeBit,
-		Module:              mod,
-		PName:               "main\x00",
-		PSpecializationInfo: sinfo,
-	}
-	cinfo := []vk.ComputePipelineCreateInfo{{
-		SType:  vk.StructureTypeComputePipelineCreateInfo,
-		Stage:  stage,
-		Layout: d.pipeLay,
-	}}
-	pipes := make([]vk.Pipeline, 1)
-	r = vk.CreateComputePipelines(d.h, d.cache, 1, cinfo, nil, pipes)
-	cinfo[0].Free()
-	stage.Free()
-	sinfo[0].Free()
-	for i := range entries {
-		entries[i].Free()
-	}
+	h, r := createPipeline(d.inst.fns, d.h, d.cache, d.pipeLay, code, ids, vals)
 	if err := d.check(r, "vkCreateComputePipelines"); err != nil {
 		return nil, err
 	}
-	return &Pipeline{h: pipes[0], d: d}, nil
+	return &Pipeline{h: h, d: d}, nil
 }
 
 // Destroy destroys the pipeline.
@@ -524,23 +476,15 @@ func (b *Batch) Copy(src, dst *Buffer, srcOff, dstOff, size int64) {
 	if size <= 0 {
 		return
 	}
-	regions := []vk.BufferCopy{{SrcOffset: vk.DeviceSize(srcOff), DstOffset: vk.DeviceSize(dstOff), Size: vk.DeviceSize(size)}}
-	vk.CmdCopyBuffer(b.cmd, src.h, dst.h, 1, regions)
-	regions[0].Free()
+	copyBuffer(b.d.inst.fns, b.cmd, src, dst, srcOff, dstOff, size)
 }
 
 // Barrier records a full memory barrier between transfers and compute
 // shaders: every earlier write is visible to every later read or write.
 func (b *Batch) Barrier() {
-	stages := vk.PipelineStageFlags(vk.PipelineStageTransferBit | vk.PipelineStageComputeShaderBit | vk.PipelineStageHostBit)
-	access := vk.AccessFlags(vk.AccessTransferReadBit | vk.AccessTransferWriteBit | vk.AccessShaderReadBit | vk.AccessShaderWriteBit)
-	bars := []vk.MemoryBarrier{{
-		SType:         vk.StructureTypeMemoryBarrier,
-		SrcAccessMask: access | vk.AccessFlags(vk.AccessHostWriteBit),
-		DstAccessMask: access | vk.AccessFlags(vk.AccessHostReadBit),
-	}}
-	vk.CmdPipelineBarrier(b.cmd, stages, stages, 0, 1, bars, 0, nil, 0, nil)
-	bars[0].Free()
+	stages := vk.PipelineStageTransferBit | vk.PipelineStageComputeShaderBit | vk.PipelineStageHostBit
+	access := vk.AccessTransferReadBit | vk.AccessTransferWriteBit | vk.AccessShaderReadBit | vk.AccessShaderWriteBit
+	barrier(b.d.inst.fns, b.cmd, uint32(stages), uint32(access|vk.AccessHostWriteBit), uint32(access|vk.AccessHostReadBit))
 }
 
 // Timestamp records a timestamp after all earlier work and returns its
@@ -561,24 +505,7 @@ func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy 
 	if err != nil {
 		return err
 	}
-	writes := make([]vk.WriteDescriptorSet, Bindings)
-	infos := make([][]vk.DescriptorBufferInfo, Bindings)
-	for i, r := range bufs {
-		infos[i] = []vk.DescriptorBufferInfo{{Buffer: r.Buf.h, Offset: vk.DeviceSize(r.Offset), Range: vk.DeviceSize(r.Size)}}
-		writes[i] = vk.WriteDescriptorSet{
-			SType:           vk.StructureTypeWriteDescriptorSet,
-			DstSet:          set,
-			DstBinding:      uint32(i),
-			DescriptorCount: 1,
-			DescriptorType:  vk.DescriptorTypeStorageBuffer,
-			PBufferInfo:     infos[i],
-		}
-	}
-	vk.UpdateDescriptorSets(b.d.h, Bindings, writes, 0, nil)
-	for i := range writes {
-		writes[i].Free()
-		infos[i][0].Free()
-	}
+	writeSet(b.d.inst.fns, b.d.h, set, bufs)
 	vk.CmdBindPipeline(b.cmd, vk.PipelineBindPointCompute, p.h)
 	vk.CmdBindDescriptorSets(b.cmd, vk.PipelineBindPointCompute, b.d.pipeLay, 0, 1, []vk.DescriptorSet{set}, 0, nil)
 	// Copied out first: push may point into a struct that holds Go pointers.
@@ -655,14 +582,7 @@ func (b *Batch) Submit() error {
 	if err := d.check(vk.EndCommandBuffer(b.cmd), "vkEndCommandBuffer"); err != nil {
 		return err
 	}
-	// A fresh SubmitInfo every time: vk.QueueSubmit overwrites the slice.
-	submits := []vk.SubmitInfo{{
-		SType:              vk.StructureTypeSubmitInfo,
-		CommandBufferCount: 1,
-		PCommandBuffers:    []vk.CommandBuffer{b.cmd},
-	}}
-	r := vk.QueueSubmit(d.queue, 1, submits, b.fence)
-	submits[0].Free()
+	r := submit(d.inst.fns, d.queue, b.cmd, b.fence)
 	return d.check(r, "vkQueueSubmit")
 }
 

@@ -47,6 +47,7 @@ func load() error {
 // messenger when asked for.
 type Instance struct {
 	h          vk.Instance
+	fns        *fns // functions called from C (calls.go)
 	validation bool
 	messenger  messenger
 }
@@ -100,34 +101,22 @@ func NewInstance(validation bool) (*Instance, error) {
 		vk.DestroyInstance(h, nil)
 		return nil, fmt.Errorf("vkgemm: loading instance functions: %v", err)
 	}
-	in := &Instance{h: h, validation: validation}
+	f, err := loadFns(h)
+	if err != nil {
+		vk.DestroyInstance(h, nil)
+		return nil, err
+	}
+	in := &Instance{h: h, fns: f, validation: validation}
 	if validation {
 		m, r := createMessenger(getProc, h)
 		if err := check(r, "vkCreateDebugUtilsMessengerEXT"); err != nil {
+			freeFns(f)
 			vk.DestroyInstance(h, nil)
 			return nil, err
 		}
 		in.messenger = m
 	}
 	return in, nil
-}
-
-func hasLayer(name string) bool {
-	var n uint32
-	if vk.EnumerateInstanceLayerProperties(&n, nil) != vk.Success || n == 0 {
-		return false
-	}
-	props := make([]vk.LayerProperties, n)
-	if vk.EnumerateInstanceLayerProperties(&n, props) != vk.Success {
-		return false
-	}
-	for i := range props[:n] {
-		props[i].Deref()
-		if cstr(props[i].LayerName[:]) == name {
-			return true
-		}
-	}
-	return false
 }
 
 // Validation reports whether the validation layer is on.
@@ -152,6 +141,7 @@ func (in *Instance) Destroy() {
 		destroyMessenger(getProc, in.h, in.messenger)
 	}
 	vk.DestroyInstance(in.h, nil)
+	freeFns(in.fns)
 }
 
 // Version formats a packed Vulkan version.

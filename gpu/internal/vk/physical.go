@@ -138,20 +138,14 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 		})
 	}
 
-	var nq uint32
-	vk.GetPhysicalDeviceQueueFamilyProperties(h, &nq, nil)
-	qs := make([]vk.QueueFamilyProperties, nq)
-	vk.GetPhysicalDeviceQueueFamilyProperties(h, &nq, qs)
-	for i := range qs[:nq] {
-		qs[i].Deref()
-		f := qs[i].QueueFlags
-		if f&vk.QueueFlags(vk.QueueComputeBit) == 0 || qs[i].QueueCount == 0 {
+	for i, q := range queueFamilies(in.fns, h) {
+		if q.flags&uint32(vk.QueueComputeBit) == 0 || q.count == 0 {
 			continue
 		}
-		dedicated := f&vk.QueueFlags(vk.QueueGraphicsBit) == 0
+		dedicated := q.flags&uint32(vk.QueueGraphicsBit) == 0
 		if props.ComputeQueueFamily == maxQueueFamilyIdx || dedicated {
 			props.ComputeQueueFamily = uint32(i)
-			props.TimestampValidBits = qs[i].TimestampValidBits
+			props.TimestampValidBits = q.timestampBits
 		}
 		if dedicated {
 			break

@@ -66,17 +66,17 @@ func (d *Device) candidates(start Kernel) []Kernel {
 			out = append(out, k)
 		}
 	}
-	blocks := [][2]uint32{{4, 4}, {8, 4}, {4, 8}, {8, 8}, {2, 4}, {4, 2}, {2, 2}, {1, 4}, {4, 1}}
-	direct := [][2]uint32{{8, 8}, {16, 4}, {32, 2}, {64, 1}, {16, 16}, {4, 16}, {32, 8}}
+	blocks := [][2]uint32{{8, 8}, {12, 16}, {16, 16}, {16, 12}, {8, 16}, {16, 8}, {4, 8}, {8, 4}, {4, 4}}
+	direct := [][2]uint32{{8, 1}, {16, 1}, {4, 1}, {32, 1}, {8, 8}}
 	tiled := [][2]uint32{{16, 16}, {16, 8}, {8, 8}, {32, 8}}
 	// Families alternate, so a short budget sees both.
 	for i := range max(len(direct), len(tiled)) * len(blocks) {
 		b := blocks[i%len(blocks)]
 		if wg := i / len(blocks); wg < len(direct) {
-			add(Kernel{Family: kernelDirect, WGX: direct[wg][0], WGY: direct[wg][1], TM: b[0], TN: b[1], TK: 8})
+			add(Kernel{Family: kernelDirect, WGX: direct[wg][0], WGY: direct[wg][1], TM: b[0], TN: b[1], TK: 4})
 		}
 		if wg := i / len(blocks); wg < len(tiled) {
-			for _, tk := range []uint32{8, 16} {
+			for _, tk := range []uint32{16, 8} {
 				add(Kernel{Family: kernelTiled, WGX: tiled[wg][0], WGY: tiled[wg][1], TM: b[0], TN: b[1], TK: tk})
 			}
 		}

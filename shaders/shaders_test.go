@@ -21,9 +21,9 @@ func needTool(t *testing.T, name string) string {
 	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") == "true" || os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1" {
-			t.Fatalf("%s is not installed (apt-get install glslc spirv-tools)", name)
+			t.Fatalf("%s is not installed (apt-get install glslc spirv-tools python3)", name)
 		}
-		t.Skipf("%s is not installed (apt-get install glslc spirv-tools)", name)
+		t.Skipf("%s is not installed (apt-get install glslc spirv-tools python3)", name)
 	}
 	return p
 }
@@ -53,6 +53,21 @@ func TestSPIRVIsFresh(t *testing.T) {
 	}
 }
 
+// The generated direct kernels are what gen_direct.py writes.
+func TestGeneratedGLSLIsFresh(t *testing.T) {
+	python := needTool(t, "python3")
+	for _, g := range []struct{ file, maxBlock string }{{"gemm_direct.comp", "16"}, {"gemm_direct_8.comp", "8"}} {
+		out := filepath.Join(t.TempDir(), g.file)
+		msg, err := exec.Command(python, "gen_direct.py", out, g.maxBlock).CombinedOutput()
+		require.NoError(t, err, "gen_direct.py: %s", msg)
+		fresh, err := os.ReadFile(out)
+		require.NoError(t, err)
+		committed, err := os.ReadFile(filepath.Join("glsl", g.file))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(fresh, committed), "glsl/%s is stale: run ./build.sh shaders", g.file)
+	}
+}
+
 func TestSPIRVIsValid(t *testing.T) {
 	val := needTool(t, "spirv-val")
 	for _, src := range sources(t) {
@@ -64,7 +79,7 @@ func TestSPIRVIsValid(t *testing.T) {
 }
 
 func TestEveryFamilyIsEmbedded(t *testing.T) {
-	for _, name := range []string{shaders.Direct, shaders.Tiled} {
+	for _, name := range []string{shaders.Direct, shaders.Direct8, shaders.Tiled, shaders.Peak} {
 		b, err := shaders.SPIRV(name)
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, len(b), 20)

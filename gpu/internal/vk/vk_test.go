@@ -36,7 +36,7 @@ func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
 func TestValidationReportsMisuse(t *testing.T) {
 	in, d := openFirst(t, 16)
 	require.NoError(t, in.Messages(), "opening a device is clean")
-	spirv, err := shaders.SPIRV(shaders.Direct)
+	spirv, err := shaders.SPIRV(shaders.Direct8)
 	require.NoError(t, err)
 	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8})
 	if err == nil {
@@ -51,7 +51,7 @@ func TestValidationReportsMisuse(t *testing.T) {
 
 func TestCorrectUseIsSilent(t *testing.T) {
 	in, d := openFirst(t, shaders.PushConstantsSize)
-	spirv, err := shaders.SPIRV(shaders.Direct)
+	spirv, err := shaders.SPIRV(shaders.Direct8)
 	require.NoError(t, err)
 	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8})
 	require.NoError(t, err)

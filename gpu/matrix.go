@@ -173,10 +173,12 @@ type Pending struct {
 	d      *Device
 	batch  *vk.Batch
 	t0, t1 int
-	start  time.Time
-	done   bool
-	err    error
-	timing Timing
+	// dispatches recorded for the product
+	dispatches int
+	start      time.Time
+	done       bool
+	err        error
+	timing     Timing
 }
 
 // MatMul computes C = alpha*op(A)*op(B) + beta*C on device-resident
@@ -248,10 +250,12 @@ func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix,
 	p.t0 = batch.Timestamp()
 	ranges := [3]vk.Range{{Buf: a.buf, Size: a.buf.Size}, {Buf: b.buf, Size: b.buf.Size}, {Buf: c.buf, Size: c.buf.Size}}
 	push := pushConstants{M: u32(m), N: u32(n), K: u32(k), LDA: u32(a.ld), LDB: u32(b.ld), LDC: u32(c.ld), Alpha: alpha, Beta: beta}
-	if err := batch.Dispatch(pipe, ranges, push.bytes(), u32(ceilDiv(n, bn)), u32(ceilDiv(m, bm))); err != nil {
+	nd, err := recordProduct(batch, pipe, ranges, push, [2]uint32{u32(ceilDiv(n, bn)), u32(ceilDiv(m, bm))}, int(kern.KChunk), gemm.Transposed(tA), gemm.Transposed(tB))
+	if err != nil {
 		batch.Abandon()
 		return nil, d.finish(err)
 	}
+	p.dispatches = nd
 	p.t1 = batch.Timestamp()
 	batch.Barrier()
 	if err := batch.Submit(); err != nil {
@@ -277,7 +281,7 @@ func (p *Pending) Wait() (Timing, error) {
 		return p.timing, p.err
 	}
 	ts, err := p.batch.Wait(d.timeout())
-	p.timing = Timing{GPU: elapsed(ts, p.t0, p.t1), Wall: time.Since(p.start), Dispatches: 1}
+	p.timing = Timing{GPU: elapsed(ts, p.t0, p.t1), Wall: time.Since(p.start), Dispatches: p.dispatches}
 	p.err = d.finish(err)
 	return p.timing, p.err
 }

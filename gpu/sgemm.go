@@ -204,13 +204,16 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 					groups:     [2]uint32{u32(ceilDiv(cols, bn)), u32(ceilDiv(rows, bm))},
 					stageOff:   [3]int64{0, aBytes, aBytes + bBytes},
 					useStaging: !mapped,
+					kChunk:     int(kern.KChunk),
+					tA:         p.tA,
+					tB:         p.tB,
 				}
-				gpuTime, err := d.step(&st)
+				gpuTime, n, err := d.step(&st)
 				if err != nil {
 					return t, err
 				}
 				t.GPU += gpuTime
-				t.Dispatches++
+				t.Dispatches += n
 			}
 			unpack(p.c[i0*p.ldc+j0:], p.ldc, hostC, ldc, rows, cols)
 		}
@@ -296,14 +299,16 @@ type step struct {
 	download   bool
 	push       pushConstants
 	groups     [2]uint32
+	kChunk     int
+	tA, tB     bool
 }
 
-// step records, submits and waits for one dispatch; it returns the kernel
-// time measured by timestamps.
-func (d *Device) step(s *step) (time.Duration, error) {
+// step records, submits and waits for one block's dispatches; it returns
+// the kernel time measured by timestamps and the number of dispatches.
+func (d *Device) step(s *step) (time.Duration, int, error) {
 	b, err := d.dev.Begin()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if s.useStaging {
 		b.Copy(s.staging, s.bufs[0], s.stageOff[0], 0, s.sizes[0])
@@ -318,9 +323,10 @@ func (d *Device) step(s *step) (time.Duration, error) {
 	for i := range ranges {
 		ranges[i] = vk.Range{Buf: s.bufs[i], Size: max(s.sizes[i], 4)}
 	}
-	if err := b.Dispatch(s.pipe, ranges, s.push.bytes(), s.groups[0], s.groups[1]); err != nil {
+	n, err := recordProduct(b, s.pipe, ranges, s.push, s.groups, s.kChunk, s.tA, s.tB)
+	if err != nil {
 		b.Abandon()
-		return 0, err
+		return 0, 0, err
 	}
 	t1 := b.Timestamp()
 	b.Barrier()
@@ -330,13 +336,46 @@ func (d *Device) step(s *step) (time.Duration, error) {
 	}
 	if err := b.Submit(); err != nil {
 		b.Abandon()
-		return 0, err
+		return 0, 0, err
 	}
 	ts, err := b.Wait(d.timeout())
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return elapsed(ts, t0, t1), nil
+	return elapsed(ts, t0, t1), n, nil
+}
+
+// recordProduct records the dispatches of one product. With kChunk > 0
+// the inner dimension is cut into slices of that many, each added to C by
+// its own dispatch (beta = 1 after the first): a CPU driver then streams
+// slices of A and B that stay in its caches. Offsets move along k; they
+// stay multiples of 4 because chunks are.
+func recordProduct(b *vk.Batch, pipe *vk.Pipeline, ranges [3]vk.Range, push pushConstants, groups [2]uint32,
+	kChunk int, tA, tB bool) (dispatches int, err error) {
+	k := int(push.K)
+	if kChunk <= 0 || kChunk >= k {
+		return 1, b.Dispatch(pipe, ranges, push.bytes(), groups[0], groups[1])
+	}
+	for p0 := 0; p0 < k; p0 += kChunk {
+		pc := push
+		pc.K = u32(min(kChunk, k-p0))
+		pc.OffA, pc.OffB = push.OffA+u32(p0), push.OffB+u32(p0)*push.LDB
+		if tA {
+			pc.OffA = push.OffA + u32(p0)*push.LDA
+		}
+		if tB {
+			pc.OffB = push.OffB + u32(p0)
+		}
+		if p0 > 0 {
+			pc.Beta = 1
+			b.Barrier() // the previous slice's C before this one adds to it
+		}
+		if err := b.Dispatch(pipe, ranges, pc.bytes(), groups[0], groups[1]); err != nil {
+			return dispatches, err
+		}
+		dispatches++
+	}
+	return dispatches, nil
 }
 
 // elapsed is the time between two timestamps, zero where either is missing.

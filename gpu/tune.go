@@ -73,7 +73,9 @@ func (d *Device) candidates(start Kernel) []Kernel {
 	for i := range max(len(direct), len(tiled)) * len(blocks) {
 		b := blocks[i%len(blocks)]
 		if wg := i / len(blocks); wg < len(direct) {
-			add(Kernel{Family: kernelDirect, WGX: direct[wg][0], WGY: direct[wg][1], TM: b[0], TN: b[1], TK: 4})
+			for _, kc := range []uint32{512, 0, 256} {
+				add(Kernel{Family: kernelDirect, WGX: direct[wg][0], WGY: direct[wg][1], TM: b[0], TN: b[1], TK: 4, KChunk: kc})
+			}
 		}
 		if wg := i / len(blocks); wg < len(tiled) {
 			for _, tk := range []uint32{16, 8} {

@@ -154,7 +154,7 @@ var builtinKernels = map[uint32]map[string]Kernel{
 	},
 }
 
-var lavapipeLarge = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4}
+var lavapipeLarge = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
 
 // Vulkan driver ids (VkDriverId) of the drivers in builtinKernels.
 const (

@@ -17,3 +17,6 @@ var SortDevices = sortDevices
 
 // Supported exposes the support check for tests.
 var Supported = supported
+
+// TuneShape exposes the products the tuner times.
+var TuneShape = tuneShape

@@ -149,3 +149,13 @@ func TestNoCacheWritesNothing(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	assert.Empty(t, entries)
 }
+
+// Every class is timed on a product of that class.
+func TestTuneShapesBelongToTheirClass(t *testing.T) {
+	for _, cpu := range []bool{true, false} {
+		for _, c := range gpu.ShapeClasses {
+			m, n, k := gpu.TuneShape(c, cpu)
+			assert.Equal(t, c, gpu.ShapeClass(m, n, k), "cpu=%v", cpu)
+		}
+	}
+}

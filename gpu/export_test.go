@@ -17,6 +17,3 @@ var SortDevices = sortDevices
 
 // Supported exposes the support check for tests.
 var Supported = supported
-
-// TuneShape exposes the products the tuner times.
-var TuneShape = tuneShape

@@ -38,9 +38,9 @@ type TuneProgress struct {
 	BestGFLOPS  float64
 }
 
-// tuneShape is the product each class is timed on; CPU drivers get smaller
-// ones so a search fits a short budget.
-func tuneShape(class string, cpu bool) (m, n, k int) {
+// ClassShape is the product that stands for a shape class in tuning and
+// benchmarks; CPU drivers get smaller ones so a search fits a short budget.
+func ClassShape(class string, cpu bool) (m, n, k int) {
 	if cpu { // a CPU driver runs 1-30 GFLOPS: keep each run short
 		switch class {
 		case ShapeSmall:
@@ -126,7 +126,7 @@ func (d *Device) Tune(opt TuneOptions) (*Tuning, error) {
 	share := opt.Budget / time.Duration(len(classes))
 	cpu := d.info.Type == TypeCPU
 	for _, class := range classes {
-		m, n, k := tuneShape(class, cpu)
+		m, n, k := ClassShape(class, cpu)
 		cands := d.candidates(d.kernels[class])
 		deadline := time.Now().Add(share)
 		type timed struct {

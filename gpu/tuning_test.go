@@ -154,7 +154,7 @@ func TestNoCacheWritesNothing(t *testing.T) {
 func TestTuneShapesBelongToTheirClass(t *testing.T) {
 	for _, cpu := range []bool{true, false} {
 		for _, c := range gpu.ShapeClasses {
-			m, n, k := gpu.TuneShape(c, cpu)
+			m, n, k := gpu.ClassShape(c, cpu)
 			assert.Equal(t, c, gpu.ShapeClass(m, n, k), "cpu=%v", cpu)
 		}
 	}

@@ -20,9 +20,13 @@ import (
 // benchRow is one size of a benchmark run. Times are medians over the
 // repetitions; Min and Max give their spread.
 type benchRow struct {
+	Shape         string  `json:"shape"` // "square" or a shape class
+	M             int     `json:"m"`
 	N             int     `json:"n"`
-	VulkanGPUms   float64 `json:"vulkan_gpu_ms"`  // kernel time from timestamps
-	VulkanWallms  float64 `json:"vulkan_wall_ms"` // whole call, copies included
+	K             int     `json:"k"`
+	PeakPercent   float64 `json:"peak_percent,omitempty"` // kernel GFLOPS / measured peak
+	VulkanGPUms   float64 `json:"vulkan_gpu_ms"`          // kernel time from timestamps
+	VulkanWallms  float64 `json:"vulkan_wall_ms"`         // whole call, copies included
 	VulkanWallMin float64 `json:"vulkan_wall_min_ms"`
 	VulkanWallMax float64 `json:"vulkan_wall_max_ms"`
 	VulkanGFLOPS  float64 `json:"vulkan_gflops"`      // from GPU time
@@ -40,26 +44,43 @@ type benchReport struct {
 	Kernel      string     `json:"kernel"`
 	CPU         string     `json:"cpu,omitempty"`
 	Reps        int        `json:"reps"`
+	PeakGFLOPS  float64    `json:"peak_gflops,omitempty"`
 	RoundTripUS float64    `json:"round_trip_us"` // empty submit + wait
 	DispatchUS  float64    `json:"dispatch_us"`   // 1×1×1 product on device matrices
 	Rows        []benchRow `json:"results"`
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	fs, df := newFlags("bench", "Measures single-precision GEMM on square n×n matrices: GFLOPS of the Vulkan engine (from\n"+
-		"kernel timestamps, and from wall time with copies) and of the CPU engine (gonum) in the same run,\n"+
-		"as medians of repetitions after a warm-up. Progress goes to stderr.", stderr)
-	sizes := fs.String("sizes", "256,512,1024,2048", "comma-separated matrix `sizes`")
+	fs, df := newFlags("bench", "Measures single-precision GEMM on square n×n matrices, and on the products that stand for\n"+
+		"shape classes: GFLOPS of the Vulkan engine (from kernel timestamps, and from wall time with copies)\n"+
+		"and of the CPU engine (gonum) in the same run, as medians of repetitions after a warm-up, with\n"+
+		"their spread. Progress goes to stderr.", stderr)
+	sizes := fs.String("sizes", "256,512,1024,2048", "comma-separated square matrix `sizes` (empty for none)")
+	classes := fs.String("classes", "", "comma-separated shape `classes` to add ("+strings.Join(gpu.ShapeClasses, ", ")+")")
+	withPeak := fs.Bool("peak", false, "measure the device's FMA peak first and give each result as a percentage of it")
 	reps := fs.Int("reps", 5, "timed repetitions per size and engine (the median is reported)")
 	withCPU := fs.Bool("cpu", true, "also time the CPU engine")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	ns, err := parseSizes(*sizes)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return errUsage
+	var ns []int
+	if *sizes != "" {
+		var err error
+		if ns, err = parseSizes(*sizes); err != nil {
+			fmt.Fprintln(stderr, err)
+			return errUsage
+		}
+	}
+	var cls []string
+	if *classes != "" {
+		cls = strings.Split(*classes, ",")
+		for _, c := range cls {
+			if !slices.Contains(gpu.ShapeClasses, c) {
+				fmt.Fprintf(stderr, "-classes: unknown shape class %q (classes: %s)\n", c, strings.Join(gpu.ShapeClasses, ", "))
+				return errUsage
+			}
+		}
 	}
 	if *reps < 1 {
 		fmt.Fprintln(stderr, "-reps must be at least 1")
@@ -78,19 +99,40 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	progress := newProgress(stderr)
 	defer progress.done()
 
+	if *withPeak {
+		progress.show("peak")
+		p, err := d.MeasurePeak()
+		if err != nil {
+			return err
+		}
+		rep.PeakGFLOPS = p.GFLOPS
+	}
 	if rep.RoundTripUS, rep.DispatchUS, err = dispatchCost(d, *reps); err != nil {
 		return err
 	}
-	rng := rand.New(rand.NewPCG(1, 1))
+	type shape struct {
+		name    string
+		m, n, k int
+	}
+	var shapes []shape
 	for _, n := range ns {
-		a, b, c := randSlice(rng, n*n), randSlice(rng, n*n), make([]float32, n*n)
-		row := benchRow{N: n}
+		shapes = append(shapes, shape{"square", n, n, n})
+	}
+	for _, c := range cls {
+		m, n, k := gpu.ClassShape(c, d.Info().Type == gpu.TypeCPU)
+		shapes = append(shapes, shape{c, m, n, k})
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, sh := range shapes {
+		m, n, k := sh.m, sh.n, sh.k
+		a, b, c := randSlice(rng, m*k), randSlice(rng, k*n), make([]float32, m*n)
+		row := benchRow{Shape: sh.name, M: m, N: n, K: k}
 		var gpuT, wallT []float64
 		for r := -1; r < *reps; r++ { // r = -1 is the warm-up: pipelines, buffers, caches
-			progress.show("n=%d Vulkan %d/%d", n, r+1, *reps)
-			t, err := d.SgemmTimed(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
+			progress.show("%s Vulkan %d/%d", dims(m, n, k), r+1, *reps)
+			t, err := d.SgemmTimed(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
 			if err != nil {
-				return fmt.Errorf("n=%d: %w", n, err)
+				return fmt.Errorf("%s: %w", dims(m, n, k), err)
 			}
 			if r >= 0 {
 				gpuT = append(gpuT, ms(t.GPU))
@@ -99,13 +141,16 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		row.VulkanGPUms, row.VulkanWallms = median(gpuT), median(wallT)
 		row.VulkanWallMin, row.VulkanWallMax = slices.Min(wallT), slices.Max(wallT)
-		row.VulkanGFLOPS, row.VulkanWallGF = gflops(n, row.VulkanGPUms), gflops(n, row.VulkanWallms)
+		row.VulkanGFLOPS, row.VulkanWallGF = gflops(m, n, k, row.VulkanGPUms), gflops(m, n, k, row.VulkanWallms)
+		if rep.PeakGFLOPS > 0 {
+			row.PeakPercent = 100 * row.VulkanGFLOPS / rep.PeakGFLOPS
+		}
 		if *withCPU {
 			var cpuT []float64
 			for r := -1; r < *reps; r++ {
-				progress.show("n=%d CPU %d/%d", n, r+1, *reps)
+				progress.show("%s CPU %d/%d", dims(m, n, k), r+1, *reps)
 				start := time.Now()
-				if err := cpu.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n); err != nil {
+				if err := cpu.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n); err != nil {
 					return err
 				}
 				if r >= 0 {
@@ -113,7 +158,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 				}
 			}
 			row.CPUms, row.CPUMin, row.CPUMax = median(cpuT), slices.Min(cpuT), slices.Max(cpuT)
-			row.CPUGFLOPS = gflops(n, row.CPUms)
+			row.CPUGFLOPS = gflops(m, n, k, row.CPUms)
 			row.Ratio = row.VulkanWallGF / row.CPUGFLOPS
 		}
 		rep.Rows = append(rep.Rows, row)
@@ -165,22 +210,40 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 	if withCPU {
 		fmt.Fprintf(w, "CPU:    %s\n", rep.CPU)
 	}
+	if rep.PeakGFLOPS > 0 {
+		fmt.Fprintf(w, "peak:   %.1f GFLOPS (dependent FMA, `vkgemm peak`)\n", rep.PeakGFLOPS)
+	}
 	fmt.Fprintf(w, "dispatch: %.0f µs for a 1×1×1 product; empty submit+wait %.0f µs (medians)\n\n", rep.DispatchUS, rep.RoundTripUS)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	if withCPU {
-		fmt.Fprintln(tw, "n\tVulkan GFLOPS (kernel)\tVulkan GFLOPS (wall)\tVulkan wall ms (min-max)\tCPU GFLOPS\tCPU ms (min-max)\tVulkan/CPU\t")
-	} else {
-		fmt.Fprintln(tw, "n\tVulkan GFLOPS (kernel)\tVulkan GFLOPS (wall)\tVulkan wall ms (min-max)\t")
+	head := "shape\tm×n×k\tVulkan GFLOPS (kernel)\t"
+	if rep.PeakGFLOPS > 0 {
+		head += "of peak\t"
 	}
+	head += "Vulkan GFLOPS (wall)\tVulkan wall ms (min-max)\t"
+	if withCPU {
+		head += "CPU GFLOPS\tCPU ms (min-max)\tVulkan/CPU\t"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.1f (%.1f-%.1f)\t", r.N, r.VulkanGFLOPS, r.VulkanWallGF, r.VulkanWallms, r.VulkanWallMin, r.VulkanWallMax)
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t", r.Shape, dims(r.M, r.N, r.K), r.VulkanGFLOPS)
+		if rep.PeakGFLOPS > 0 {
+			fmt.Fprintf(tw, "%.0f%%\t", r.PeakPercent)
+		}
+		fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t", r.VulkanWallGF, r.VulkanWallms, r.VulkanWallMin, r.VulkanWallMax)
 		if withCPU {
 			fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t%.2fx\t", r.CPUGFLOPS, r.CPUms, r.CPUMin, r.CPUMax, r.Ratio)
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up; GFLOPS = 2n³ / time\n", rep.Reps)
+	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up; GFLOPS = 2mnk / time; Vulkan/CPU compares wall times\n", rep.Reps)
+}
+
+func dims(m, n, k int) string {
+	if m == n && n == k {
+		return fmt.Sprintf("%d³", n)
+	}
+	return fmt.Sprintf("%d×%d×%d", m, n, k)
 }
 
 func parseSizes(s string) ([]int, error) {
@@ -205,11 +268,11 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
-func gflops(n int, ms float64) float64 {
+func gflops(m, n, k int, ms float64) float64 {
 	if ms <= 0 {
 		return 0
 	}
-	return gemm.Flops(n, n, n) / (ms * 1e6)
+	return gemm.Flops(m, n, k) / (ms * 1e6)
 }
 
 func median(xs []float64) float64 {

@@ -99,7 +99,7 @@ func TestBenchReportsBothEngines(t *testing.T) {
 	}
 	assert.Positive(t, rep.RoundTripUS)
 	assert.Positive(t, rep.DispatchUS)
-	assert.Contains(t, errOut, "n=48 CPU 2/2", "progress goes to stderr")
+	assert.Contains(t, errOut, "48³ CPU 2/2", "progress goes to stderr")
 
 	code, out, _ = runCLI("bench", "-sizes", "8", "-reps", "1", "-cpu=false")
 	require.Equal(t, 0, code)
@@ -135,4 +135,21 @@ func TestTuneSavesForLaterRuns(t *testing.T) {
 	code, _, errOut = runCLI("tune", "-classes", "huge")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, `unknown shape class "huge"`)
+}
+
+func TestBenchShapeClassesAndPeak(t *testing.T) {
+	needDevice(t)
+	code, out, errOut := runCLI("bench", "-sizes", "", "-classes", "small,tall", "-reps", "1", "-cpu=false", "-peak", "-json")
+	require.Equal(t, 0, code, errOut)
+	var rep benchReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Len(t, rep.Rows, 2)
+	assert.Equal(t, "small", rep.Rows[0].Shape)
+	assert.Equal(t, "tall", rep.Rows[1].Shape)
+	assert.Greater(t, rep.Rows[1].M, rep.Rows[1].N)
+	assert.Positive(t, rep.PeakGFLOPS)
+	assert.Positive(t, rep.Rows[1].PeakPercent)
+	code, _, errOut = runCLI("bench", "-classes", "round")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown shape class "round"`)
 }

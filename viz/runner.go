@@ -470,6 +470,10 @@ func (r *Runner) run(ctx context.Context, j job) {
 		if cpu, ok := e.(gemm.CPU); ok {
 			// A fresh counter for each run.
 			e = r.banded(cpu, j, st, &runStart)
+		} else if y, ok := e.(Yielder); ok {
+			// Between its pieces the engine gives the rest of the program
+			// a turn; that time is not the engine's.
+			e = y.WithYield(st.step)
 		}
 		st.stalled = 0
 		runStart = time.Now()
@@ -497,6 +501,16 @@ func (r *Runner) run(ctx context.Context, j job) {
 		r.check(&res, p, c, st)
 	}
 	r.update(j, func(l *Lane) { l.Results[j.size] = res })
+}
+
+// Yielder is an engine that splits a product into pieces and can call a
+// function between them, as gemm.CPU does with RowsPerStep and Yield: the
+// browser's WebGPU engine, whose dispatches on a software adapter take the
+// same cores as the page's drawing.
+type Yielder interface {
+	gemm.Engine
+	// WithYield returns the engine calling yield between pieces.
+	WithYield(yield func()) gemm.Engine
 }
 
 // banded gives the CPU engine bands of rows sized so that each takes a few

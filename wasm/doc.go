@@ -9,8 +9,19 @@
 //	?min=64&max=512   the sizes of the sweep (default 64 to 512)
 //	&mintime=300ms    how long each engine repeats a product at one size
 //	&gpu=off          race the CPU path alone
+//	&canvas=960x540   the most pixels the canvas may have, or full; by default
+//	                  640×360 on software WebGL (SwiftShader), else full
+//	&band=16e6        the work of one WebGPU dispatch
+//
+// On software WebGL every frame that changes costs passes over the whole
+// canvas: the page draws into a small canvas that CSS scales up to the page,
+// redraws only what changed (view.Painter), and gives the engines a budget
+// of time per frame (viz.Pacer), since Go in the browser has one thread.
 //
 // The page exposes its state for tests as window.vkgemm: ready, frames,
+// changedFrames (those that redrew something), maxFrameGapMs and
+// maxFrameGapAt (the longest wait between frames during a sweep), fps,
+// pixelRatio, webgl (the renderer), budgetMs (the engines' time per frame),
 // state() (a JSON snapshot of the sweep), error, and conformance(), a Promise
 // of the results of gemm's correctness cases on the WebGPU engine, each also
 // compared with the CPU engine's result.

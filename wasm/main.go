@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
+	"regexp"
 	"strconv"
 	"syscall/js"
 	"time"
@@ -38,7 +40,19 @@ type options struct {
 	sizes   []int
 	minTime time.Duration
 	gpu     bool
+	// canvas is the most device pixels the canvas's backing store may have
+	// (0: the page's full resolution; -1: softwareCanvas on software WebGL,
+	// else full).
+	canvas int
+	// bandFlops is the work of one WebGPU dispatch (0: the engine's default).
+	bandFlops float64
 }
+
+// softwareCanvas caps the canvas where WebGL runs on the CPU (SwiftShader,
+// llvmpipe): each frame that changes costs a few passes over every pixel of
+// the canvas, and 640×360 keeps 30 frames a second while the engines work on
+// two cores; the browser scales the canvas up to the page.
+const softwareCanvas = 640 * 360
 
 func parse(search string) (options, error) {
 	o := options{minTime: 300 * time.Millisecond, gpu: true}
@@ -73,6 +87,21 @@ func parse(search string) (options, error) {
 		}
 	}
 	o.gpu = q.Get("gpu") != "off"
+	if v := q.Get("band"); v != "" {
+		if o.bandFlops, err = strconv.ParseFloat(v, 64); err != nil || o.bandFlops <= 0 {
+			return o, fmt.Errorf("?band=%q: want the floating-point operations of one WebGPU dispatch, such as 4e6", v)
+		}
+	}
+	o.canvas = -1
+	if v := q.Get("canvas"); v == "full" {
+		o.canvas = 0
+	} else if v != "" {
+		var w, h int
+		if _, err := fmt.Sscanf(v, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+			return o, fmt.Errorf("?canvas=%q: want a size such as 960x540, or full", v)
+		}
+		o.canvas = w * h
+	}
 	return o, nil
 }
 
@@ -96,22 +125,55 @@ func run(page js.Value) error {
 	if err != nil {
 		gpuLane.Err = err
 	} else {
+		if o.bandFlops > 0 {
+			engine.BandFlops = o.bandFlops
+		}
 		gpuLane.Engine = engine
 	}
-	// Go in the browser has one thread: the CPU engine works in bands of a
-	// few milliseconds and sleeps between them, so that the browser gets to
-	// draw frames; the sleeps are not timed.
+	ratio, renderer := capPixelRatio(o.canvas)
+	page.Set("pixelRatio", ratio)
+	page.Set("webgl", renderer)
+	banner := "in the browser"
+	if ratio < 1 {
+		iw, ih := js.Global().Get("innerWidth").Float(), js.Global().Get("innerHeight").Float()
+		banner += fmt.Sprintf(" · drawn at %.0f×%.0f and scaled up", iw*ratio, ih*ratio)
+		if softwareGL.MatchString(renderer) {
+			banner += " (software WebGL)"
+		}
+	}
+	// Go in the browser has one thread, and the page's drawing (SwiftShader
+	// in the GPU process) needs the same cores as the engines: the engines
+	// get a budget of 2 to 16 ms of work per frame, which the pacer adapts
+	// to keep about 40 frames a second, and then wait for the next frame;
+	// the waits are not timed.
+	pacer := viz.NewPacer(40)
+	// The pacer hears of a frame in a task of its own, after the frame's:
+	// work woken inside the animation frame callback would run there, before
+	// the frame's drawing reaches the GPU process.
+	pacer.After = 0
+	frameDone := js.FuncOf(func(js.Value, []js.Value) any {
+		pacer.Frame()
+		return nil
+	})
 	cfg := viz.Config{Sizes: o.sizes, Limit: 2048, MinTime: o.minTime, StepFlops: 4e6,
-		Slice: 12 * time.Millisecond, Yield: func() { time.Sleep(time.Millisecond) }}
+		Slice: 2 * time.Millisecond, Yield: pacer.Yield}
 	cpu := gemm.CPU{}
 	r := viz.NewRunner(cfg, gpuLane, viz.Contender{Role: "CPU", Engine: cpu})
-	go r.Run(context.Background())
+	// The sweep starts once the page is up: the first frames upload the
+	// text and compile WebGL shaders, slow on a software GL.
+	const startAt = 3
+	started := make(chan struct{})
+	go func() {
+		<-started
+		r.Run(context.Background())
+	}()
 
 	expose(page, r, engine, cpu)
 
-	g := &view.Game{Runner: r, Banner: "in the browser"}
+	g := &view.Game{Runner: r, Banner: banner}
 	var last time.Time
 	var maxGap time.Duration
+	changed := 0 // frames that redrew something
 	g.AfterDraw = func(_ *ebiten.Image, frames int, s viz.Snapshot) bool {
 		now := time.Now()
 		if frames == 1 {
@@ -119,12 +181,23 @@ func run(page js.Value) error {
 				l.Call("remove")
 			}
 			page.Set("ready", true)
-		} else if !s.Finished && now.Sub(last) > maxGap {
+		} else if frames > startAt && !s.Finished && now.Sub(last) > maxGap {
+			// The longest wait between two frames while the sweep runs.
 			maxGap = now.Sub(last)
 			page.Set("maxFrameGapMs", maxGap.Milliseconds())
+			page.Set("maxFrameGapAt", fmt.Sprintf("frame %d, %s", frames, gapAt(s)))
+		}
+		if frames == startAt {
+			close(started)
 		}
 		last = now
+		js.Global().Call("setTimeout", frameDone, 0)
+		page.Set("budgetMs", float64(pacer.Budget())/1e6)
+		if g.Painted() > 0 {
+			changed++
+		}
 		page.Set("frames", frames)
+		page.Set("changedFrames", changed)
 		page.Set("fps", ebiten.ActualFPS())
 		return false
 	}
@@ -134,4 +207,76 @@ func run(page js.Value) error {
 		return err
 	}
 	return nil
+}
+
+// capPixelRatio lowers window.devicePixelRatio, which ebiten reads once to
+// size the canvas's backing store and its screen, so that the canvas has at
+// most pixels device pixels (0: no cap; -1: softwareCanvas where WebGL is
+// software). CSS stretches the canvas over the page, and ebiten maps the
+// pointer with the same ratio. It returns the ratio in use and the WebGL
+// renderer's name.
+func capPixelRatio(pixels int) (float64, string) {
+	w := js.Global()
+	ratio := 1.0
+	if v := w.Get("devicePixelRatio"); v.Type() == js.TypeNumber && v.Float() > 0 {
+		ratio = v.Float()
+	}
+	renderer := webglRenderer()
+	if pixels < 0 {
+		pixels = 0
+		if softwareGL.MatchString(renderer) {
+			pixels = softwareCanvas
+		}
+	}
+	cw, ch := w.Get("innerWidth").Float(), w.Get("innerHeight").Float()
+	if pixels == 0 || cw <= 0 || ch <= 0 {
+		return ratio, renderer
+	}
+	if r := math.Sqrt(float64(pixels) / (cw * ch)); r < ratio {
+		ratio = r
+		// devicePixelRatio is [Replaceable]: the page may set its own.
+		w.Set("devicePixelRatio", ratio)
+	}
+	return ratio, renderer
+}
+
+var softwareGL = regexp.MustCompile(`(?i)swiftshader|llvmpipe|softpipe|lavapipe|software`)
+
+// webglRenderer names the WebGL renderer ("" without WebGL), from a context
+// made for the question and let go at once.
+func webglRenderer() (name string) {
+	defer func() {
+		if recover() != nil {
+			name = ""
+		}
+	}()
+	c := js.Global().Get("document").Call("createElement", "canvas")
+	gl := c.Call("getContext", "webgl2")
+	if !gl.Truthy() {
+		gl = c.Call("getContext", "webgl")
+	}
+	if !gl.Truthy() {
+		return ""
+	}
+	v := gl.Call("getParameter", gl.Get("RENDERER"))
+	if ext := gl.Call("getExtension", "WEBGL_debug_renderer_info"); ext.Truthy() {
+		v = gl.Call("getParameter", ext.Get("UNMASKED_RENDERER_WEBGL"))
+	}
+	if lose := gl.Call("getExtension", "WEBGL_lose_context"); lose.Truthy() {
+		lose.Call("loseContext")
+	}
+	if v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
+// gapAt says what ran when a long gap between frames ended.
+func gapAt(s viz.Snapshot) string {
+	for _, l := range s.Lanes {
+		if l.Running {
+			return fmt.Sprintf("%s %s %d (%.0f%%)", l.Role, l.Phase, s.Sizes[min(l.Size, len(s.Sizes)-1)], 100*max(0, l.Fraction))
+		}
+	}
+	return fmt.Sprintf("between products, %d of %d done", s.Done, s.Total)
 }

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/vkgemm/vkgemm/viz"
 )
@@ -23,45 +23,41 @@ type Frame struct {
 }
 
 // Draw paints the whole screen for s.
+// Every call draws everything; a Painter redraws only what changed.
 func Draw(dst *ebiten.Image, s viz.Snapshot, f Frame) {
-	w, h := dst.Bounds().Dx(), dst.Bounds().Dy()
-	l := viz.NewLayout(float64(w), float64(h), len(s.Lanes))
-	labels.nextFrame()
-	dst.Fill(Background)
-	p := painter{dst: dst, k: l.Scale}
-	p.header(l, s, f)
-	for i := range s.Lanes {
-		p.card(l, s, i, f)
-	}
-	p.speedup(l, s)
-	p.chart(l, s, f)
-	p.progress(l, s)
-	p.buttons(l, s, f)
-	if f.Help {
-		p.help(l)
-	}
+	var pt Painter
+	pt.Draw(dst, s, f)
 }
 
+// painter records a frame's drawing operations.
 type painter struct {
-	dst *ebiten.Image
 	k   float64 // text scale
+	ops []op
 }
 
-func (p painter) rect(r viz.Rect, c color.Color) {
-	vector.DrawFilledRect(p.dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
+func (p *painter) rect(r viz.Rect, c color.Color) {
+	p.ops = append(p.ops, op{kind: opRect, a: float32(r.X), b: float32(r.Y), c: float32(r.W), d: float32(r.H), col: rgba(c)})
 }
 
-func (p painter) frame(r viz.Rect, c color.Color) {
-	vector.StrokeRect(p.dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), float32(max(1, p.k)), c, false)
+func (p *painter) frame(r viz.Rect, c color.Color) {
+	p.ops = append(p.ops, op{kind: opFrame, a: float32(r.X), b: float32(r.Y), c: float32(r.W), d: float32(r.H), w: float32(max(1, p.k)), col: rgba(c)})
 }
 
-func (p painter) line(x0, y0, x1, y1, width float64, c color.Color) {
-	vector.StrokeLine(p.dst, float32(x0), float32(y0), float32(x1), float32(y1), float32(width), c, false)
+func (p *painter) line(x0, y0, x1, y1, width float64, c color.Color) {
+	p.ops = append(p.ops, op{kind: opLine, a: float32(x0), b: float32(y0), c: float32(x1), d: float32(y1), w: float32(width), col: rgba(c)})
+}
+
+func (p *painter) disc(x, y, r float64, c color.Color) {
+	p.ops = append(p.ops, op{kind: opDisc, a: float32(x), b: float32(y), c: float32(r), col: rgba(c)})
+}
+
+func (p *painter) ring(x, y, r, width float64, c color.Color) {
+	p.ops = append(p.ops, op{kind: opRing, a: float32(x), b: float32(y), c: float32(r), w: float32(width), col: rgba(c)})
 }
 
 // text draws s with its left edge (align < 0), center (0) or right edge (> 0)
 // at x and its top at y, and returns its width.
-func (p painter) text(s string, x, y, size float64, isBold bool, c color.Color, align int) float64 {
+func (p *painter) text(s string, x, y, size float64, isBold bool, c color.Color, align int) float64 {
 	l := labels.get(s, face(size, p.k, isBold), isBold)
 	switch {
 	case align == 0:
@@ -69,12 +65,13 @@ func (p painter) text(s string, x, y, size float64, isBold bool, c color.Color, 
 	case align > 0:
 		x -= l.w
 	}
-	l.draw(p.dst, x, y, c)
+	// Whole pixels, so text stays as sharp as drawn directly.
+	p.ops = append(p.ops, op{kind: opText, a: float32(math.Round(x)), b: float32(math.Round(y)), col: rgba(c), label: l})
 	return l.w
 }
 
 // fit shortens s with an ellipsis until it is at most width wide.
-func (p painter) fit(s string, size, width float64, isBold bool) string {
+func (p *painter) fit(s string, size, width float64, isBold bool) string {
 	f := face(size, p.k, isBold)
 	if w, _ := text.Measure(s, f, 0); w <= width {
 		return s
@@ -90,7 +87,7 @@ func (p painter) fit(s string, size, width float64, isBold bool) string {
 }
 
 // wrap splits s into at most lines lines no wider than width.
-func (p painter) wrap(s string, size, width float64, lines int) []string {
+func (p *painter) wrap(s string, size, width float64, lines int) []string {
 	f := face(size, p.k, false)
 	var out []string
 	cur := ""
@@ -135,7 +132,7 @@ func splitWords(s string) []string {
 	return words
 }
 
-func (p painter) header(l viz.Layout, s viz.Snapshot, f Frame) {
+func (p *painter) header(l viz.Layout, s viz.Snapshot, f Frame) {
 	r := l.Header
 	p.text("vkgemm", r.X, r.Y, 28, true, Ink, -1)
 	p.text("single-precision GEMM throughput, GPU vs CPU", r.X+120*l.Scale, r.Y+8*l.Scale, 18, false, Muted, -1)
@@ -168,7 +165,7 @@ func statusLine(s viz.Snapshot) string {
 	return fmt.Sprintf("sweep %d of %d", s.Done, s.Total)
 }
 
-func (p painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
+func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 	c := l.Cards[i]
 	ln := s.Lanes[i]
 	k := l.Scale
@@ -191,7 +188,11 @@ func (p painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 	bar := c.Bar
 	if !ln.Available {
 		p.rect(bar, Track)
-		lines := p.wrap(name+" unavailable: "+ln.Why, 14, bar.W-20*k, 3)
+		why := ln.Why
+		if !strings.HasPrefix(why, name+" unavailable") {
+			why = name + " unavailable: " + why
+		}
+		lines := p.wrap(why, 14, bar.W-20*k, 3)
 		for j, t := range lines {
 			p.text(t, bar.X+10*k, bar.Y+4*k+float64(j)*18*k, 14, j == 0, Bad, -1)
 		}
@@ -285,7 +286,7 @@ func withAlpha(c color.RGBA, a float64) color.RGBA {
 	return color.RGBA{uint8(float64(c.R) * a), uint8(float64(c.G) * a), uint8(float64(c.B) * a), uint8(255 * a)}
 }
 
-func (p painter) speedup(l viz.Layout, s viz.Snapshot) {
+func (p *painter) speedup(l viz.Layout, s viz.Snapshot) {
 	r := l.Speedup
 	k := l.Scale
 	p.rect(r, Panel)
@@ -344,11 +345,11 @@ func (p painter) speedup(l viz.Layout, s viz.Snapshot) {
 	}
 }
 
-func (p painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
+func (p *painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 	k := l.Scale
 	p.rect(l.Chart, Panel)
 	pl := l.Plot
-	p.text("GFLOPS against matrix size n (n×n×n GEMM, log–log)", l.Chart.X+16*k, l.Chart.Y+10*k, 16, true, Ink, -1)
+	titleEnd := l.Chart.X + 16*k + p.text("GFLOPS against matrix size n (n×n×n GEMM, log–log)", l.Chart.X+16*k, l.Chart.Y+10*k, 16, true, Ink, -1)
 	xs := l.SizeScale(s.Sizes)
 	ys := l.RateScale(s)
 
@@ -376,18 +377,33 @@ func (p painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 	p.text("GFLOPS", pl.X-8*k, pl.Y-30*k, 13, true, Muted, 1)
 	p.text("matrix size n", pl.X+pl.W/2, pl.Bottom()+30*k, 13, true, Muted, 0)
 
-	// Legend, top right.
+	// Legend, top right; shorter names where the long ones would reach the
+	// title.
+	legend := func(short bool) []string {
+		names := make([]string, len(s.Lanes))
+		for i, ln := range s.Lanes {
+			names[i] = ln.Role
+			if ln.Name != "" && !short {
+				names[i] = ln.Name + " (" + ln.Role + ")"
+			}
+			if !ln.Available {
+				names[i] += map[bool]string{false: " – unavailable", true: " (off)"}[short]
+			}
+		}
+		return names
+	}
+	names := legend(false)
+	width := 0.0
+	for _, n := range names {
+		w, _ := text.Measure(n, face(13, k, false), 0)
+		width += w + 8*k + 36*k
+	}
+	if l.Chart.Right()-16*k-(width-18*k) < titleEnd+8*k {
+		names = legend(true)
+	}
 	lx := l.Chart.Right() - 16*k
 	for i := len(s.Lanes) - 1; i >= 0; i-- {
-		ln := s.Lanes[i]
-		name := ln.Role
-		if ln.Name != "" {
-			name = ln.Name + " (" + ln.Role + ")"
-		}
-		if !ln.Available {
-			name += " – unavailable"
-		}
-		w := p.text(name, lx, l.Chart.Y+12*k, 13, false, Ink, 1)
+		w := p.text(names[i], lx, l.Chart.Y+12*k, 13, false, Ink, 1)
 		lx -= w + 8*k
 		p.line(lx-18*k, l.Chart.Y+21*k, lx, l.Chart.Y+21*k, 3*k, LaneColor(i))
 		lx -= 18*k + 18*k
@@ -412,20 +428,20 @@ func (p painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 				continue
 			}
 			x, y := xs.Map(float64(s.Sizes[si])), ys.Map(r.GFLOPS)
-			vector.DrawFilledCircle(p.dst, float32(x), float32(y), float32(5*k), col, false)
+			p.disc(x, y, 5*k, col)
 			if !r.OK {
-				vector.StrokeCircle(p.dst, float32(x), float32(y), float32(9*k), float32(2*k), Bad, false)
+				p.ring(x, y, 9*k, 2*k, Bad)
 			}
 		}
 		if ln.Running && ln.Live > 0 && ln.Size < len(s.Sizes) {
 			x, y := xs.Map(float64(s.Sizes[ln.Size])), ys.Map(ln.Live)
 			rr := (6 + 2*math.Sin(float64(f.Now.UnixMilli())/150)) * k
-			vector.StrokeCircle(p.dst, float32(x), float32(y), float32(rr), float32(2*k), col, false)
+			p.ring(x, y, rr, 2*k, col)
 		}
 	}
 }
 
-func (p painter) progress(l viz.Layout, s viz.Snapshot) {
+func (p *painter) progress(l viz.Layout, s viz.Snapshot) {
 	r := l.Progress
 	k := l.Scale
 	p.rect(r, Track)
@@ -448,7 +464,7 @@ func (p painter) progress(l viz.Layout, s viz.Snapshot) {
 	p.text(label, r.X+r.W/2, r.Y+(r.H-14*k)/2-1*k, 12, true, Ink, 0)
 }
 
-func (p painter) buttons(l viz.Layout, s viz.Snapshot, f Frame) {
+func (p *painter) buttons(l viz.Layout, s viz.Snapshot, f Frame) {
 	k := l.Scale
 	for _, b := range l.Buttons {
 		bg := Panel
@@ -467,7 +483,7 @@ func (p painter) buttons(l viz.Layout, s viz.Snapshot, f Frame) {
 	p.text("←/→ size in bars · 1/2 toggle paths", l.W-24*k, last.Y+12*k, 13, false, Muted, 1)
 }
 
-func (p painter) help(l viz.Layout) {
+func (p *painter) help(l viz.Layout) {
 	k := l.Scale
 	p.rect(viz.Rect{W: l.W, H: l.H}, color.RGBA{0, 0, 0, 0xb0})
 	r := l.Help

@@ -27,7 +27,8 @@ type Game struct {
 	// requestAnimationFrame paces frames).
 	MaxFPS float64
 
-	last time.Time
+	last  time.Time
+	paint Painter // redraws what changed: the screen is kept between frames
 
 	help   bool
 	frames int
@@ -35,6 +36,9 @@ type Game struct {
 	hover  viz.Action
 	w, h   int
 }
+
+// Painted is the share of the screen's pixels the last frame redrew.
+func (g *Game) Painted() float64 { return g.paint.Painted }
 
 // Frames is the number of frames drawn so far.
 func (g *Game) Frames() int { return g.frames }
@@ -141,7 +145,10 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.last = time.Now()
 	}
 	s := g.Runner.Snapshot()
-	Draw(screen, s, Frame{FPS: ebiten.ActualFPS(), Help: g.help, Hover: g.hover, Now: time.Now(), Banner: g.Banner})
+	if ebiten.IsScreenClearedEveryFrame() {
+		g.paint.Invalidate()
+	}
+	g.paint.Draw(screen, s, Frame{FPS: ebiten.ActualFPS(), Help: g.help, Hover: g.hover, Now: time.Now(), Banner: g.Banner})
 	g.frames++
 	if g.AfterDraw != nil && g.AfterDraw(screen, g.frames, s) {
 		g.quit = true

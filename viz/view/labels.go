@@ -65,14 +65,13 @@ func (c *labelCache) get(s string, f *text.GoTextFace, isBold bool) *label {
 	return l
 }
 
-// draw puts the label with its top-left corner at a whole pixel, so text
-// stays as sharp as drawn directly.
+// draw puts the label with its top-left corner at x, y.
 func (l *label) draw(dst *ebiten.Image, x, y float64, c color.Color) {
 	if l.img == nil {
 		return
 	}
 	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Translate(math.Round(x), math.Round(y))
+	op.GeoM.Translate(x, y)
 	op.ColorScale.ScaleWithColor(c)
 	dst.DrawImage(l.img, op)
 }

@@ -215,3 +215,56 @@ func TestGameActionsDriveTheRunner(t *testing.T) {
 	assert.Equal(t, 1, r.Snapshot().Focus)
 	assert.False(t, r.Snapshot().Following)
 }
+
+// TestPainterRedrawsOnlyWhatChanged draws a sequence of frames with one
+// Painter into one image, as the game does, and compares each with the
+// same frame drawn from scratch.
+func TestPainterRedrawsOnlyWhatChanged(t *testing.T) {
+	img := ebiten.NewImage(viz.DesignW, viz.DesignH)
+	defer img.Deallocate()
+	var pt view.Painter
+	now := time.Now()
+	s := race()
+	help := race()
+	done := race()
+	done.Lanes[1].Running = false
+	done.Lanes[1].Results[3] = viz.Result{N: 512, Runs: 2, Best: time.Second, GFLOPS: 0.9, Bound: 1, CheckedRows: 16, OK: true}
+	done.Done = 7
+	frames := []struct {
+		s viz.Snapshot
+		f view.Frame
+	}{
+		{s, view.Frame{FPS: 60, Now: now}},
+		{s, view.Frame{FPS: 60, Now: now}},                             // nothing changed
+		{s, view.Frame{FPS: 31, Now: now.Add(200 * time.Millisecond)}}, // FPS and the breathing bar
+		{help, view.Frame{FPS: 31, Help: true, Now: now}},              // the overlay over everything
+		{help, view.Frame{FPS: 30, Help: true, Now: now}},              // a change under the overlay
+		{done, view.Frame{FPS: 30, Now: now}},                          // overlay gone, a result more
+		{done, view.Frame{FPS: 30, Hover: viz.Rerun, Now: now}},        // a button lit
+	}
+	painted := make([]float64, len(frames))
+	for i, fr := range frames {
+		pt.Draw(img, fr.s, fr.f)
+		painted[i] = pt.Painted
+		got := image.NewRGBA(image.Rect(0, 0, viz.DesignW, viz.DesignH))
+		img.ReadPixels(got.Pix)
+		want := drawn(t, fr.s, fr.f)
+		diff := 0
+		for p := 0; p < len(got.Pix); p += 4 {
+			for c := 0; c < 3; c++ {
+				if abs(int(got.Pix[p+c])-int(want.Pix[p+c])) > 2 {
+					diff++
+					break
+				}
+			}
+		}
+		// The same triangles can land a pixel differently in two images
+		// that sit differently in ebiten's atlas: allow a few pixels, as
+		// even two drawings from scratch differ by one.
+		assert.LessOrEqual(t, diff, 8, "frame %d: pixels that differ from a full redraw", i)
+	}
+	assert.Equal(t, 1.0, painted[0], "the first frame is drawn whole")
+	assert.Zero(t, painted[1], "an unchanged frame draws nothing")
+	assert.Less(t, painted[2], 0.2, "a new FPS figure and bar redraw a small part")
+	t.Logf("share of the screen redrawn per frame: %.3f", painted)
+}

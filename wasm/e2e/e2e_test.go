@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,11 +26,11 @@ import (
 	"github.com/vkgemm/vkgemm/wasm/static"
 )
 
-// The viewport: SwiftShader's WebGL fills 1280×720 at about 10 frames per
-// second on two cores, 960×540 at about twice that. VKGEMM_E2E_SIZE and
+// The viewport, a common page size: on software WebGL the page draws into a
+// 640×360 canvas that the browser scales up to it. VKGEMM_E2E_SIZE and
 // VKGEMM_E2E_MAX change it and the largest size, e.g. for the screenshots in
 // docs/.
-var width, height, largest = 960, 540, 256
+var width, height, largest = 1280, 720, 256
 
 func init() {
 	if s := os.Getenv("VKGEMM_E2E_SIZE"); s != "" {
@@ -128,32 +129,45 @@ func load(t *testing.T, ctx context.Context, url string) {
 	assert.False(t, loading, "the loading indicator is gone once the first frame is drawn")
 }
 
-// liveness samples the frame counter every second until the sweep ends, and
-// checks that frames keep coming meanwhile.
+// maxGap bounds the longest wait between two frames during a sweep. Speed
+// is measured, not asserted, on a shared machine: this only says that the
+// page never freezes (typical: 0.1 to 0.5 s, mostly the first dispatch;
+// before the work was paced by the frames, 1.4 s).
+const maxGap = 3 * time.Second
+
+// liveness samples the frame counter every two seconds until the sweep ends,
+// checks that frames keep coming meanwhile, and logs the frame rate.
 func liveness(t *testing.T, ctx context.Context, limit time.Duration) viz.Snapshot {
 	t.Helper()
-	frames := func() int {
-		return within(t, ctx, 20*time.Second, chromedp.Evaluate[int](`window.vkgemm.frames`))
+	type counters struct {
+		Frames, Changed int
+		Gap             float64
+		GapAt, Canvas   string
 	}
-	start, f0 := time.Now(), frames()
-	last, stalls, samples := f0, 0, 0
+	read := func() counters {
+		return within(t, ctx, 20*time.Second, chromedp.Evaluate[counters](`(() => {
+		  const v = window.vkgemm, c = document.querySelector("canvas");
+		  return { Frames: v.frames || 0, Changed: v.changedFrames || 0, Gap: v.maxFrameGapMs || 0,
+		    GapAt: String(v.maxFrameGapAt || ""), Canvas: c ? c.width + "x" + c.height : "" };
+		})()`))
+	}
+	start, c0 := time.Now(), read()
+	last, stalls := c0.Frames, 0
 	for {
 		time.Sleep(2 * time.Second)
 		s := state(t, ctx)
-		f := frames()
-		samples++
-		if f == last {
+		c := read()
+		if c.Frames == last {
 			stalls++
 			t.Logf("no frame in the last two seconds (sweep %d/%d)", s.Done, s.Total)
 		}
-		last = f
+		last = c.Frames
 		if s.Finished {
 			secs := time.Since(start).Seconds()
-			gap := within(t, ctx, 10*time.Second, chromedp.Evaluate[float64](`window.vkgemm.maxFrameGapMs || 0`))
-			t.Logf("sweep of %d products: %d frames in %.1f s (%.1f FPS), longest gap between frames %.0f ms",
-				s.Total, f-f0, secs, float64(f-f0)/secs, gap)
-			assert.Zero(t, stalls, "frames stopped for two seconds or more during the sweep")
-			assert.Greater(t, float64(f-f0)/secs, 3.0, "frames keep coming while the engines work")
+			t.Logf("sweep of %d products at %dx%d (canvas %s): %d frames in %.1f s, %.1f FPS (%.1f FPS that changed the picture); longest gap between frames %.0f ms (%s)",
+				s.Total, width, height, c.Canvas, c.Frames-c0.Frames, secs, float64(c.Frames-c0.Frames)/secs, float64(c.Changed-c0.Changed)/secs, c.Gap, c.GapAt)
+			assert.Zero(t, stalls, "two seconds without a frame during the sweep")
+			assert.Less(t, c.Gap, float64(maxGap.Milliseconds()), "the longest gap between frames during the sweep")
 			return s
 		}
 		require.Less(t, time.Since(start), limit, "the sweep did not finish in %v (%d/%d)", limit, s.Done, s.Total)
@@ -186,6 +200,20 @@ func count(img *image.RGBA, r viz.Rect, c color.RGBA) int {
 		for x := int(r.X); x < int(r.Right()); x++ {
 			p := img.RGBAAt(x, y)
 			if near(p.R, c.R) && near(p.G, c.G) && near(p.B, c.B) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// reddish returns how many pixels in r are clearly red, as viz.Bad is.
+func reddish(img *image.RGBA, r viz.Rect) int {
+	n := 0
+	for y := int(r.Y); y < int(r.Bottom()); y++ {
+		for x := int(r.X); x < int(r.Right()); x++ {
+			p := img.RGBAAt(x, y)
+			if int(p.R) > 120 && int(p.R)-int(max(p.G, p.B)) > 60 {
 				n++
 			}
 		}
@@ -270,7 +298,22 @@ func TestBrowserWithoutWebGPURacesTheCPU(t *testing.T) {
 	}
 	img := screenshot(t, ctx, "browser-no-webgpu.png")
 	l := viz.NewLayout(float64(img.Bounds().Dx()), float64(img.Bounds().Dy()), 2)
-	assert.Greater(t, count(img, l.Cards[0].Bar, viz.Bad), 50, "the reason is written in red on the GPU card")
+	// Text scaled up from a small canvas blends into the background: count
+	// red pixels, not exact ones.
+	assert.Greater(t, reddish(img, l.Cards[0].Bar), 50, "the reason is written in red on the GPU card")
 	assert.Greater(t, count(img, l.Cards[1].Bar, viz.LaneColor(1)), 50, "the CPU bar is drawn")
 	assert.True(t, strings.Contains(gpu.Why, "--enable-unsafe-webgpu") || strings.Contains(gpu.Why, "navigator.gpu"), "the message says what to do")
+
+	// The canvas is smaller than the page and scaled up: a click still lands
+	// on the button under the pointer.
+	pause := l.Buttons[0].Rect
+	require.Equal(t, viz.Pause, l.Buttons[0].Action)
+	// Press and release a few frames apart: ebiten reads the buttons once a
+	// frame, and a click within one frame would go unseen.
+	x, y := pause.X+pause.W/2, pause.Y+pause.H/2
+	within(t, ctx, 10*time.Second, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y))
+	within(t, ctx, 10*time.Second, chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	time.Sleep(300 * time.Millisecond)
+	within(t, ctx, 10*time.Second, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	within(t, ctx, 10*time.Second, chromedp.Poll[chromedp.Void](`JSON.parse(window.vkgemm.state()).Paused === true`))
 }

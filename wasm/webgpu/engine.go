@@ -29,6 +29,17 @@ type Engine struct {
 	// BandFlops is the work of one dispatch; smaller keeps frames coming on
 	// a software adapter, larger costs less per product.
 	BandFlops float64
+	// Yield, if set, is called after each dispatch of a product split in
+	// bands but the last, once the dispatch is done: the page's frames and
+	// the dispatches then take turns on a software adapter.
+	Yield func()
+}
+
+// WithYield returns a copy of the engine that calls yield between bands.
+func (e *Engine) WithYield(yield func()) gemm.Engine {
+	c := *e
+	c.Yield = yield
+	return &c
 }
 
 var _ gemm.Engine = (*Engine)(nil)
@@ -56,7 +67,7 @@ func Open() (e *Engine, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: requestDevice: %v", ErrUnavailable, err)
 	}
-	e = &Engine{device: device, queue: device.Get("queue"), desc: describe(adapter), BandFlops: 16e6}
+	e = &Engine{device: device, queue: device.Get("queue"), desc: describe(adapter), BandFlops: 32e6}
 	e.maxBinding = int64(device.Get("limits").Get("maxStorageBufferBindingSize").Float())
 
 	module := device.Call("createShaderModule", obj("code", shaders.SgemmWGSL, "label", "sgemm.wgsl"))
@@ -80,6 +91,13 @@ func Open() (e *Engine, err error) {
 	)))
 	if err != nil {
 		return nil, fmt.Errorf("creating the sgemm pipeline: %w", err)
+	}
+	// A software adapter compiles the kernel on its first dispatch, which
+	// holds up the page's drawing for a second: pay that while the page
+	// still shows its loading indicator.
+	a, b, c := make([]float32, 16), make([]float32, 16), make([]float32, 16)
+	if err := e.Sgemm(blas.NoTrans, blas.NoTrans, 4, 4, 4, 1, a, 4, b, 4, 0, c, 4); err != nil {
+		return nil, fmt.Errorf("a first 4×4 product: %w", err)
 	}
 	return e, nil
 }
@@ -184,7 +202,10 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	layout := e.pipeline.Call("getBindGroupLayout", 0)
 	params := make([]byte, paramsBytes)
 	groupRows := rowsPerThread * shaders.WGSLWorkgroupY
-	bands := Bands(m4, n4, k4, groupRows, e.BandFlops)
+	// Bands of whole invocations (4 rows): a band narrower than a workgroup
+	// leaves the rest of it idle, which costs little next to the frames it
+	// keeps coming.
+	bands := Bands(m4, n4, k4, rowsPerThread, e.BandFlops)
 	for bi, band := range bands {
 		// Each band has its own uniform buffer, so products that interleave
 		// at the awaits below never see each other's parameters.
@@ -218,6 +239,9 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 			// Wait for the band: the page draws its frames meanwhile.
 			if _, err := Await(e.queue.Call("onSubmittedWorkDone")); err != nil {
 				return fmt.Errorf("WebGPU dispatch: %w", err)
+			}
+			if e.Yield != nil {
+				e.Yield()
 			}
 		}
 	}

@@ -134,6 +134,8 @@ func (d *Device) Info() DeviceInfo { return d.info }
 // Kernel describes the kernel used for square products, and where it
 // came from.
 func (d *Device) Kernel() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	s := d.kernels[ShapeSquare].String()
 	if d.tuned != "" {
 		s += " (tuned: " + d.tuned + ")"

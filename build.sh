@@ -90,6 +90,11 @@ run_visualizer() {
 	mkdir -p "$BIN"
 	log "building bin/visualizer"
 	go build -o "$BIN/visualizer" ./cmd/visualizer
+	# ebiten panics at start-up without a display: say what to do instead.
+	if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+		die "no display (DISPLAY is not set): run this in a desktop session, or headless with
+  xvfb-run -a -s '-screen 0 1280x720x24' ./build.sh run -shot out.png"
+	fi
 	"$BIN/visualizer" "$@"
 }
 

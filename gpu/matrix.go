@@ -184,7 +184,7 @@ type Pending struct {
 // MatMul computes C = alpha*op(A)*op(B) + beta*C on device-resident
 // matrices, without host copies, and waits for it.
 func (d *Device) MatMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix) error {
-	p, err := d.MatMulAsync(tA, tB, alpha, a, b, beta, c)
+	p, err := d.matMul(tA, tB, alpha, a, b, beta, c, false)
 	if err != nil {
 		return err
 	}
@@ -197,6 +197,12 @@ func (d *Device) MatMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 // chain A·B -> C, C·D -> E needs only the last Wait. Upload, Download and
 // Release wait for earlier work themselves.
 func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix) (*Pending, error) {
+	return d.matMul(tA, tB, alpha, a, b, beta, c, true)
+}
+
+// matMul submits a product; timed records timestamps for Pending.Wait's
+// kernel time (MatMul leaves them out: about 100 µs a dispatch on lavapipe).
+func (d *Device) matMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix, timed bool) (*Pending, error) {
 	start := time.Now()
 	if err := d.lock(); err != nil {
 		return nil, err
@@ -247,7 +253,9 @@ func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix,
 	if err != nil {
 		return nil, d.finish(err)
 	}
-	p.t0 = batch.Timestamp()
+	if timed {
+		p.t0 = batch.Timestamp()
+	}
 	ranges := [3]vk.Range{{Buf: a.buf, Size: a.buf.Size}, {Buf: b.buf, Size: b.buf.Size}, {Buf: c.buf, Size: c.buf.Size}}
 	push := pushConstants{M: u32(m), N: u32(n), K: u32(k), LDA: u32(a.ld), LDB: u32(b.ld), LDC: u32(c.ld), Alpha: alpha, Beta: beta}
 	nd, err := recordProduct(batch, pipe, ranges, push, [2]uint32{u32(ceilDiv(n, bn)), u32(ceilDiv(m, bm))}, int(kern.KChunk), gemm.Transposed(tA), gemm.Transposed(tB))
@@ -256,7 +264,9 @@ func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix,
 		return nil, d.finish(err)
 	}
 	p.dispatches = nd
-	p.t1 = batch.Timestamp()
+	if timed {
+		p.t1 = batch.Timestamp()
+	}
 	batch.Barrier()
 	if err := batch.Submit(); err != nil {
 		batch.Abandon()

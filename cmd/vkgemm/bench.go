@@ -174,9 +174,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 }
 
 // dispatchCost measures an empty submit-and-wait and a 1×1×1 product on
-// device matrices, medians over reps (at least 20) after a warm-up.
+// device matrices, medians over reps (at least 100) after a warm-up.
 func dispatchCost(d *gpu.Device, reps int) (roundTrip, dispatch float64, err error) {
-	reps = max(reps, 20)
+	reps = max(reps, 100)
 	var rt, dp []float64
 	A, err := d.NewMatrix(1, 1)
 	if err != nil {
@@ -188,17 +188,23 @@ func dispatchCost(d *gpu.Device, reps int) (roundTrip, dispatch float64, err err
 		return 0, 0, err
 	}
 	defer C.Release()
+	// Each in a loop of its own, as a stream of small products would run:
+	// alternating them lets the driver's worker threads fall asleep.
 	for r := -1; r < reps; r++ {
 		t, err := d.RoundTrip()
 		if err != nil {
 			return 0, 0, err
 		}
+		if r >= 0 {
+			rt = append(rt, float64(t.Microseconds()))
+		}
+	}
+	for r := -1; r < reps; r++ {
 		start := time.Now()
 		if err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, A, A, 0, C); err != nil {
 			return 0, 0, err
 		}
 		if r >= 0 {
-			rt = append(rt, float64(t.Microseconds()))
 			dp = append(dp, float64(time.Since(start).Microseconds()))
 		}
 	}

@@ -50,7 +50,7 @@ type benchReport struct {
 	Rows        []benchRow `json:"results"`
 }
 
-func runBench(args []string, stdout, stderr io.Writer) error {
+func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("bench", "Measures single-precision GEMM on square n×n matrices, and on the products that stand for\n"+
 		"shape classes: GFLOPS of the Vulkan engine (from kernel timestamps, and from wall time with copies)\n"+
 		"and of the CPU engine (gonum) in the same run, as medians of repetitions after a warm-up, with\n"+
@@ -90,7 +90,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer closeDevice(d, &retErr)
 	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Device(), Kernel: d.Kernel(), Reps: *reps}
 	cpu := gemm.CPU{}
 	if *withCPU {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -19,6 +20,10 @@ type deviceFlags struct {
 func (f *deviceFlags) open() (*gpu.Device, error) {
 	return gpu.Open(gpu.Config{Device: f.device, Validation: f.validation, Kernel: f.kernel})
 }
+
+// closeDevice closes d and adds what Close reports (with -validation, the
+// layer's messages) to *err, so a command never drops it.
+func closeDevice(d *gpu.Device, err *error) { *err = errors.Join(*err, d.Close()) }
 
 func runDevices(args []string, stdout, stderr io.Writer) error {
 	fs, _ := newFlags("devices", "Lists the Vulkan devices, best first; -device takes the index or a name substring.", stderr)

@@ -6,7 +6,7 @@ import (
 	"io"
 )
 
-func runPeak(args []string, stdout, stderr io.Writer) error {
+func runPeak(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("peak", "Measures the device's single-precision FMA throughput with a dependent-FMA shader (as vkpeak\n"+
 		"does), the ceiling any GEMM on it can reach.", stderr)
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
@@ -17,7 +17,7 @@ func runPeak(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer closeDevice(d, &retErr)
 	fmt.Fprintf(stderr, "peak: measuring %s\n", d.Device())
 	p, err := d.MeasurePeak()
 	if err != nil {

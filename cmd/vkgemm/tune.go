@@ -11,7 +11,7 @@ import (
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
-func runTune(args []string, stdout, stderr io.Writer) error {
+func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("tune", "Searches kernel configurations (family, workgroup, per-invocation block, k-step) for each\n"+
 		"shape class on the device, checks every candidate against the float64 reference before timing it,\n"+
 		"and saves the fastest in the cache directory, where `gpu.Open` finds it.", stderr)
@@ -29,7 +29,7 @@ func runTune(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer closeDevice(d, &retErr)
 	fmt.Fprintf(stdout, "device: %s\nbudget: %v\n", d.Device(), *budget)
 	prog := newProgress(stderr)
 	defer prog.done()

@@ -9,7 +9,7 @@ import (
 	"github.com/vkgemm/vkgemm/gemm"
 )
 
-func runVerify(args []string, stdout, stderr io.Writer) error {
+func runVerify(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("verify", "Runs vkgemm's correctness sweep on the device and prints a PASS or FAIL line per case,\n"+
 		"with the largest error relative to the float64 reference. Exits 1 if any case fails.", stderr)
 	full := fs.Bool("full", false, "add the large cases (1000×1000×1000), which take seconds on CPU drivers")
@@ -20,7 +20,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer closeDevice(d, &retErr)
 	fmt.Fprintf(stdout, "device: %s\nkernel: %s\n", d.Device(), d.Kernel())
 	failed := 0
 	cases := gemm.Cases(!*full)

@@ -81,10 +81,15 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 	if cfg.MaxBindingBytes > 0 && cfg.MaxBindingBytes < d.maxBind {
 		d.maxBind = cfg.MaxBindingBytes
 	}
-	d.kern = defaultKernel(dev.Properties(), cfg.Kernel)
+	// On failure the caller (Open) releases the instance, so these free
+	// the device only.
+	if d.kern, err = defaultKernel(dev.Properties(), cfg.Kernel); err != nil {
+		d.dev.Destroy()
+		return nil, err
+	}
 	d.initKernels()
 	if err := d.validation(); err != nil {
-		d.destroy()
+		d.dev.Destroy()
 		return nil, err
 	}
 	return d, nil

@@ -9,16 +9,22 @@ import (
 
 // Kernel family names, as Config.Kernel and VKGEMM_KERNEL take them.
 const (
-	kernelDirect = "direct"
-	kernelTiled  = "tiled"
-	kernelPeak   = "peak" // not a GEMM: the FMA-throughput shader
+	kernelDirect   = "direct"
+	kernelSubgroup = "subgroup" // direct, with the rows of A shared through subgroupBroadcast
+	kernelTiled    = "tiled"
+	kernelPeak     = "peak" // not a GEMM: the FMA-throughput shader
 )
+
+// subgroupLanes is the subgroup (and workgroup) size the subgroup family is
+// written for: the SIMD width of lavapipe on AVX2.
+const subgroupLanes = 8
 
 // shaderOf maps a kernel family to its SPIR-V.
 var shaderOf = map[string]string{
-	kernelDirect: shaders.Direct,
-	kernelTiled:  shaders.Tiled,
-	kernelPeak:   shaders.Peak,
+	kernelDirect:   shaders.Direct,
+	kernelSubgroup: shaders.Subgroup,
+	kernelTiled:    shaders.Tiled,
+	kernelPeak:     shaders.Peak,
 }
 
 // Kernel is one configuration of a kernel family: the workgroup shape, the
@@ -26,7 +32,7 @@ var shaderOf = map[string]string{
 // pipeline through specialization constants, so trying one costs a
 // pipeline build, not a recompile.
 type Kernel struct {
-	Family string `json:"family"` // "direct" or "tiled"
+	Family string `json:"family"` // "direct", "subgroup" or "tiled"
 	WGX    uint32 `json:"wgx"`    // workgroup size along columns of C
 	WGY    uint32 `json:"wgy"`    // workgroup size along rows of C
 	TM     uint32 `json:"tm"`     // rows of C per invocation
@@ -61,11 +67,16 @@ func (k Kernel) sharedBytes() int {
 // fits says whether the device can run k, and if not, why.
 func (k Kernel) fits(p *vk.Properties) error {
 	switch {
-	case k.Family != kernelDirect && k.Family != kernelTiled:
+	case k.Family != kernelDirect && k.Family != kernelSubgroup && k.Family != kernelTiled:
 		return fmt.Errorf("unknown kernel family %q", k.Family)
 	case k.WGX == 0 || k.WGY == 0 || k.TM == 0 || k.TN == 0 || k.TK == 0:
 		return fmt.Errorf("kernel %v has a zero size", k)
-	case k.TM%4 != 0 || k.TN%4 != 0 || k.TM > 16 || k.TN > 16:
+	case k.Family == kernelSubgroup && (k.WGX != subgroupLanes || k.WGY != 1 || k.TM%8 != 0 || k.TM > 24 || k.TN%4 != 0 || k.TN > 8):
+		return fmt.Errorf("kernel %v: the subgroup family takes an 8x1 workgroup, 8, 16 or 24 rows and 4 or 8 columns per invocation", k)
+	case k.Family == kernelSubgroup && (p.SubgroupSize != subgroupLanes || !p.SubgroupBroadcast):
+		return fmt.Errorf("kernel %v: the subgroup family needs %d-wide subgroups with subgroupBroadcast in compute shaders; the device has %d-wide subgroups%s",
+			k, subgroupLanes, p.SubgroupSize, map[bool]string{false: " without broadcast", true: ""}[p.SubgroupBroadcast])
+	case k.Family != kernelSubgroup && (k.TM%4 != 0 || k.TN%4 != 0 || k.TM > 16 || k.TN > 16):
 		// The kernels keep blocks as vec4s in arrays sized for 16.
 		return fmt.Errorf("kernel %v: per-invocation blocks are multiples of 4 up to 16x16", k)
 	case k.KChunk%4 != 0:
@@ -97,10 +108,13 @@ var (
 	// k-tiles of 16 (16 KiB of shared memory). Chosen from CLBlast's and
 	// ggml's choices for NVIDIA and AMD; tune on the device to do better.
 	defaultTiled = Kernel{Family: kernelTiled, WGX: 16, WGY: 16, TM: 8, TN: 8, TK: 16}
+	// The subgroup family on lavapipe: SUBGROUP_NOTE
+	defaultSubgroup = Kernel{Family: kernelSubgroup, WGX: subgroupLanes, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512}
 )
 
-// defaultKernel picks the kernel for a device, or the forced family.
-func defaultKernel(p *vk.Properties, forced string) Kernel {
+// defaultKernel picks the kernel for a device, or the forced family; an
+// error says why the device cannot run the forced family.
+func defaultKernel(p *vk.Properties, forced string) (Kernel, error) {
 	k := defaultTiled
 	if deviceType(p.Type) == TypeCPU {
 		k = defaultDirect
@@ -108,14 +122,19 @@ func defaultKernel(p *vk.Properties, forced string) Kernel {
 	switch forced {
 	case kernelDirect:
 		k = defaultDirect
+	case kernelSubgroup:
+		k = defaultSubgroup
 	case kernelTiled:
 		k = defaultTiled
 	}
 	// Shrink the workgroup to what the device runs.
-	for k.fits(p) != nil && k.WGY > 1 {
+	for k.fits(p) != nil && k.WGY > 1 && k.Family != kernelSubgroup {
 		k.WGY /= 2
 	}
-	return k
+	if err := k.fits(p); err != nil {
+		return k, fmt.Errorf("gpu: %s cannot run the %s kernel family (%v): %w; choose another family or none", p.Name, k.Family, err, ErrUnsupported)
+	}
+	return k, nil
 }
 
 // Shape classes: the tuner picks a kernel for each, and a product uses the

@@ -25,10 +25,20 @@ func TestStagingPath(t *testing.T) {
 	t.Run("matrices", func(t *testing.T) { checkChain(t, d) })
 }
 
-// Both kernel families are correct on every device, whichever is chosen.
+// Every kernel family is correct on every device that can run it, whichever
+// is chosen; a device that cannot is refused at Open, with the reason.
 func TestKernelFamilies(t *testing.T) {
-	for _, k := range []string{"direct", "tiled"} {
+	info := openDevice(t, gpu.Config{}).Info()
+	for _, k := range []string{"direct", "subgroup", "tiled"} {
 		t.Run(k, func(t *testing.T) {
+			if k == "subgroup" && info.SubgroupSize != 8 {
+				d, err := gpu.Open(gpu.Config{Kernel: k})
+				require.ErrorIs(t, err, gpu.ErrUnsupported, "%d-wide subgroups", info.SubgroupSize)
+				assert.Nil(t, d)
+				assert.Contains(t, err.Error(), "8-wide subgroups")
+				t.Logf("%s: %v", info.Name, err)
+				return
+			}
 			d := openDevice(t, gpu.Config{Kernel: k})
 			assert.Contains(t, d.Kernel(), k)
 			gemmtest.Correctness(t, d, true)

@@ -14,6 +14,11 @@
 //     gen_direct.py with the block loops unrolled (lavapipe keeps arrays
 //     indexed by loop counters in memory); gemm_direct_8 is the same kernel
 //     unrolled only up to 8×8, a third of the size, for faster compiles.
+//   - gemm_subgroup: gemm_direct for 8-wide subgroups (lavapipe on AVX2).
+//     The 8 invocations of a workgroup compute the same TM rows (8, 16 or
+//     24), so each loads only TM/8 of the A values a step needs and
+//     subgroupBroadcast (a register shuffle there) hands them to the others:
+//     per step, TM/8 + TN loads per lane instead of TM + TN.
 //   - gemm_tiled: k-tiles of A and B staged in shared memory, the next tile
 //     fetched into registers while the current one is multiplied; for GPUs.
 //   - peak: not a GEMM; dependent FMAs to measure a device's throughput.

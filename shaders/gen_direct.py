@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
-"""Generates gemm_direct.comp. The register-block loops are unrolled here (literal indices, each
-guarded by a spec-constant test that the driver folds away), so performance does not depend on
-the driver's loop unroller: lavapipe keeps any array indexed by a loop counter in memory."""
+"""Generates the direct GEMM kernels: gemm_direct.comp (and the smaller gemm_direct_8.comp) and
+gemm_subgroup.comp. The register-block loops are unrolled here (literal indices, each guarded by a
+spec-constant test that the driver folds away), so performance does not depend on the driver's
+loop unroller: lavapipe keeps any array indexed by a loop counter in memory.
+
+usage: gen_direct.py OUT MAXT            direct family, blocks up to MAXT x MAXT
+       gen_direct.py OUT subgroup        subgroup family: TM up to 24 (multiples of 8), TN up to 8
+"""
 import sys
 # The largest block unrolled: 16, or a smaller bound for a smaller module that
 # compiles faster (SwiftShader compiles every pipeline in every process).
-MAXT = int(sys.argv[2]) if len(sys.argv) > 2 else 16
-assert MAXT in (4, 8, 12, 16)
+SUBGROUP = len(sys.argv) > 2 and sys.argv[2] == "subgroup"
+if SUBGROUP:
+    MAXM, MAXN = 24, 8
+else:
+    MAXM = MAXN = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+    assert MAXM in (4, 8, 12, 16)
 L = []
 e = L.append
 e(r'''#version 450
@@ -47,9 +56,12 @@ layout(push_constant) uniform Push {
     float alpha, beta;
 } pc;
 ''')
-e(f"float acc[{MAXT}][{MAXT}];   // acc[r][n] = C(i0+r, j0+n); only r < TM, n < TN are live")
-e(f"vec4 av[{MAXT}];             // av[r] = A(i0+r, k..k+3)")
-e(f"vec4 bv[{MAXT}];             // bv[n] = B(k..k+3, j0+n)")
+e(f"float acc[{MAXM}][{MAXN}];   // acc[r][n] = C(i0+r, j0+n); only r < TM, n < TN are live")
+if not SUBGROUP:
+    e(f"vec4 av[{MAXM}];             // av[r] = A(i0+r, k..k+3)")
+e(f"vec4 bv[{MAXN}];             // bv[n] = B(k..k+3, j0+n)")
+if SUBGROUP:
+    e(f"vec4 sa[{MAXM // 8}];              // this lane's share of A: 8 rows' worth of A values per entry")
 e(r'''
 // zero the components k+q >= K
 vec4 kclip(vec4 v, uint k) {
@@ -84,35 +96,52 @@ vec4 loadBN(uint k, uint j, bool tail) {
 // one k-step of 4: load the TM x 4 slice of op(A) and the 4 x TN slice of op(B), multiply
 void step4(uint k, uint i0, uint j0, bool tail) {
     if (!TRANS_A) {''')
-for r in range(MAXT): e(f"        if ({r}u < TM) av[{r}] = loadAN(i0 + {r}u, k, tail);")
-e("    } else {")
-for s in range(MAXT // 4):
-    e(f"        if ({4*s}u < TM) {{")
-    e(f"            vec4 r0 = loadAT(k, i0 + {4*s}u, tail), r1 = loadAT(k + 1u, i0 + {4*s}u, tail), r2 = loadAT(k + 2u, i0 + {4*s}u, tail), r3 = loadAT(k + 3u, i0 + {4*s}u, tail);")
-    for q, ch in enumerate("xyzw"): e(f"            av[{4*s+q}] = vec4(r0.{ch}, r1.{ch}, r2.{ch}, r3.{ch});")
-    e("        }")
+if SUBGROUP:
+    # Each lane loads 1/8 of the TM x 4 slice of op(A), then every lane gets every row by
+    # subgroupBroadcast (constant lane: a register shuffle on a CPU driver).
+    e("        uint s = gl_SubgroupInvocationID;")
+    for q in range(MAXM // 8): e(f"        if ({8*q}u < TM) sa[{q}] = loadAN(i0 + {8*q}u + s, k, tail);  // row i0+{8*q}+s")
+    e("    } else {")
+    e("        uint s = gl_SubgroupInvocationID;")
+    e("        // lane s holds stored row k + s%4 of A, columns i0 + 8q + 4*(s/4) .. +3")
+    for q in range(MAXM // 8): e(f"        if ({8*q}u < TM) sa[{q}] = loadAT(k + (s & 3u), i0 + {8*q}u + 4u * (s >> 2u), tail);")
+else:
+    for r in range(MAXM): e(f"        if ({r}u < TM) av[{r}] = loadAN(i0 + {r}u, k, tail);")
+    e("    } else {")
+    for s in range(MAXM // 4):
+        e(f"        if ({4*s}u < TM) {{")
+        e(f"            vec4 r0 = loadAT(k, i0 + {4*s}u, tail), r1 = loadAT(k + 1u, i0 + {4*s}u, tail), r2 = loadAT(k + 2u, i0 + {4*s}u, tail), r3 = loadAT(k + 3u, i0 + {4*s}u, tail);")
+        for q, ch in enumerate("xyzw"): e(f"            av[{4*s+q}] = vec4(r0.{ch}, r1.{ch}, r2.{ch}, r3.{ch});")
+        e("        }")
 e("    }\n    if (TRANS_B) {")
-for n in range(MAXT): e(f"        if ({n}u < TN) bv[{n}] = loadBT(j0 + {n}u, k, tail);")
+for n in range(MAXN): e(f"        if ({n}u < TN) bv[{n}] = loadBT(j0 + {n}u, k, tail);")
 e("    } else {")
-for s in range(MAXT // 4):
+for s in range(MAXN // 4):
     e(f"        if ({4*s}u < TN) {{")
     e(f"            vec4 r0 = loadBN(k, j0 + {4*s}u, tail), r1 = loadBN(k + 1u, j0 + {4*s}u, tail), r2 = loadBN(k + 2u, j0 + {4*s}u, tail), r3 = loadBN(k + 3u, j0 + {4*s}u, tail);")
     for q, ch in enumerate("xyzw"): e(f"            bv[{4*s+q}] = vec4(r0.{ch}, r1.{ch}, r2.{ch}, r3.{ch});")
     e("        }")
 e("    }")
-for r in range(MAXT):
+for r in range(MAXM):
     e(f"    if ({r}u < TM) {{")
-    for n in range(MAXT):
+    ar = f"av[{r}]"
+    if SUBGROUP:
+        # Row r is broadcast right before its FMAs: all TM rows at once would not fit in registers.
+        ar = "ar"
+        lane, ch = 4 * ((r % 8) // 4), "xyzw"[r % 4]
+        e(f"        vec4 ar = TRANS_A ? vec4(" + ", ".join(f"subgroupBroadcast(sa[{r // 8}].{ch}, {lane + kk}u)" for kk in range(4)) + f")")
+        e(f"                          : subgroupBroadcast(sa[{r // 8}], {r % 8}u);")
+    for n in range(MAXN):
         a = f"acc[{r}][{n}]"
-        e(f"        if ({n}u < TN) {{ {a} = fma(av[{r}].x, bv[{n}].x, {a}); {a} = fma(av[{r}].y, bv[{n}].y, {a}); {a} = fma(av[{r}].z, bv[{n}].z, {a}); {a} = fma(av[{r}].w, bv[{n}].w, {a}); }}")
+        e(f"        if ({n}u < TN) {{ {a} = fma({ar}.x, bv[{n}].x, {a}); {a} = fma({ar}.y, bv[{n}].y, {a}); {a} = fma({ar}.z, bv[{n}].z, {a}); {a} = fma({ar}.w, bv[{n}].w, {a}); }}")
     e("    }")
 e("}")
 e(r'''
 void main() {
     uint i0 = (gl_WorkGroupID.y * gl_WorkGroupSize.y + gl_LocalInvocationID.y) * TM;
     uint j0 = (gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x) * TN;''')
-for r in range(MAXT):
-    e(f"    if ({r}u < TM) {{ " + " ".join(f"if ({n}u < TN) acc[{r}][{n}] = 0.0;" for n in range(MAXT)) + " }")
+for r in range(MAXM):
+    e(f"    if ({r}u < TM) {{ " + " ".join(f"if ({n}u < TN) acc[{r}][{n}] = 0.0;" for n in range(MAXN)) + " }")
 e(r'''    // A single call site of step4: the k >= K clipping costs a few SIMD selects per load, while a
     // separate copy for the last step doubled the cold compile time on lavapipe and the shader
     // size (SwiftShader's pipeline creation time follows the size) for no measurable gain.
@@ -122,10 +151,10 @@ e(r'''    // A single call site of step4: the k >= K clipping costs a few SIMD s
 
     // store; vec4 path when the 4 columns are all inside N (ldc, offC are multiples of 4)
     bool beta0 = pc.beta == 0.0;''')
-for r in range(MAXT):
+for r in range(MAXM):
     e(f"    if ({r}u < TM && i0 + {r}u < pc.M) {{")
     e(f"        uint ci = pc.offC + (i0 + {r}u) * pc.ldc + j0;")
-    for s in range(MAXT // 4):
+    for s in range(MAXN // 4):
         n = 4 * s
         e(f"        if ({n}u < TN && j0 + {n}u < pc.N) {{")
         e(f"            vec4 v = pc.alpha * vec4(acc[{r}][{n}], acc[{r}][{n+1}], acc[{r}][{n+2}], acc[{r}][{n+3}]);")
@@ -141,5 +170,21 @@ for r in range(MAXT):
     e("    }")
 e("}")
 out = "\n".join(L) + "\n"
-out = out.replace("multiples of 4 and <= 16.", f"multiples of 4 and <= {MAXT}.")
+if SUBGROUP:
+    out = out.replace("#version 450\n", "#version 450\n#extension GL_KHR_shader_subgroup_basic : require\n#extension GL_KHR_shader_subgroup_ballot : require\n")
+    out = out.replace("// vkgemm: direct SGEMM for CPU Vulkan drivers (lavapipe/llvmpipe, SwiftShader).",
+                      "// vkgemm: subgroup SGEMM for CPU Vulkan drivers with 8-wide subgroups (lavapipe on AVX2).")
+    out = out.replace("""// step is (TM + TN) vec4 loads against TM*TN*4 FMAs.
+""", """// step is (TM + TN) vec4 loads against TM*TN*4 FMAs.
+// This is the subgroup variant: the workgroup is one subgroup of 8 invocations, all on the same
+// TM rows. They share the A slice: each loads TM/8 vec4s of it and subgroupBroadcast hands every
+// row to every lane, so a step costs TM/8 + TN loads per lane instead of TM + TN.
+""")
+    out = out.replace("// Spec constants: TM, TN must be multiples of 4 and <= 16.",
+                      "// Spec constants: 8x1 workgroup (= the subgroup), TM a multiple of 8 <= 24, TN a multiple of 4 <= 8.")
+    out = out.replace("// rows of C per invocation (4, 8, 12, 16)", "// rows of C per invocation (8, 16, 24)")
+    out = out.replace("// columns of C per invocation (4, 8, 12, 16)", "// columns of C per invocation (4, 8)")
+    out = out.replace("uint i0 = (gl_WorkGroupID.y * gl_WorkGroupSize.y + gl_LocalInvocationID.y) * TM;", "uint i0 = gl_WorkGroupID.y * TM;  // the workgroup's rows, shared by its lanes")
+else:
+    out = out.replace("multiples of 4 and <= 16.", f"multiples of 4 and <= {MAXM}.")
 open(sys.argv[1], "w").write(out)

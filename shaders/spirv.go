@@ -17,6 +17,10 @@ const (
 	// Direct8 is Direct unrolled for blocks up to 8x8 only: a third of the
 	// size, so drivers compile it several times faster.
 	Direct8 = "gemm_direct_8"
+	// Subgroup is Direct for CPU drivers with 8-wide subgroups: the 8
+	// invocations of a workgroup work on the same rows and share the loads
+	// of A through subgroupBroadcast.
+	Subgroup = "gemm_subgroup"
 	// Tiled stages tiles of A and B in workgroup shared memory: the family for
 	// real GPUs.
 	Tiled = "gemm_tiled"

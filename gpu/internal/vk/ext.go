@@ -164,6 +164,7 @@ func instanceVersion(getProc unsafe.Pointer) uint32 {
 
 type properties2 struct {
 	SubgroupSize            uint32
+	SubgroupBroadcast       bool
 	DriverID                uint32
 	DriverName, DriverInfo  string
 	MaxMemoryAllocationSize uint64
@@ -179,7 +180,9 @@ func getProperties2(getProc unsafe.Pointer, inst vk.Instance, pd vk.PhysicalDevi
 		return properties2{}, false
 	}
 	return properties2{
-		SubgroupSize:            uint32(out.subgroupSize),
+		SubgroupSize: uint32(out.subgroupSize),
+		SubgroupBroadcast: out.subgroupStages&C.VK_SHADER_STAGE_COMPUTE_BIT != 0 &&
+			out.subgroupOps&C.VK_SUBGROUP_FEATURE_BALLOT_BIT != 0,
 		DriverID:                uint32(out.driverID),
 		DriverName:              C.GoString(&out.driverName[0]),
 		DriverInfo:              C.GoString(&out.driverInfo[0]),

@@ -39,18 +39,21 @@ type Properties struct {
 	DriverID               uint32
 	DriverName, DriverInfo string
 	SubgroupSize           uint32
-	MaxSharedMemory        uint32
-	MaxInvocations         uint32
-	MaxWorkGroupSize       [3]uint32
-	MaxWorkGroupCount      [3]uint32
-	MaxStorageBufferRange  uint32
-	MaxPushConstantsSize   uint32
-	MaxAllocationSize      uint64
-	StorageAlignment       uint64 // minStorageBufferOffsetAlignment
-	TimestampPeriod        float32
-	PipelineCacheUUID      [16]byte
-	Heaps                  []Heap
-	MemoryTypes            []MemoryType
+	// SubgroupBroadcast: compute shaders may use subgroupBroadcast
+	// (VK_SUBGROUP_FEATURE_BALLOT_BIT in the compute stage).
+	SubgroupBroadcast     bool
+	MaxSharedMemory       uint32
+	MaxInvocations        uint32
+	MaxWorkGroupSize      [3]uint32
+	MaxWorkGroupCount     [3]uint32
+	MaxStorageBufferRange uint32
+	MaxPushConstantsSize  uint32
+	MaxAllocationSize     uint64
+	StorageAlignment      uint64 // minStorageBufferOffsetAlignment
+	TimestampPeriod       float32
+	PipelineCacheUUID     [16]byte
+	Heaps                 []Heap
+	MemoryTypes           []MemoryType
 	// ComputeQueueFamily is a queue family with compute, preferring one
 	// without graphics; maxQueueFamilyIdx where there is none.
 	ComputeQueueFamily uint32
@@ -110,6 +113,7 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 		// Driver properties are core only from 1.2.
 		if p2, ok := getProperties2(getProc, in.h, h, props.APIVersion >= apiVersion1_2); ok {
 			props.SubgroupSize = p2.SubgroupSize
+			props.SubgroupBroadcast = p2.SubgroupBroadcast
 			props.DriverID = p2.DriverID
 			props.DriverName = p2.DriverName
 			props.DriverInfo = p2.DriverInfo

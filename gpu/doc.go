@@ -20,8 +20,10 @@
 // blas32.Use(gpu.NewBLAS(dev)) sends gonum's float32 GEMMs to the GPU.
 //
 // Kernels: the "direct" family (no shared memory, no barriers) for CPU
-// drivers, which emulate barriers, and the "tiled" family (shared-memory
-// tiles) for GPUs; see package shaders.
+// drivers, which emulate barriers; the "subgroup" family, the direct one with
+// the loads of A shared across an 8-wide subgroup, for CPU drivers that have
+// them (lavapipe on AVX2); and the "tiled" family (shared-memory tiles) for
+// GPUs; see package shaders.
 //
 // Errors wrap the sentinels of this package (ErrNoLoader, ErrNoDevice,
 // ErrDeviceIndex, ErrUnsupported, ErrOutOfMemory, ErrDeviceLost,
@@ -33,7 +35,7 @@
 //
 //	VKGEMM_DEVICE             device index or name substring
 //	VKGEMM_VALIDATION=1       enable VK_LAYER_KHRONOS_validation; messages become errors
-//	VKGEMM_KERNEL             force the kernel family: direct or tiled
+//	VKGEMM_KERNEL             force the kernel family: direct, subgroup or tiled
 //	VKGEMM_FORCE_STAGING=1    copy through staging buffers, as on a discrete GPU
 //	VKGEMM_MAX_BINDING_BYTES  split problems as if bindings held at most this many bytes
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)

@@ -108,7 +108,7 @@ var (
 	// k-tiles of 16 (16 KiB of shared memory). Chosen from CLBlast's and
 	// ggml's choices for NVIDIA and AMD; tune on the device to do better.
 	defaultTiled = Kernel{Family: kernelTiled, WGX: 16, WGY: 16, TM: 8, TN: 8, TK: 16}
-	// The subgroup family on lavapipe: SUBGROUP_NOTE
+	// The subgroup family's best block on lavapipe (see builtinKernels).
 	defaultSubgroup = Kernel{Family: kernelSubgroup, WGX: subgroupLanes, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512}
 )
 

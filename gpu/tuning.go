@@ -136,25 +136,33 @@ func writeAtomic(path string, data []byte) error {
 }
 
 // builtinKernels are the kernels for the drivers vkgemm has been measured
-// on, used where no tuning file exists. Keyed by the Vulkan driver id.
-var builtinKernels = map[uint32]map[string]Kernel{
-	// Measured on a 2-core Zen 3 with Mesa 22.3 (LLVM 15): 12x16 blocks
-	// reach 25-28 GFLOPS at n = 512-1024 against 20 for 8x8, but take 4 s
-	// to compile on first use; small products keep the 8x8 kernel.
+// on, used where no tuning file exists: per driver id (VkDriverId) and shape
+// class, in order of preference, the first the device can run.
+var builtinKernels = map[uint32]map[string][]Kernel{
+	// Measured on a 2-core AMD EPYC (AVX2, 8-wide subgroups) with Mesa 22.3
+	// (LLVM 15), `vkgemm tune` in one run: the subgroup family at 24x8 made
+	// 28.5 GFLOPS at 768³ where direct 12x16 made 21.9 and direct 8x8 18.4.
+	// The 12x16 direct kernel is the choice where subgroups are not 8 wide
+	// (LP_NATIVE_VECTOR_WIDTH); small products keep 8x8 there.
 	driverLavapipe: {
-		ShapeSquare: lavapipeLarge, ShapeTall: lavapipeLarge, ShapeWide: lavapipeLarge, ShapeSmallK: lavapipeLarge,
-		ShapeSmall: defaultDirect,
+		ShapeSquare: {lavapipeSubgroup, lavapipeDirect}, ShapeTall: {lavapipeSubgroup, lavapipeDirect},
+		ShapeWide: {lavapipeSubgroup, lavapipeDirect}, ShapeSmallK: {lavapipeSubgroup, lavapipeDirect},
+		ShapeSmall: {lavapipeSmall, defaultDirect},
 	},
 	// SwiftShader compiles every pipeline anew in each process (4 s for
 	// 12x16): 8x8 everywhere keeps start-up short; `vkgemm tune` may pick
 	// larger blocks.
 	driverSwiftShader: {
-		ShapeSquare: defaultDirect, ShapeTall: defaultDirect, ShapeWide: defaultDirect, ShapeSmallK: defaultDirect,
-		ShapeSmall: defaultDirect,
+		ShapeSquare: {defaultDirect}, ShapeTall: {defaultDirect}, ShapeWide: {defaultDirect}, ShapeSmallK: {defaultDirect},
+		ShapeSmall: {defaultDirect},
 	},
 }
 
-var lavapipeLarge = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
+var (
+	lavapipeSubgroup = defaultSubgroup
+	lavapipeSmall    = Kernel{Family: kernelSubgroup, WGX: subgroupLanes, WGY: 1, TM: 16, TN: 8, TK: 4}
+	lavapipeDirect   = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
+)
 
 // Vulkan driver ids (VkDriverId) of the drivers in builtinKernels.
 const (
@@ -175,9 +183,12 @@ func (d *Device) initKernels() {
 	if d.cfg.Kernel != "" {
 		return
 	}
-	for c, k := range builtinKernels[p.DriverID] {
-		if k.fits(p) == nil {
-			d.kernels[c] = k
+	for c, ks := range builtinKernels[p.DriverID] {
+		for _, k := range ks {
+			if k.fits(p) == nil {
+				d.kernels[c] = k
+				break
+			}
 		}
 	}
 	path := d.TuningPath()

@@ -71,7 +71,7 @@ func newFlags(name, synopsis string, stderr io.Writer) (*flag.FlagSet, *deviceFl
 	df := &deviceFlags{}
 	fs.StringVar(&df.device, "device", "", "device `index or name` substring (default: $VKGEMM_DEVICE, else the best device)")
 	fs.BoolVar(&df.validation, "validation", false, "enable the Vulkan validation layer (also VKGEMM_VALIDATION=1)")
-	fs.StringVar(&df.kernel, "kernel", "", "force a kernel `family`: direct or tiled (default: chosen per device)")
+	fs.StringVar(&df.kernel, "kernel", "", "force a kernel `family`: direct, subgroup or tiled (default: chosen per device)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: vkgemm %s [flags]\n\n%s\n\nflags:\n", name, synopsis)
 		fs.PrintDefaults()

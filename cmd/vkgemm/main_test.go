@@ -127,7 +127,7 @@ func TestTuneSavesForLaterRuns(t *testing.T) {
 	code, out, errOut := runCLI("tune", "-budget", "2s", "-classes", "small")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "saved: ")
-	assert.Regexp(t, `small\s+(direct|tiled) `, out)
+	assert.Regexp(t, `small\s+(direct|subgroup|tiled) `, out)
 	assert.Contains(t, errOut, "tune small")
 	code, out, _ = runCLI("verify")
 	assert.Equal(t, 0, code)

@@ -15,9 +15,16 @@ const (
 	kernelPeak     = "peak" // not a GEMM: the FMA-throughput shader
 )
 
-// subgroupLanes is the subgroup (and workgroup) size the subgroup family is
-// written for: the SIMD width of lavapipe on AVX2.
-const subgroupLanes = 8
+// The subgroup family is written for one subgroup per workgroup, 8 wide
+// (lavapipe on AVX2) or 4 wide (SwiftShader): subgroupKernels holds its
+// default block for each.
+// subgroupMaxRows is the largest TM its shaders unroll, per subgroup width.
+var subgroupMaxRows = map[uint32]uint32{8: 24, 4: 16}
+
+var subgroupKernels = map[uint32]Kernel{
+	8: {Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512},
+	4: {Family: kernelSubgroup, WGX: 4, WGY: 1, TM: 16, TN: 8, TK: 4, KChunk: 512},
+}
 
 // shaderOf maps a kernel family to its SPIR-V.
 var shaderOf = map[string]string{
@@ -71,11 +78,11 @@ func (k Kernel) fits(p *vk.Properties) error {
 		return fmt.Errorf("unknown kernel family %q", k.Family)
 	case k.WGX == 0 || k.WGY == 0 || k.TM == 0 || k.TN == 0 || k.TK == 0:
 		return fmt.Errorf("kernel %v has a zero size", k)
-	case k.Family == kernelSubgroup && (k.WGX != subgroupLanes || k.WGY != 1 || k.TM%8 != 0 || k.TM > 24 || k.TN%4 != 0 || k.TN > 8):
-		return fmt.Errorf("kernel %v: the subgroup family takes an 8x1 workgroup, 8, 16 or 24 rows and 4 or 8 columns per invocation", k)
-	case k.Family == kernelSubgroup && (p.SubgroupSize != subgroupLanes || !p.SubgroupBroadcast):
+	case k.Family == kernelSubgroup && (subgroupMaxRows[k.WGX] == 0 || k.WGY != 1 || k.TM%k.WGX != 0 || k.TM > subgroupMaxRows[k.WGX] || k.TN%4 != 0 || k.TN > 8):
+		return fmt.Errorf("kernel %v: the subgroup family takes a 4x1 or 8x1 workgroup, a multiple of it up to 16 or 24 rows and 4 or 8 columns per invocation", k)
+	case k.Family == kernelSubgroup && (p.SubgroupSize != k.WGX || !p.SubgroupBroadcast):
 		return fmt.Errorf("kernel %v: the subgroup family needs %d-wide subgroups with subgroupBroadcast in compute shaders; the device has %d-wide subgroups%s",
-			k, subgroupLanes, p.SubgroupSize, map[bool]string{false: " without broadcast", true: ""}[p.SubgroupBroadcast])
+			k, k.WGX, p.SubgroupSize, map[bool]string{false: " without broadcast", true: ""}[p.SubgroupBroadcast])
 	case k.Family != kernelSubgroup && (k.TM%4 != 0 || k.TN%4 != 0 || k.TM > 16 || k.TN > 16):
 		// The kernels keep blocks as vec4s in arrays sized for 16.
 		return fmt.Errorf("kernel %v: per-invocation blocks are multiples of 4 up to 16x16", k)
@@ -108,8 +115,6 @@ var (
 	// k-tiles of 16 (16 KiB of shared memory). Chosen from CLBlast's and
 	// ggml's choices for NVIDIA and AMD; tune on the device to do better.
 	defaultTiled = Kernel{Family: kernelTiled, WGX: 16, WGY: 16, TM: 8, TN: 8, TK: 16}
-	// The subgroup family's best block on lavapipe (see builtinKernels).
-	defaultSubgroup = Kernel{Family: kernelSubgroup, WGX: subgroupLanes, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512}
 )
 
 // defaultKernel picks the kernel for a device, or the forced family; an
@@ -123,7 +128,10 @@ func defaultKernel(p *vk.Properties, forced string) (Kernel, error) {
 	case kernelDirect:
 		k = defaultDirect
 	case kernelSubgroup:
-		k = defaultSubgroup
+		k = subgroupKernels[8]
+		if sk, ok := subgroupKernels[p.SubgroupSize]; ok {
+			k = sk
+		}
 	case kernelTiled:
 		k = defaultTiled
 	}
@@ -180,6 +188,9 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	name := shaderOf[k.Family]
 	if k.Family == kernelDirect && k.TM <= 8 && k.TN <= 8 {
 		name = shaders.Direct8 // same kernel, smaller module, faster compile
+	}
+	if k.Family == kernelSubgroup && k.WGX == 4 {
+		name = shaders.Subgroup4
 	}
 	spirv, err := shaders.SPIRV(name)
 	if err != nil {

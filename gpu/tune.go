@@ -76,11 +76,11 @@ func (d *Device) candidates(start Kernel) []Kernel {
 			out = append(out, k)
 		}
 	}
-	// The subgroup family fits only 8-wide subgroups (lavapipe), where it
-	// beats the direct one: its few blocks go first.
-	for _, b := range [][2]uint32{{24, 8}, {16, 8}, {24, 4}, {8, 8}} {
+	// The subgroup family fits only 4- and 8-wide subgroups (CPU drivers),
+	// where it beats the direct one: its few blocks go first.
+	for _, b := range [][2]uint32{{24, 8}, {16, 8}, {12, 8}, {24, 4}, {8, 8}, {16, 4}, {4, 8}} {
 		for _, kc := range []uint32{512, 0} {
-			add(Kernel{Family: kernelSubgroup, WGX: subgroupLanes, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc})
+			add(Kernel{Family: kernelSubgroup, WGX: p.SubgroupSize, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc})
 		}
 	}
 	blocks := [][2]uint32{{8, 8}, {12, 16}, {16, 16}, {16, 12}, {8, 16}, {16, 8}, {4, 8}, {8, 4}, {4, 4}}

@@ -159,8 +159,8 @@ var builtinKernels = map[uint32]map[string][]Kernel{
 }
 
 var (
-	lavapipeSubgroup = defaultSubgroup
-	lavapipeSmall    = Kernel{Family: kernelSubgroup, WGX: subgroupLanes, WGY: 1, TM: 16, TN: 8, TK: 4}
+	lavapipeSubgroup = subgroupKernels[8]
+	lavapipeSmall    = Kernel{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 16, TN: 8, TK: 4}
 	lavapipeDirect   = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
 )
 

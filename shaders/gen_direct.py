@@ -4,15 +4,18 @@ gemm_subgroup.comp. The register-block loops are unrolled here (literal indices,
 spec-constant test that the driver folds away), so performance does not depend on the driver's
 loop unroller: lavapipe keeps any array indexed by a loop counter in memory.
 
-usage: gen_direct.py OUT MAXT            direct family, blocks up to MAXT x MAXT
-       gen_direct.py OUT subgroup        subgroup family: TM up to 24 (multiples of 8), TN up to 8
+usage: gen_direct.py OUT MAXT              direct family, blocks up to MAXT x MAXT
+       gen_direct.py OUT subgroup LANES    subgroup family for LANES-wide subgroups (8: TM up to 24,
+                                           4: TM up to 16, multiples of LANES), TN up to 8
 """
 import sys
 # The largest block unrolled: 16, or a smaller bound for a smaller module that
 # compiles faster (SwiftShader compiles every pipeline in every process).
 SUBGROUP = len(sys.argv) > 2 and sys.argv[2] == "subgroup"
 if SUBGROUP:
-    MAXM, MAXN = 24, 8
+    LANES = int(sys.argv[3])
+    assert LANES in (4, 8)
+    MAXM, MAXN = {8: (24, 8), 4: (16, 8)}[LANES]
 else:
     MAXM = MAXN = int(sys.argv[2]) if len(sys.argv) > 2 else 16
     assert MAXM in (4, 8, 12, 16)
@@ -61,7 +64,7 @@ if not SUBGROUP:
     e(f"vec4 av[{MAXM}];             // av[r] = A(i0+r, k..k+3)")
 e(f"vec4 bv[{MAXN}];             // bv[n] = B(k..k+3, j0+n)")
 if SUBGROUP:
-    e(f"vec4 sa[{MAXM // 8}];              // this lane's share of A: 8 rows' worth of A values per entry")
+    e(f"vec4 sa[{MAXM // LANES}];              // this lane's share of A: {LANES} rows' worth of A values per entry")
 e(r'''
 // zero the components k+q >= K
 vec4 kclip(vec4 v, uint k) {
@@ -97,14 +100,14 @@ vec4 loadBN(uint k, uint j, bool tail) {
 void step4(uint k, uint i0, uint j0, bool tail) {
     if (!TRANS_A) {''')
 if SUBGROUP:
-    # Each lane loads 1/8 of the TM x 4 slice of op(A), then every lane gets every row by
+    # Each lane loads 1/LANES of the TM x 4 slice of op(A), then every lane gets every row by
     # subgroupBroadcast (constant lane: a register shuffle on a CPU driver).
     e("        uint s = gl_SubgroupInvocationID;")
-    for q in range(MAXM // 8): e(f"        if ({8*q}u < TM) sa[{q}] = loadAN(i0 + {8*q}u + s, k, tail);  // row i0+{8*q}+s")
+    for q in range(MAXM // LANES): e(f"        if ({LANES*q}u < TM) sa[{q}] = loadAN(i0 + {LANES*q}u + s, k, tail);  // row i0+{LANES*q}+s")
     e("    } else {")
     e("        uint s = gl_SubgroupInvocationID;")
-    e("        // lane s holds stored row k + s%4 of A, columns i0 + 8q + 4*(s/4) .. +3")
-    for q in range(MAXM // 8): e(f"        if ({8*q}u < TM) sa[{q}] = loadAT(k + (s & 3u), i0 + {8*q}u + 4u * (s >> 2u), tail);")
+    e(f"        // lane s holds stored row k + s%4 of A, columns i0 + {LANES}q + 4*(s/4) .. +3")
+    for q in range(MAXM // LANES): e(f"        if ({LANES*q}u < TM) sa[{q}] = loadAT(k + (s & 3u), i0 + {LANES*q}u + 4u * (s >> 2u), tail);")
 else:
     for r in range(MAXM): e(f"        if ({r}u < TM) av[{r}] = loadAN(i0 + {r}u, k, tail);")
     e("    } else {")
@@ -128,9 +131,10 @@ for r in range(MAXM):
     if SUBGROUP:
         # Row r is broadcast right before its FMAs: all TM rows at once would not fit in registers.
         ar = "ar"
-        lane, ch = 4 * ((r % 8) // 4), "xyzw"[r % 4]
-        e(f"        vec4 ar = TRANS_A ? vec4(" + ", ".join(f"subgroupBroadcast(sa[{r // 8}].{ch}, {lane + kk}u)" for kk in range(4)) + f")")
-        e(f"                          : subgroupBroadcast(sa[{r // 8}], {r % 8}u);")
+        q, rr = r // LANES, r % LANES
+        lane, ch = 4 * (rr // 4), "xyzw"[rr % 4]
+        e(f"        vec4 ar = TRANS_A ? vec4(" + ", ".join(f"subgroupBroadcast(sa[{q}].{ch}, {lane + kk}u)" for kk in range(4)) + f")")
+        e(f"                          : subgroupBroadcast(sa[{q}], {rr}u);")
     for n in range(MAXN):
         a = f"acc[{r}][{n}]"
         e(f"        if ({n}u < TN) {{ {a} = fma({ar}.x, bv[{n}].x, {a}); {a} = fma({ar}.y, bv[{n}].y, {a}); {a} = fma({ar}.z, bv[{n}].z, {a}); {a} = fma({ar}.w, bv[{n}].w, {a}); }}")
@@ -173,16 +177,17 @@ out = "\n".join(L) + "\n"
 if SUBGROUP:
     out = out.replace("#version 450\n", "#version 450\n#extension GL_KHR_shader_subgroup_basic : require\n#extension GL_KHR_shader_subgroup_ballot : require\n")
     out = out.replace("// vkgemm: direct SGEMM for CPU Vulkan drivers (lavapipe/llvmpipe, SwiftShader).",
-                      "// vkgemm: subgroup SGEMM for CPU Vulkan drivers with 8-wide subgroups (lavapipe on AVX2).")
+                      f"// vkgemm: subgroup SGEMM for CPU Vulkan drivers with {LANES}-wide subgroups ({ {8: 'lavapipe on AVX2', 4: 'SwiftShader'}[LANES] }).")
     out = out.replace("""// step is (TM + TN) vec4 loads against TM*TN*4 FMAs.
-""", """// step is (TM + TN) vec4 loads against TM*TN*4 FMAs.
-// This is the subgroup variant: the workgroup is one subgroup of 8 invocations, all on the same
-// TM rows. They share the A slice: each loads TM/8 vec4s of it and subgroupBroadcast hands every
-// row to every lane, so a step costs TM/8 + TN loads per lane instead of TM + TN.
+""", f"""// step is (TM + TN) vec4 loads against TM*TN*4 FMAs.
+// This is the subgroup variant: the workgroup is one subgroup of {LANES} invocations, all on the same
+// TM rows. They share the A slice: each loads TM/{LANES} vec4s of it and subgroupBroadcast hands every
+// row to every lane, so a step costs TM/{LANES} + TN loads per lane instead of TM + TN.
 """)
     out = out.replace("// Spec constants: TM, TN must be multiples of 4 and <= 16.",
-                      "// Spec constants: 8x1 workgroup (= the subgroup), TM a multiple of 8 <= 24, TN a multiple of 4 <= 8.")
-    out = out.replace("// rows of C per invocation (4, 8, 12, 16)", "// rows of C per invocation (8, 16, 24)")
+                      f"// Spec constants: {LANES}x1 workgroup (= the subgroup), TM a multiple of {LANES} <= {MAXM}, TN a multiple of 4 <= 8.")
+    out = out.replace("// rows of C per invocation (4, 8, 12, 16)", "// rows of C per invocation (" + ", ".join(str(x) for x in range(LANES, MAXM + 1, LANES)) + ")")
+    out = out.replace("layout(local_size_x = 8,", f"layout(local_size_x = {LANES},").replace("in;  // defaults 8x1", f"in;  // defaults {LANES}x1")
     out = out.replace("// columns of C per invocation (4, 8, 12, 16)", "// columns of C per invocation (4, 8)")
     out = out.replace("uint i0 = (gl_WorkGroupID.y * gl_WorkGroupSize.y + gl_LocalInvocationID.y) * TM;", "uint i0 = gl_WorkGroupID.y * TM;  // the workgroup's rows, shared by its lanes")
 else:

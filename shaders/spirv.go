@@ -21,6 +21,8 @@ const (
 	// invocations of a workgroup work on the same rows and share the loads
 	// of A through subgroupBroadcast.
 	Subgroup = "gemm_subgroup"
+	// Subgroup4 is Subgroup for 4-wide subgroups (SwiftShader).
+	Subgroup4 = "gemm_subgroup_4"
 	// Tiled stages tiles of A and B in workgroup shared memory: the family for
 	// real GPUs.
 	Tiled = "gemm_tiled"

@@ -229,7 +229,17 @@ func (d *Device) checkKernel(k Kernel, trs [][2]blas.Transpose) error {
 	return nil
 }
 
-// timeKernel times k on an m×n×kk product: the median GFLOPS of three runs
+// Timing a candidate: after a warm-up run (which builds the pipeline), runs
+// repeat until there are at least minRuns and they add up to minTiming, so
+// that small products, which take a fraction of a millisecond, are not
+// ranked by noise; at most maxRuns.
+const (
+	minRuns   = 3
+	maxRuns   = 200
+	minTiming = 60 * time.Millisecond
+)
+
+// timeKernel times k on an m×n×kk product: the median GFLOPS of the runs
 // after a warm-up, from kernel timestamps (wall time where there are none).
 func (d *Device) timeKernel(k Kernel, m, n, kk int) (float64, error) {
 	a, b, c := make([]float32, m*kk), make([]float32, kk*n), make([]float32, m*n)
@@ -241,20 +251,23 @@ func (d *Device) timeKernel(k Kernel, m, n, kk int) (float64, error) {
 	}
 	pr := &problem{m: m, n: n, k: kk, alpha: 1, a: a, lda: kk, b: b, ldb: n, c: c, ldc: n, timed: true}
 	var times []float64
-	for r := range 4 {
+	var total time.Duration
+	for r := 0; r <= minRuns || total < minTiming && r <= maxRuns; r++ {
 		start := time.Now()
 		t, err := d.run(pr, k)
 		if err != nil {
 			return 0, err
 		}
+		wall := time.Since(start)
 		secs := t.GPU.Seconds()
 		if secs == 0 {
-			secs = time.Since(start).Seconds()
+			secs = wall.Seconds()
 		}
 		if r > 0 { // the first run builds the pipeline
 			times = append(times, secs)
+			total += wall
 		}
 	}
 	slices.Sort(times)
-	return gemm.Flops(m, n, kk) / times[1] / 1e9, nil
+	return gemm.Flops(m, n, kk) / times[len(times)/2] / 1e9, nil
 }

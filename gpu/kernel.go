@@ -48,6 +48,10 @@ type Kernel struct {
 	// KChunk > 0 cuts the inner dimension into slices of that many, one
 	// dispatch each, so a CPU driver's caches hold what it streams.
 	KChunk uint32 `json:"kchunk,omitempty"`
+	// Texel reads A and B as uniform texel buffers rather than storage
+	// buffers (the 8-wide subgroup family only): lavapipe compiles a texel
+	// fetch into a gather, a storage-buffer load into a loop over the lanes.
+	Texel bool `json:"texel,omitempty"`
 }
 
 // block is the tile of C one workgroup computes.
@@ -57,6 +61,9 @@ func (k Kernel) String() string {
 	s := fmt.Sprintf("%s %dx%d workgroup, %dx%d per invocation, k-step %d", k.Family, k.WGX, k.WGY, k.TM, k.TN, k.TK)
 	if k.KChunk > 0 {
 		s += fmt.Sprintf(", k in slices of %d", k.KChunk)
+	}
+	if k.Texel {
+		s += ", texel loads"
 	}
 	return s
 }
@@ -80,6 +87,10 @@ func (k Kernel) fits(p *vk.Properties) error {
 		return fmt.Errorf("kernel %v has a zero size", k)
 	case k.Family == kernelSubgroup && (subgroupMaxRows[k.WGX] == 0 || k.WGY != 1 || k.TM%k.WGX != 0 || k.TM > subgroupMaxRows[k.WGX] || k.TN%4 != 0 || k.TN > 8):
 		return fmt.Errorf("kernel %v: the subgroup family takes a 4x1 or 8x1 workgroup, a multiple of it up to 16 or 24 rows and 4 or 8 columns per invocation", k)
+	case k.Texel && (k.Family != kernelSubgroup || k.WGX != 8):
+		return fmt.Errorf("kernel %v: texel loads exist for the 8-wide subgroup family only", k)
+	case k.Texel && (!p.TexelBuffers || uint64(p.MaxTexelElements)*16 < uint64(p.MaxStorageBufferRange)):
+		return fmt.Errorf("kernel %v: the device has no vec4 texel buffers as large as its storage buffers", k)
 	case k.Family == kernelSubgroup && (p.SubgroupSize != k.WGX || !p.SubgroupBroadcast):
 		return fmt.Errorf("kernel %v: the subgroup family needs %d-wide subgroups with subgroupBroadcast in compute shaders; the device has %d-wide subgroups%s",
 			k, k.WGX, p.SubgroupSize, map[bool]string{false: " without broadcast", true: ""}[p.SubgroupBroadcast])
@@ -131,6 +142,11 @@ func defaultKernel(p *vk.Properties, forced string) (Kernel, error) {
 		k = subgroupKernels[8]
 		if sk, ok := subgroupKernels[p.SubgroupSize]; ok {
 			k = sk
+		}
+		texel := k
+		texel.Texel = true
+		if texel.fits(p) == nil {
+			k = texel // texel loads where the device has them
 		}
 	case kernelTiled:
 		k = defaultTiled
@@ -192,6 +208,9 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if k.Family == kernelSubgroup && k.WGX == 4 {
 		name = shaders.Subgroup4
 	}
+	if k.Texel {
+		name = shaders.SubgroupTexel
+	}
 	spirv, err := shaders.SPIRV(name)
 	if err != nil {
 		return nil, err
@@ -204,7 +223,7 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 		shaders.SpecTK:         k.TK,
 		shaders.SpecTransA:     b2u(transA),
 		shaders.SpecTransB:     b2u(transB),
-	})
+	}, k.Texel)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: building the %s pipeline: %w", k, err)
 	}

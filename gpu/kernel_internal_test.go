@@ -1,11 +1,14 @@
 package gpu
 
 import (
+	"errors"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 )
 
@@ -42,4 +45,43 @@ func TestSubgroupFamilyNeedsItsSubgroupWidth(t *testing.T) {
 	} {
 		assert.Error(t, k.fits(props(k.WGX, true)), "%v", k)
 	}
+}
+
+// Every shader module and load path is correct on every device that can run
+// it: the direct modules (blocks up to 8x8 and up to 16x16), the subgroup
+// ones (4 and 8 wide, storage and texel loads), the tiled one. Defaults and
+// tuning pick among these, so each is run here whatever the device's
+// default.
+func TestEveryKernelModule(t *testing.T) {
+	d, err := Open(Config{NoCache: true})
+	if err != nil {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, ErrNoLoader) || errors.Is(err, ErrNoDevice)) {
+			t.Skipf("no Vulkan device: %v", err)
+		}
+		require.NoError(t, err)
+	}
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	p := d.dev.Properties()
+	ran := 0
+	for _, k := range []Kernel{
+		defaultDirect,
+		{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512},
+		{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512},
+		{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 16, TN: 4, TK: 4, Texel: true},
+		{Family: kernelSubgroup, WGX: 4, WGY: 1, TM: 12, TN: 8, TK: 4, KChunk: 512},
+		defaultTiled,
+	} {
+		if err := k.fits(p); err != nil {
+			t.Logf("%s: skipped on %s: %v", k, p.Name, err)
+			continue
+		}
+		ran++
+		t.Run(k.String(), func(t *testing.T) {
+			for c := range d.kernels {
+				d.kernels[c] = k
+			}
+			gemmtest.Correctness(t, d, true)
+		})
+	}
+	assert.GreaterOrEqual(t, ran, 3, "a direct, a subgroup and the tiled kernel run on every device here")
 }

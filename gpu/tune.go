@@ -80,6 +80,7 @@ func (d *Device) candidates(start Kernel) []Kernel {
 	// where it beats the direct one: its few blocks go first.
 	for _, b := range [][2]uint32{{24, 8}, {16, 8}, {12, 8}, {24, 4}, {8, 8}, {16, 4}, {4, 8}} {
 		for _, kc := range []uint32{512, 0} {
+			add(Kernel{Family: kernelSubgroup, WGX: p.SubgroupSize, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc, Texel: true})
 			add(Kernel{Family: kernelSubgroup, WGX: p.SubgroupSize, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc})
 		}
 	}

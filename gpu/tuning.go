@@ -139,17 +139,21 @@ func writeAtomic(path string, data []byte) error {
 // on, used where no tuning file exists: per driver id (VkDriverId) and shape
 // class, in order of preference, the first the device can run.
 var builtinKernels = map[uint32]map[string][]Kernel{
-	// Measured on a 2-core AMD EPYC (AVX2, 8-wide subgroups) with Mesa 22.3
-	// (LLVM 15), `vkgemm tune` in one run: the subgroup family at 24x8 made
-	// 28.5 GFLOPS at 768³ where direct 12x16 made 21.9 and direct 8x8 18.4.
-	// The 12x16 direct kernel is the choice where subgroups are not 8 wide
-	// (LP_NATIVE_VECTOR_WIDTH). Small products, where the dispatch is most of
-	// the time, keep direct 8x8: its 1×1×1 product took 73-77 µs against
-	// 81-87 for subgroup 24x8, and at 128³ the two differ by less than the
-	// noise.
+	// Measured on 2 vCPUs of an AMD EPYC (AVX2, 8-wide subgroups) with Mesa
+	// 22.3 (LLVM 15). `vkgemm tune` in one run at 768³: subgroup 24x8 with
+	// texel loads 42.2 GFLOPS, the same with storage-buffer loads 32.4,
+	// direct 12x16 (the default before) 21.9 in an earlier run beside 28.5
+	// for subgroup 24x8. `vkgemm bench`, alternating binaries: 24x8 texel
+	// with k slices of 512 made 41-42 GFLOPS at 1024³ and 40-41 at 2048³,
+	// without slices 41-46 and 37-39, with storage loads 30 and 24-25.
+	// Where a kernel does not fit (no texel buffers, subgroups not 8 wide
+	// under LP_NATIVE_VECTOR_WIDTH) the next one in the list applies.
+	// Small products, where the dispatch is most of the time, keep direct
+	// 8x8: its 1×1×1 product took 73-77 µs against 81-87 for subgroup 24x8,
+	// and at 128³ the two differ by less than the noise.
 	driverLavapipe: {
-		ShapeSquare: {lavapipeSubgroup, lavapipeDirect}, ShapeTall: {lavapipeSubgroup, lavapipeDirect},
-		ShapeWide: {lavapipeSubgroup, lavapipeDirect}, ShapeSmallK: {lavapipeSubgroup, lavapipeDirect},
+		ShapeSquare: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect}, ShapeTall: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect},
+		ShapeWide: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect}, ShapeSmallK: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect},
 		ShapeSmall: {defaultDirect},
 	},
 	// SwiftShader compiles every pipeline anew in each process (4 s for
@@ -162,6 +166,7 @@ var builtinKernels = map[uint32]map[string][]Kernel{
 }
 
 var (
+	lavapipeTexel    = Kernel{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512, Texel: true}
 	lavapipeSubgroup = subgroupKernels[8]
 	lavapipeDirect   = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
 )

@@ -5,13 +5,16 @@ spec-constant test that the driver folds away), so performance does not depend o
 loop unroller: lavapipe keeps any array indexed by a loop counter in memory.
 
 usage: gen_direct.py OUT MAXT              direct family, blocks up to MAXT x MAXT
-       gen_direct.py OUT subgroup LANES    subgroup family for LANES-wide subgroups (8: TM up to 24,
-                                           4: TM up to 16, multiples of LANES), TN up to 8
+       gen_direct.py OUT subgroup LANES [texel]
+                                           subgroup family for LANES-wide subgroups (8: TM up to 24,
+                                           4: TM up to 16, multiples of LANES), TN up to 8; with
+                                           texel, A and B are read as uniform texel buffers
 """
 import sys
 # The largest block unrolled: 16, or a smaller bound for a smaller module that
 # compiles faster (SwiftShader compiles every pipeline in every process).
 SUBGROUP = len(sys.argv) > 2 and sys.argv[2] == "subgroup"
+TEXEL = len(sys.argv) > 4 and sys.argv[4] == "texel"
 if SUBGROUP:
     LANES = int(sys.argv[3])
     assert LANES in (4, 8)
@@ -192,4 +195,19 @@ if SUBGROUP:
     out = out.replace("uint i0 = (gl_WorkGroupID.y * gl_WorkGroupSize.y + gl_LocalInvocationID.y) * TM;", "uint i0 = gl_WorkGroupID.y * TM;  // the workgroup's rows, shared by its lanes")
 else:
     out = out.replace("multiples of 4 and <= 16.", f"multiples of 4 and <= {MAXM}.")
+if TEXEL:
+    # lavapipe turns every storage-buffer load into a loop over the SIMD lanes with a branch per
+    # element; a texel fetch is a gather without branches.
+    out = out.replace("layout(set = 0, binding = 1) readonly buffer BufB { vec4 b4[]; };\n",
+                      "layout(set = 0, binding = 1) readonly buffer BufB { vec4 b4[]; };\n"
+                      "// A and B as the same ranges viewed as vec4 texels: what the kernel reads.\n"
+                      "layout(set = 0, binding = 3) uniform samplerBuffer aT;\n"
+                      "layout(set = 0, binding = 4) uniform samplerBuffer bT;\n")
+    import re
+    n = len(re.findall(r"\b[ab]4\[", out))
+    out = re.sub(r"\ba4\[(.*?)\];", r"texelFetch(aT, int(\1));", out)
+    out = re.sub(r"\bb4\[(.*?)\];", r"texelFetch(bT, int(\1));", out)
+    out = out.replace("vec4 texelFetch(aT, int());", "vec4 a4[];").replace("vec4 texelFetch(bT, int());", "vec4 b4[];")
+    assert out.count("texelFetch(") == n - 2, (out.count("texelFetch("), n)
+    out = out.replace("(lavapipe on AVX2).", "(lavapipe on AVX2), reading A and B as texel buffers.")
 open(sys.argv[1], "w").write(out)

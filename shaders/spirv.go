@@ -23,6 +23,9 @@ const (
 	Subgroup = "gemm_subgroup"
 	// Subgroup4 is Subgroup for 4-wide subgroups (SwiftShader).
 	Subgroup4 = "gemm_subgroup_4"
+	// SubgroupTexel is Subgroup reading A and B as uniform texel buffers
+	// (bindings 3 and 4: the same ranges as bindings 0 and 1, as vec4s).
+	SubgroupTexel = "gemm_subgroup_texel"
 	// Tiled stages tiles of A and B in workgroup shared memory: the family for
 	// real GPUs.
 	Tiled = "gemm_tiled"

@@ -25,6 +25,8 @@ typedef struct {
 	PFN_vkCmdCopyBuffer cmdCopyBuffer;
 	PFN_vkGetPhysicalDeviceQueueFamilyProperties queueFamilies;
 	PFN_vkCreatePipelineCache createPipelineCache;
+	PFN_vkCreateBufferView createBufferView;
+	PFN_vkDestroyBufferView destroyBufferView;
 } vkgemm_fns;
 
 // vkgemm_load_fns resolves the functions for one instance; NULL if any is missing.
@@ -41,7 +43,9 @@ static vkgemm_fns *vkgemm_load_fns(void *getProc, VkInstance inst) {
 	f->cmdCopyBuffer = (PFN_vkCmdCopyBuffer)g(inst, "vkCmdCopyBuffer");
 	f->queueFamilies = (PFN_vkGetPhysicalDeviceQueueFamilyProperties)g(inst, "vkGetPhysicalDeviceQueueFamilyProperties");
 	f->createPipelineCache = (PFN_vkCreatePipelineCache)g(inst, "vkCreatePipelineCache");
-	if (!f->createPipelineCache ||!f->createShaderModule || !f->destroyShaderModule || !f->createComputePipelines || !f->queueSubmit ||
+	f->createBufferView = (PFN_vkCreateBufferView)g(inst, "vkCreateBufferView");
+	f->destroyBufferView = (PFN_vkDestroyBufferView)g(inst, "vkDestroyBufferView");
+	if (!f->createBufferView || !f->destroyBufferView || !f->createPipelineCache ||!f->createShaderModule || !f->destroyShaderModule || !f->createComputePipelines || !f->queueSubmit ||
 		!f->updateDescriptorSets || !f->cmdPipelineBarrier || !f->cmdCopyBuffer || !f->queueFamilies) {
 		free(f);
 		return NULL;
@@ -129,21 +133,43 @@ static VkResult vkgemm_submit(vkgemm_fns *f, VkQueue q, VkCommandBuffer cmd, VkF
 	return f->queueSubmit(q, 1, &si, fence);
 }
 
+// vkgemm_write_set writes the three storage buffers (bindings 0-2) and,
+// where v0 and v1 are not null, the two uniform texel buffers (3 and 4).
 static void vkgemm_write_set(vkgemm_fns *f, VkDevice dev, VkDescriptorSet set,
-		VkBuffer b0, uint64_t o0, uint64_t r0, VkBuffer b1, uint64_t o1, uint64_t r1, VkBuffer b2, uint64_t o2, uint64_t r2) {
+		VkBuffer b0, uint64_t o0, uint64_t r0, VkBuffer b1, uint64_t o1, uint64_t r1, VkBuffer b2, uint64_t o2, uint64_t r2,
+		VkBufferView v0, VkBufferView v1) {
 	VkDescriptorBufferInfo info[3] = { { b0, o0, r0 }, { b1, o1, r1 }, { b2, o2, r2 } };
-	VkWriteDescriptorSet w[3];
+	VkBufferView views[2] = { v0, v1 };
+	VkWriteDescriptorSet w[5];
 	memset(w, 0, sizeof w);
-	for (int i = 0; i < 3; i++) {
+	uint32_t n = (v0 != VK_NULL_HANDLE && v1 != VK_NULL_HANDLE) ? 5 : 3;
+	for (uint32_t i = 0; i < n; i++) {
 		w[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
 		w[i].dstSet = set;
 		w[i].dstBinding = i;
 		w[i].descriptorCount = 1;
-		w[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-		w[i].pBufferInfo = &info[i];
+		if (i < 3) {
+			w[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+			w[i].pBufferInfo = &info[i];
+		} else {
+			w[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+			w[i].pTexelBufferView = &views[i - 3];
+		}
 	}
-	f->updateDescriptorSets(dev, 3, w, 0, NULL);
+	f->updateDescriptorSets(dev, n, w, 0, NULL);
 }
+
+// vkgemm_create_view makes a view of a buffer range as vec4 texels.
+static VkResult vkgemm_create_view(vkgemm_fns *f, VkDevice dev, VkBuffer b, uint64_t off, uint64_t size, VkBufferView *out) {
+	VkBufferViewCreateInfo ci = { VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO };
+	ci.buffer = b;
+	ci.format = VK_FORMAT_R32G32B32A32_SFLOAT;
+	ci.offset = off;
+	ci.range = size;
+	return f->createBufferView(dev, &ci, NULL, out);
+}
+
+static void vkgemm_destroy_view(vkgemm_fns *f, VkDevice dev, VkBufferView v) { f->destroyBufferView(dev, v, NULL); }
 
 static void vkgemm_barrier(vkgemm_fns *f, VkCommandBuffer cmd, uint32_t stages, uint32_t src, uint32_t dst) {
 	VkMemoryBarrier b = { VK_STRUCTURE_TYPE_MEMORY_BARRIER };
@@ -226,11 +252,30 @@ func submit(f *fns, q vk.Queue, cmd vk.CommandBuffer, fence vk.Fence) vk.Result 
 
 func cbuf(b *Buffer) C.VkBuffer { return C.VkBuffer(unsafe.Pointer(b.h)) }
 
-func writeSet(f *fns, dev vk.Device, set vk.DescriptorSet, r [Bindings]Range) {
+// bufferView is a VkBufferView, kept as C's handle type.
+type bufferView = C.VkBufferView
+
+// writeSet writes the storage buffers and, where views are given, the
+// texel buffers of a descriptor set.
+func writeSet(f *fns, dev vk.Device, set vk.DescriptorSet, r [Bindings]Range, views []bufferView) {
+	var v0, v1 C.VkBufferView
+	if len(views) == 2 {
+		v0, v1 = views[0], views[1]
+	}
 	C.vkgemm_write_set(f, C.VkDevice(unsafe.Pointer(dev)), C.VkDescriptorSet(unsafe.Pointer(set)),
 		cbuf(r[0].Buf), C.uint64_t(r[0].Offset), C.uint64_t(r[0].Size),
 		cbuf(r[1].Buf), C.uint64_t(r[1].Offset), C.uint64_t(r[1].Size),
-		cbuf(r[2].Buf), C.uint64_t(r[2].Offset), C.uint64_t(r[2].Size))
+		cbuf(r[2].Buf), C.uint64_t(r[2].Offset), C.uint64_t(r[2].Size), v0, v1)
+}
+
+func createView(f *fns, dev vk.Device, r Range) (bufferView, vk.Result) {
+	var v C.VkBufferView
+	res := C.vkgemm_create_view(f, C.VkDevice(unsafe.Pointer(dev)), cbuf(r.Buf), C.uint64_t(r.Offset), C.uint64_t(r.Size), &v)
+	return v, vk.Result(res)
+}
+
+func destroyView(f *fns, dev vk.Device, v bufferView) {
+	C.vkgemm_destroy_view(f, C.VkDevice(unsafe.Pointer(dev)), v)
 }
 
 func barrier(f *fns, cmd vk.CommandBuffer, stages, src, dst uint32) {

@@ -10,6 +10,8 @@ import (
 )
 
 // Bindings is the number of storage buffers every kernel binds (A, B, C).
+// Kernels that read texels also bind A and B as uniform texel buffers
+// (bindings 3 and 4); see NewPipeline.
 const Bindings = 3
 
 // Device is an open logical device with one compute queue and the objects
@@ -21,8 +23,8 @@ type Device struct {
 	h        vk.Device
 	queue    vk.Queue
 	cmdPool  vk.CommandPool
-	setLay   vk.DescriptorSetLayout
-	pipeLay  vk.PipelineLayout
+	setLay   [2]vk.DescriptorSetLayout // see layouts
+	pipeLay  [2]vk.PipelineLayout
 	descPool []vk.DescriptorPool
 	cache    vk.PipelineCache
 	pushSize uint32
@@ -89,7 +91,42 @@ func (d *Device) init(fam uint32, cacheData []byte) error {
 		return err
 	}
 
-	binds := make([]vk.DescriptorSetLayoutBinding, Bindings)
+	for texels := range d.layouts() {
+		if err := d.makeLayout(texels); err != nil {
+			return err
+		}
+	}
+
+	cache, r := createPipelineCache(d.inst.fns, d.h, cacheData)
+	d.cache = cache
+	return check(r, "vkCreatePipelineCache")
+}
+
+// layouts is how many descriptor-set layouts the device has: one for
+// kernels that read storage buffers, and where the device has texel buffers
+// one for kernels that read A and B through them. Kept apart so that a set
+// bound for one kernel never holds the other's descriptors (lavapipe reads
+// every descriptor of a bound set, and crashed on texel views that an
+// earlier batch had destroyed).
+func (d *Device) layouts() int {
+	if d.phys.Props.TexelBuffers {
+		return 2
+	}
+	return 1
+}
+
+// layoutIndex is the layout of a pipeline that reads texels or not.
+func layoutIndex(texels bool) int {
+	if texels {
+		return 1
+	}
+	return 0
+}
+
+// makeLayout creates descriptor-set and pipeline layout number texels
+// (0: three storage buffers; 1: the same plus two uniform texel buffers).
+func (d *Device) makeLayout(texels int) error {
+	binds := make([]vk.DescriptorSetLayoutBinding, Bindings+2*texels)
 	for i := range binds {
 		binds[i] = vk.DescriptorSetLayoutBinding{
 			Binding:         uint32(i),
@@ -97,15 +134,18 @@ func (d *Device) init(fam uint32, cacheData []byte) error {
 			DescriptorCount: 1,
 			StageFlags:      vk.ShaderStageFlags(vk.ShaderStageComputeBit),
 		}
+		if i >= Bindings {
+			binds[i].DescriptorType = vk.DescriptorTypeUniformTexelBuffer
+		}
 	}
 	linfo := &vk.DescriptorSetLayoutCreateInfo{
 		SType:        vk.StructureTypeDescriptorSetLayoutCreateInfo,
-		BindingCount: Bindings,
+		BindingCount: uint32(len(binds)),
 		PBindings:    binds,
 	}
 	var setLay vk.DescriptorSetLayout
-	r = vk.CreateDescriptorSetLayout(d.h, linfo, nil, &setLay)
-	d.setLay = setLay
+	r := vk.CreateDescriptorSetLayout(d.h, linfo, nil, &setLay)
+	d.setLay[texels] = setLay
 	linfo.Free()
 	for i := range binds {
 		binds[i].Free()
@@ -118,22 +158,16 @@ func (d *Device) init(fam uint32, cacheData []byte) error {
 	plinfo := &vk.PipelineLayoutCreateInfo{
 		SType:                  vk.StructureTypePipelineLayoutCreateInfo,
 		SetLayoutCount:         1,
-		PSetLayouts:            []vk.DescriptorSetLayout{d.setLay},
+		PSetLayouts:            []vk.DescriptorSetLayout{setLay},
 		PushConstantRangeCount: 1,
 		PPushConstantRanges:    ranges,
 	}
 	var pipeLay vk.PipelineLayout
 	r = vk.CreatePipelineLayout(d.h, plinfo, nil, &pipeLay)
-	d.pipeLay = pipeLay
+	d.pipeLay[texels] = pipeLay
 	plinfo.Free()
 	ranges[0].Free()
-	if err := check(r, "vkCreatePipelineLayout"); err != nil {
-		return err
-	}
-
-	cache, r := createPipelineCache(d.inst.fns, d.h, cacheData)
-	d.cache = cache
-	return check(r, "vkCreatePipelineCache")
+	return check(r, "vkCreatePipelineLayout")
 }
 
 // Properties returns the properties of the device.
@@ -159,11 +193,13 @@ func (d *Device) Destroy() {
 	if d.cache != vk.NullPipelineCache {
 		vk.DestroyPipelineCache(d.h, d.cache, nil)
 	}
-	if d.pipeLay != vk.NullPipelineLayout {
-		vk.DestroyPipelineLayout(d.h, d.pipeLay, nil)
-	}
-	if d.setLay != vk.NullDescriptorSetLayout {
-		vk.DestroyDescriptorSetLayout(d.h, d.setLay, nil)
+	for i := range d.pipeLay {
+		if d.pipeLay[i] != vk.NullPipelineLayout {
+			vk.DestroyPipelineLayout(d.h, d.pipeLay[i], nil)
+		}
+		if d.setLay[i] != vk.NullDescriptorSetLayout {
+			vk.DestroyDescriptorSetLayout(d.h, d.setLay[i], nil)
+		}
 	}
 	if d.cmdPool != vk.NullCommandPool {
 		vk.DestroyCommandPool(d.h, d.cmdPool, nil)
@@ -191,11 +227,19 @@ func (d *Device) check(r vk.Result, call string) error {
 type Pipeline struct {
 	h vk.Pipeline
 	d *Device
+	// texels: the kernel reads its first two ranges as uniform texel buffers
+	// of vec4 (bindings 3 and 4) instead of storage buffers (0 and 1).
+	texels bool
 }
 
 // NewPipeline builds a compute pipeline from SPIR-V with specialization
-// constants given as id -> 32-bit value (bools as 0 or 1).
-func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32) (*Pipeline, error) {
+// constants given as id -> 32-bit value (bools as 0 or 1). With texels the
+// kernel reads A and B as uniform texel buffers (bindings 3 and 4, the same
+// ranges as 0 and 1), which needs Properties().TexelBuffers.
+func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels bool) (*Pipeline, error) {
+	if texels && !d.phys.Props.TexelBuffers {
+		return nil, fmt.Errorf("vkgemm: %w: %s has no vec4 texel buffers", ErrUnsupported, d.phys.Props.Name)
+	}
 	if len(spirv)%4 != 0 || len(spirv) == 0 {
 		return nil, fmt.Errorf("vkgemm: SPIR-V of %d bytes is not a whole number of words", len(spirv))
 	}
@@ -206,11 +250,11 @@ func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32) (*Pipeline, e
 	for id, v := range spec {
 		ids, vals = append(ids, id), append(vals, v)
 	}
-	h, r := createPipeline(d.inst.fns, d.h, d.cache, d.pipeLay, code, ids, vals)
+	h, r := createPipeline(d.inst.fns, d.h, d.cache, d.pipeLay[layoutIndex(texels)], code, ids, vals)
 	if err := d.check(r, "vkCreateComputePipelines"); err != nil {
 		return nil, err
 	}
-	return &Pipeline{h: h, d: d}, nil
+	return &Pipeline{h: h, d: d, texels: texels}, nil
 }
 
 // Destroy destroys the pipeline.
@@ -244,9 +288,15 @@ func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, er
 	if size <= 0 {
 		size = 4
 	}
+	if kind == Storage && d.phys.Props.TexelBuffers {
+		size = (size + 15) &^ 15 // whole vec4 texels
+	}
 	usage := vk.BufferUsageTransferSrcBit | vk.BufferUsageTransferDstBit
 	if kind == Storage {
 		usage |= vk.BufferUsageStorageBufferBit
+		if d.phys.Props.TexelBuffers {
+			usage |= vk.BufferUsageUniformTexelBufferBit
+		}
 	}
 	binfo := &vk.BufferCreateInfo{
 		SType:       vk.StructureTypeBufferCreateInfo,
@@ -371,9 +421,10 @@ type Batch struct {
 	fence   vk.Fence
 	queries vk.QueryPool
 	nq      uint32
-	sets    []vk.DescriptorSet
-	nsets   int
+	sets    [2][]vk.DescriptorSet // per layout
+	nsets   [2]int
 	done    bool
+	views   []bufferView // texel views of this recording, destroyed on reuse
 }
 
 const maxTimestamps = 64
@@ -399,7 +450,8 @@ func (d *Device) Begin() (*Batch, error) {
 		}
 		d.batches = append(d.batches, b)
 	}
-	b.nq, b.nsets, b.done = 0, 0, false
+	b.nq, b.nsets, b.done = 0, [2]int{}, false
+	b.dropViews()
 	binfo := &vk.CommandBufferBeginInfo{
 		SType: vk.StructureTypeCommandBufferBeginInfo,
 		Flags: vk.CommandBufferUsageFlags(vk.CommandBufferUsageOneTimeSubmitBit),
@@ -457,8 +509,18 @@ func (d *Device) newBatch() (*Batch, error) {
 	return b, nil
 }
 
+// dropViews destroys the texel views of the batch's last recording, which
+// the device has finished with (or never received).
+func (b *Batch) dropViews() {
+	for _, v := range b.views {
+		destroyView(b.d.inst.fns, b.d.h, v)
+	}
+	b.views = b.views[:0]
+}
+
 func (b *Batch) destroy() {
 	d := b.d
+	b.dropViews()
 	if b.queries != vk.NullQueryPool {
 		vk.DestroyQueryPool(d.h, b.queries, nil)
 	}
@@ -501,42 +563,60 @@ func (b *Batch) Timestamp() int {
 // Dispatch records a dispatch of p over a grid of gx×gy workgroups with
 // the three buffer ranges bound and push as the push constants.
 func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy uint32) error {
-	set, err := b.set()
+	lay := layoutIndex(p.texels)
+	set, err := b.set(lay)
 	if err != nil {
 		return err
 	}
-	writeSet(b.d.inst.fns, b.d.h, set, bufs)
+	var views []bufferView
+	if p.texels {
+		for _, r := range bufs[:2] {
+			// Whole texels: buffers are sized in multiples of 16 bytes here.
+			r.Size = min((r.Size+15)&^15, r.Buf.Size-r.Offset)
+			if r.Size/16 > int64(b.d.phys.Props.MaxTexelElements) {
+				return fmt.Errorf("vkgemm: a range of %d bytes is over the device's %d texels per texel buffer", r.Size, b.d.phys.Props.MaxTexelElements)
+			}
+			v, res := createView(b.d.inst.fns, b.d.h, r)
+			if err := b.d.check(res, "vkCreateBufferView"); err != nil {
+				return err
+			}
+			b.views = append(b.views, v)
+			views = append(views, v)
+		}
+	}
+	writeSet(b.d.inst.fns, b.d.h, set, bufs, views)
 	vk.CmdBindPipeline(b.cmd, vk.PipelineBindPointCompute, p.h)
-	vk.CmdBindDescriptorSets(b.cmd, vk.PipelineBindPointCompute, b.d.pipeLay, 0, 1, []vk.DescriptorSet{set}, 0, nil)
+	vk.CmdBindDescriptorSets(b.cmd, vk.PipelineBindPointCompute, b.d.pipeLay[lay], 0, 1, []vk.DescriptorSet{set}, 0, nil)
 	// Copied out first: push may point into a struct that holds Go pointers.
 	var pc [128]byte
 	n := copy(pc[:], push)
-	vk.CmdPushConstants(b.cmd, b.d.pipeLay, vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
+	vk.CmdPushConstants(b.cmd, b.d.pipeLay[lay], vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
 	vk.CmdDispatch(b.cmd, gx, gy, 1)
 	return nil
 }
 
-// set returns the batch's next descriptor set, allocating one if needed.
-func (b *Batch) set() (vk.DescriptorSet, error) {
-	if b.nsets < len(b.sets) {
-		b.nsets++
-		return b.sets[b.nsets-1], nil
+// set returns the batch's next descriptor set of layout lay, allocating
+// one if needed.
+func (b *Batch) set(lay int) (vk.DescriptorSet, error) {
+	if b.nsets[lay] < len(b.sets[lay]) {
+		b.nsets[lay]++
+		return b.sets[lay][b.nsets[lay]-1], nil
 	}
-	s, err := b.d.allocSet()
+	s, err := b.d.allocSet(lay)
 	if err != nil {
 		return nil, err
 	}
-	b.sets = append(b.sets, s)
-	b.nsets++
+	b.sets[lay] = append(b.sets[lay], s)
+	b.nsets[lay]++
 	return s, nil
 }
 
 const setsPerPool = 256
 
-func (d *Device) allocSet() (vk.DescriptorSet, error) {
+func (d *Device) allocSet(lay int) (vk.DescriptorSet, error) {
 	if n := len(d.descPool); n > 0 {
 		var s vk.DescriptorSet
-		r := vk.AllocateDescriptorSets(d.h, d.setInfo(d.descPool[n-1]), &s)
+		r := vk.AllocateDescriptorSets(d.h, d.setInfo(d.descPool[n-1], lay), &s)
 		if r == vk.Success {
 			return s, nil
 		}
@@ -545,34 +625,39 @@ func (d *Device) allocSet() (vk.DescriptorSet, error) {
 		}
 	}
 	sizes := []vk.DescriptorPoolSize{{Type: vk.DescriptorTypeStorageBuffer, DescriptorCount: setsPerPool * Bindings}}
+	if d.layouts() > 1 { // sets of either layout come from the same pools
+		sizes = append(sizes, vk.DescriptorPoolSize{Type: vk.DescriptorTypeUniformTexelBuffer, DescriptorCount: setsPerPool * 2})
+	}
 	pinfo := &vk.DescriptorPoolCreateInfo{
 		SType:         vk.StructureTypeDescriptorPoolCreateInfo,
 		MaxSets:       setsPerPool,
-		PoolSizeCount: 1,
+		PoolSizeCount: uint32(len(sizes)),
 		PPoolSizes:    sizes,
 	}
 	var pool vk.DescriptorPool
 	r := vk.CreateDescriptorPool(d.h, pinfo, nil, &pool)
 	pinfo.Free()
-	sizes[0].Free()
+	for i := range sizes {
+		sizes[i].Free()
+	}
 	if err := d.check(r, "vkCreateDescriptorPool"); err != nil {
 		return nil, err
 	}
 	d.descPool = append(d.descPool, pool)
 	var s vk.DescriptorSet
-	if err := d.check(vk.AllocateDescriptorSets(d.h, d.setInfo(pool), &s), "vkAllocateDescriptorSets"); err != nil {
+	if err := d.check(vk.AllocateDescriptorSets(d.h, d.setInfo(pool, lay), &s), "vkAllocateDescriptorSets"); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // setInfo builds a fresh allocate-info: the binding caches stale C copies.
-func (d *Device) setInfo(pool vk.DescriptorPool) *vk.DescriptorSetAllocateInfo {
+func (d *Device) setInfo(pool vk.DescriptorPool, lay int) *vk.DescriptorSetAllocateInfo {
 	return &vk.DescriptorSetAllocateInfo{
 		SType:              vk.StructureTypeDescriptorSetAllocateInfo,
 		DescriptorPool:     pool,
 		DescriptorSetCount: 1,
-		PSetLayouts:        []vk.DescriptorSetLayout{d.setLay},
+		PSetLayouts:        []vk.DescriptorSetLayout{d.setLay[lay]},
 	}
 }
 

@@ -41,7 +41,13 @@ type Properties struct {
 	SubgroupSize           uint32
 	// SubgroupBroadcast: compute shaders may use subgroupBroadcast
 	// (VK_SUBGROUP_FEATURE_BALLOT_BIT in the compute stage).
-	SubgroupBroadcast     bool
+	SubgroupBroadcast bool
+	// TexelBuffers: storage buffers can also be read as uniform texel
+	// buffers of R32G32B32A32_SFLOAT, at most MaxTexelElements texels, with
+	// offsets aligned to TexelAlignment bytes.
+	TexelBuffers          bool
+	MaxTexelElements      uint32
+	TexelAlignment        uint64
 	MaxSharedMemory       uint32
 	MaxInvocations        uint32
 	MaxWorkGroupSize      [3]uint32
@@ -105,6 +111,8 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 		MaxStorageBufferRange: l.MaxStorageBufferRange,
 		MaxPushConstantsSize:  l.MaxPushConstantsSize,
 		StorageAlignment:      uint64(l.MinStorageBufferOffsetAlignment),
+		MaxTexelElements:      l.MaxTexelBufferElements,
+		TexelAlignment:        uint64(l.MinTexelBufferOffsetAlignment),
 		TimestampPeriod:       l.TimestampPeriod,
 		PipelineCacheUUID:     p.PipelineCacheUUID,
 		ComputeQueueFamily:    maxQueueFamilyIdx,
@@ -120,6 +128,11 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 			props.MaxAllocationSize = p2.MaxMemoryAllocationSize
 		}
 	}
+
+	var fp vk.FormatProperties
+	vk.GetPhysicalDeviceFormatProperties(h, vk.FormatR32g32b32a32Sfloat, &fp)
+	fp.Deref()
+	props.TexelBuffers = fp.BufferFeatures&vk.FormatFeatureFlags(vk.FormatFeatureUniformTexelBufferBit) != 0 && props.MaxTexelElements > 0
 
 	var mp vk.PhysicalDeviceMemoryProperties
 	vk.GetPhysicalDeviceMemoryProperties(h, &mp)

@@ -38,7 +38,7 @@ func TestValidationReportsMisuse(t *testing.T) {
 	require.NoError(t, in.Messages(), "opening a device is clean")
 	spirv, err := shaders.SPIRV(shaders.Direct8)
 	require.NoError(t, err)
-	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8})
+	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
 	if err == nil {
 		p.Destroy()
 	}
@@ -53,7 +53,7 @@ func TestCorrectUseIsSilent(t *testing.T) {
 	in, d := openFirst(t, shaders.PushConstantsSize)
 	spirv, err := shaders.SPIRV(shaders.Direct8)
 	require.NoError(t, err)
-	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8})
+	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
 	require.NoError(t, err)
 	defer p.Destroy()
 	buf, err := d.NewBuffer(1024, Storage, false)

@@ -49,8 +49,9 @@ type Kernel struct {
 	// dispatch each, so a CPU driver's caches hold what it streams.
 	KChunk uint32 `json:"kchunk,omitempty"`
 	// Texel reads A and B as uniform texel buffers rather than storage
-	// buffers (the 8-wide subgroup family only): lavapipe compiles a texel
-	// fetch into a gather, a storage-buffer load into a loop over the lanes.
+	// buffers (the direct and 8-wide subgroup families): lavapipe compiles a
+	// texel fetch into a gather, a storage-buffer load into a loop over the
+	// lanes.
 	Texel bool `json:"texel,omitempty"`
 }
 
@@ -87,8 +88,8 @@ func (k Kernel) fits(p *vk.Properties) error {
 		return fmt.Errorf("kernel %v has a zero size", k)
 	case k.Family == kernelSubgroup && (subgroupMaxRows[k.WGX] == 0 || k.WGY != 1 || k.TM%k.WGX != 0 || k.TM > subgroupMaxRows[k.WGX] || k.TN%4 != 0 || k.TN > 8):
 		return fmt.Errorf("kernel %v: the subgroup family takes a 4x1 or 8x1 workgroup, a multiple of it up to 16 or 24 rows and 4 or 8 columns per invocation", k)
-	case k.Texel && (k.Family != kernelSubgroup || k.WGX != 8):
-		return fmt.Errorf("kernel %v: texel loads exist for the 8-wide subgroup family only", k)
+	case k.Texel && k.Family != kernelDirect && (k.Family != kernelSubgroup || k.WGX != 8):
+		return fmt.Errorf("kernel %v: texel loads exist for the direct family and the 8-wide subgroup family only", k)
 	case k.Texel && (!p.TexelBuffers || uint64(p.MaxTexelElements)*16 < uint64(p.MaxStorageBufferRange)):
 		return fmt.Errorf("kernel %v: the device has no vec4 texel buffers as large as its storage buffers", k)
 	case k.Family == kernelSubgroup && (p.SubgroupSize != k.WGX || !p.SubgroupBroadcast):
@@ -208,8 +209,11 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if k.Family == kernelSubgroup && k.WGX == 4 {
 		name = shaders.Subgroup4
 	}
-	if k.Texel {
+	switch {
+	case k.Texel && k.Family == kernelSubgroup:
 		name = shaders.SubgroupTexel
+	case k.Texel:
+		name = shaders.DirectTexel
 	}
 	spirv, err := shaders.SPIRV(name)
 	if err != nil {

@@ -48,8 +48,9 @@ func TestSubgroupFamilyNeedsItsSubgroupWidth(t *testing.T) {
 }
 
 // Every shader module and load path is correct on every device that can run
-// it: the direct modules (blocks up to 8x8 and up to 16x16), the subgroup
-// ones (4 and 8 wide, storage and texel loads), the tiled one. Defaults and
+// it: the direct modules (blocks up to 8x8 and up to 16x16, storage and
+// texel loads), the subgroup ones (4 and 8 wide, storage and texel loads),
+// the tiled one. Defaults and
 // tuning pick among these, so each is run here whatever the device's
 // default.
 func TestEveryKernelModule(t *testing.T) {
@@ -68,6 +69,7 @@ func TestEveryKernelModule(t *testing.T) {
 		{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512},
 		{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512},
 		{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 16, TN: 4, TK: 4, Texel: true},
+		{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512, Texel: true},
 		{Family: kernelSubgroup, WGX: 4, WGY: 1, TM: 12, TN: 8, TK: 4, KChunk: 512},
 		defaultTiled,
 	} {

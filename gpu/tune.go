@@ -84,6 +84,11 @@ func (d *Device) candidates(start Kernel) []Kernel {
 			add(Kernel{Family: kernelSubgroup, WGX: p.SubgroupSize, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc})
 		}
 	}
+	for _, b := range [][2]uint32{{12, 16}, {16, 16}, {16, 12}, {8, 8}} {
+		for _, kc := range []uint32{512, 0} {
+			add(Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc, Texel: true})
+		}
+	}
 	blocks := [][2]uint32{{8, 8}, {12, 16}, {16, 16}, {16, 12}, {8, 16}, {16, 8}, {4, 8}, {8, 4}, {4, 4}}
 	direct := [][2]uint32{{8, 1}, {16, 1}, {4, 1}, {32, 1}, {8, 8}}
 	tiled := [][2]uint32{{16, 16}, {16, 8}, {8, 8}, {32, 8}}

@@ -140,14 +140,18 @@ func writeAtomic(path string, data []byte) error {
 // class, in order of preference, the first the device can run.
 var builtinKernels = map[uint32]map[string][]Kernel{
 	// Measured on 2 vCPUs of an AMD EPYC (AVX2, 8-wide subgroups) with Mesa
-	// 22.3 (LLVM 15). `vkgemm tune` in one run at 768³: subgroup 24x8 with
-	// texel loads 42.2 GFLOPS, the same with storage-buffer loads 32.4,
-	// direct 12x16 (the default before) 21.9 in an earlier run beside 28.5
-	// for subgroup 24x8. `vkgemm bench`, alternating binaries: 24x8 texel
-	// with k slices of 512 made 41-42 GFLOPS at 1024³ and 40-41 at 2048³,
-	// without slices 41-46 and 37-39, with storage loads 30 and 24-25.
-	// Where a kernel does not fit (no texel buffers, subgroups not 8 wide
-	// under LP_NATIVE_VECTOR_WIDTH) the next one in the list applies.
+	// 22.3 (LLVM 15). lavapipe turns a storage-buffer load into a loop over
+	// the SIMD lanes and a texel fetch into a gather, so texel loads win:
+	// `vkgemm tune` in one run at 768³ made 50-57 GFLOPS with direct 12x16
+	// and texel loads, 34-42 with subgroup 24x8 and texel loads, 27-29 with
+	// subgroup 24x8 and storage loads (direct 12x16 with storage loads, the
+	// default before, made 21.9 in an earlier run beside 28.5 for subgroup
+	// 24x8). `vkgemm bench` with builds alternating, on a busy machine:
+	// direct 12x16 texel with k slices of 512 made 35-38 GFLOPS at 1024³ and
+	// 38 at 2048³; without slices 25-41 and 23-33; subgroup 24x8 texel 22.
+	// Where a kernel does not fit (no texel buffers as large as storage
+	// buffers; subgroups not 8 wide under LP_NATIVE_VECTOR_WIDTH) the next
+	// one in the list applies.
 	// Small products, where the dispatch is most of the time, keep direct
 	// 8x8: its 1×1×1 product took 73-77 µs against 81-87 for subgroup 24x8,
 	// and at 128³ the two differ by less than the noise.
@@ -166,7 +170,7 @@ var builtinKernels = map[uint32]map[string][]Kernel{
 }
 
 var (
-	lavapipeTexel    = Kernel{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512, Texel: true}
+	lavapipeTexel    = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512, Texel: true}
 	lavapipeSubgroup = subgroupKernels[8]
 	lavapipeDirect   = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
 )

@@ -10,6 +10,7 @@ python3 gen_direct.py glsl/gemm_direct_8.comp 8
 python3 gen_direct.py glsl/gemm_subgroup.comp subgroup 8
 python3 gen_direct.py glsl/gemm_subgroup_4.comp subgroup 4
 python3 gen_direct.py glsl/gemm_subgroup_texel.comp subgroup 8 texel
+python3 gen_direct.py glsl/gemm_direct_texel.comp 16 texel
 for src in glsl/*.comp; do
 	out="spirv/$(basename "$src" .comp).spv"
 	glslc --target-env=vulkan1.1 -O -o "$out" "$src"

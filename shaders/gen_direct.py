@@ -14,13 +14,13 @@ import sys
 # The largest block unrolled: 16, or a smaller bound for a smaller module that
 # compiles faster (SwiftShader compiles every pipeline in every process).
 SUBGROUP = len(sys.argv) > 2 and sys.argv[2] == "subgroup"
-TEXEL = len(sys.argv) > 4 and sys.argv[4] == "texel"
+TEXEL = sys.argv[-1] == "texel"
 if SUBGROUP:
     LANES = int(sys.argv[3])
     assert LANES in (4, 8)
     MAXM, MAXN = {8: (24, 8), 4: (16, 8)}[LANES]
 else:
-    MAXM = MAXN = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+    MAXM = MAXN = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "texel" else 16
     assert MAXM in (4, 8, 12, 16)
 L = []
 e = L.append

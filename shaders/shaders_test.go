@@ -56,7 +56,7 @@ func TestSPIRVIsFresh(t *testing.T) {
 // The generated direct kernels are what gen_direct.py writes.
 func TestGeneratedGLSLIsFresh(t *testing.T) {
 	python := needTool(t, "python3")
-	for _, g := range []struct{ file, args string }{{"gemm_direct.comp", "16"}, {"gemm_direct_8.comp", "8"}, {"gemm_subgroup.comp", "subgroup 8"}, {"gemm_subgroup_4.comp", "subgroup 4"}, {"gemm_subgroup_texel.comp", "subgroup 8 texel"}} {
+	for _, g := range []struct{ file, args string }{{"gemm_direct.comp", "16"}, {"gemm_direct_8.comp", "8"}, {"gemm_subgroup.comp", "subgroup 8"}, {"gemm_subgroup_4.comp", "subgroup 4"}, {"gemm_subgroup_texel.comp", "subgroup 8 texel"}, {"gemm_direct_texel.comp", "16 texel"}} {
 		out := filepath.Join(t.TempDir(), g.file)
 		msg, err := exec.Command(python, append([]string{"gen_direct.py", out}, strings.Fields(g.args)...)...).CombinedOutput()
 		require.NoError(t, err, "gen_direct.py: %s", msg)
@@ -79,7 +79,7 @@ func TestSPIRVIsValid(t *testing.T) {
 }
 
 func TestEveryFamilyIsEmbedded(t *testing.T) {
-	for _, name := range []string{shaders.Direct, shaders.Direct8, shaders.Subgroup, shaders.Subgroup4, shaders.SubgroupTexel, shaders.Tiled, shaders.Peak} {
+	for _, name := range []string{shaders.Direct, shaders.Direct8, shaders.Subgroup, shaders.Subgroup4, shaders.SubgroupTexel, shaders.DirectTexel, shaders.Tiled, shaders.Peak} {
 		b, err := shaders.SPIRV(name)
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, len(b), 20)

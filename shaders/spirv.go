@@ -26,6 +26,8 @@ const (
 	// SubgroupTexel is Subgroup reading A and B as uniform texel buffers
 	// (bindings 3 and 4: the same ranges as bindings 0 and 1, as vec4s).
 	SubgroupTexel = "gemm_subgroup_texel"
+	// DirectTexel is Direct reading A and B as uniform texel buffers.
+	DirectTexel = "gemm_direct_texel"
 	// Tiled stages tiles of A and B in workgroup shared memory: the family for
 	// real GPUs.
 	Tiled = "gemm_tiled"

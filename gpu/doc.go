@@ -21,9 +21,11 @@
 //
 // Kernels: the "direct" family (no shared memory, no barriers) for CPU
 // drivers, which emulate barriers; the "subgroup" family, the direct one with
-// the loads of A shared across an 8-wide subgroup, for CPU drivers that have
-// them (lavapipe on AVX2); and the "tiled" family (shared-memory tiles) for
-// GPUs; see package shaders.
+// the loads of A shared across a 4- or 8-wide subgroup, for CPU drivers that
+// have them; and the "tiled" family (shared-memory tiles) for GPUs. The
+// direct and 8-wide subgroup kernels can also read A and B as texel buffers,
+// which lavapipe runs much faster than storage-buffer loads. See package
+// shaders, and Kernel for what a tuning file holds.
 //
 // Errors wrap the sentinels of this package (ErrNoLoader, ErrNoDevice,
 // ErrDeviceIndex, ErrUnsupported, ErrOutOfMemory, ErrDeviceLost,

@@ -152,13 +152,13 @@ var builtinKernels = map[uint32]map[string][]Kernel{
 	// Where a kernel does not fit (no texel buffers as large as storage
 	// buffers; subgroups not 8 wide under LP_NATIVE_VECTOR_WIDTH) the next
 	// one in the list applies.
-	// Small products, where the dispatch is most of the time, keep direct
-	// 8x8: its 1×1×1 product took 73-77 µs against 81-87 for subgroup 24x8,
-	// and at 128³ the two differ by less than the noise.
+	// Small products too: at 128³ direct 12x16 texel made 20-22 GFLOPS
+	// against 7-11 for direct 8x8 with storage loads in two tune runs, though
+	// a 1×1×1 product takes 86-89 µs with it against 74 (empty submit: 35-37).
 	driverLavapipe: {
 		ShapeSquare: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect}, ShapeTall: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect},
 		ShapeWide: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect}, ShapeSmallK: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect},
-		ShapeSmall: {defaultDirect},
+		ShapeSmall: {lavapipeTexel, defaultDirect},
 	},
 	// SwiftShader compiles every pipeline anew in each process (4 s for
 	// 12x16): 8x8 everywhere keeps start-up short; `vkgemm tune` may pick

@@ -268,6 +268,7 @@ type Buffer struct {
 	Size   int64
 	Mapped []byte
 	d      *Device
+	views  map[int64]bufferView // texel views by offset; see view
 }
 
 // BufferKind says what a buffer is for.
@@ -398,12 +399,39 @@ func (d *Device) memoryType(bits uint32, kind BufferKind) (int, error) {
 
 // Destroy frees the buffer and its memory.
 func (b *Buffer) Destroy() {
+	for _, v := range b.views {
+		destroyView(b.d.inst.fns, b.d.h, v)
+	}
+	b.views = nil
 	if b.Mapped != nil {
 		vk.UnmapMemory(b.d.h, b.mem)
 		b.Mapped = nil
 	}
 	vk.DestroyBuffer(b.d.h, b.h, nil)
 	vk.FreeMemory(b.d.h, b.mem, nil)
+}
+
+// view returns the buffer from offset on as vec4 texels, made on first use
+// and kept until the buffer is destroyed: a view per dispatch cost lavapipe
+// several microseconds. It spans the rest of the buffer, not just the range
+// bound: kernels index within their range anyway.
+func (b *Buffer) view(offset int64) (bufferView, error) {
+	if v, ok := b.views[offset]; ok {
+		return v, nil
+	}
+	size := (b.Size - offset) &^ 15 // whole texels (storage buffers are sized in 16s here)
+	if size/16 > int64(b.d.phys.Props.MaxTexelElements) {
+		return nil, fmt.Errorf("vkgemm: %d bytes are over the device's %d texels per texel buffer", size, b.d.phys.Props.MaxTexelElements)
+	}
+	v, res := createView(b.d.inst.fns, b.d.h, Range{Buf: b, Offset: offset, Size: size})
+	if err := b.d.check(res, "vkCreateBufferView"); err != nil {
+		return nil, err
+	}
+	if b.views == nil {
+		b.views = map[int64]bufferView{}
+	}
+	b.views[offset] = v
+	return v, nil
 }
 
 // Range is a part of a buffer bound to a kernel.
@@ -424,7 +452,6 @@ type Batch struct {
 	sets    [2][]vk.DescriptorSet // per layout
 	nsets   [2]int
 	done    bool
-	views   []bufferView // texel views of this recording, destroyed on reuse
 }
 
 const maxTimestamps = 64
@@ -451,7 +478,6 @@ func (d *Device) Begin() (*Batch, error) {
 		d.batches = append(d.batches, b)
 	}
 	b.nq, b.nsets, b.done = 0, [2]int{}, false
-	b.dropViews()
 	binfo := &vk.CommandBufferBeginInfo{
 		SType: vk.StructureTypeCommandBufferBeginInfo,
 		Flags: vk.CommandBufferUsageFlags(vk.CommandBufferUsageOneTimeSubmitBit),
@@ -509,18 +535,8 @@ func (d *Device) newBatch() (*Batch, error) {
 	return b, nil
 }
 
-// dropViews destroys the texel views of the batch's last recording, which
-// the device has finished with (or never received).
-func (b *Batch) dropViews() {
-	for _, v := range b.views {
-		destroyView(b.d.inst.fns, b.d.h, v)
-	}
-	b.views = b.views[:0]
-}
-
 func (b *Batch) destroy() {
 	d := b.d
-	b.dropViews()
 	if b.queries != vk.NullQueryPool {
 		vk.DestroyQueryPool(d.h, b.queries, nil)
 	}
@@ -571,16 +587,10 @@ func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy 
 	var views []bufferView
 	if p.texels {
 		for _, r := range bufs[:2] {
-			// Whole texels: buffers are sized in multiples of 16 bytes here.
-			r.Size = min((r.Size+15)&^15, r.Buf.Size-r.Offset)
-			if r.Size/16 > int64(b.d.phys.Props.MaxTexelElements) {
-				return fmt.Errorf("vkgemm: a range of %d bytes is over the device's %d texels per texel buffer", r.Size, b.d.phys.Props.MaxTexelElements)
-			}
-			v, res := createView(b.d.inst.fns, b.d.h, r)
-			if err := b.d.check(res, "vkCreateBufferView"); err != nil {
+			v, err := r.Buf.view(r.Offset)
+			if err != nil {
 				return err
 			}
-			b.views = append(b.views, v)
 			views = append(views, v)
 		}
 	}

@@ -16,9 +16,8 @@ const (
 )
 
 // The subgroup family is written for one subgroup per workgroup, 8 wide
-// (lavapipe on AVX2) or 4 wide (SwiftShader): subgroupKernels holds its
-// default block for each.
-// subgroupMaxRows is the largest TM its shaders unroll, per subgroup width.
+// (lavapipe on AVX2) or 4 wide (SwiftShader). Per width, subgroupMaxRows
+// is the largest TM its shaders unroll and subgroupKernels the default.
 var subgroupMaxRows = map[uint32]uint32{8: 24, 4: 16}
 
 var subgroupKernels = map[uint32]Kernel{

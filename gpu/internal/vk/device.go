@@ -419,10 +419,13 @@ func (b *Buffer) view(offset int64) (bufferView, error) {
 	if v, ok := b.views[offset]; ok {
 		return v, nil
 	}
-	size := (b.Size - offset) &^ 15 // whole texels (storage buffers are sized in 16s here)
-	if size/16 > int64(b.d.phys.Props.MaxTexelElements) {
-		return nil, fmt.Errorf("vkgemm: %d bytes are over the device's %d texels per texel buffer", size, b.d.phys.Props.MaxTexelElements)
+	props := &b.d.phys.Props
+	if a := int64(props.TexelAlignment); a > 1 && offset%a != 0 {
+		return nil, fmt.Errorf("vkgemm: texel view at offset %d, not a multiple of the device's %d", offset, a)
 	}
+	// Whole texels, at most the device's maximum (bound ranges are within
+	// it where kernels read texels: gpu checks that storage ranges are).
+	size := min((b.Size-offset)&^15, 16*int64(props.MaxTexelElements))
 	v, res := createView(b.d.inst.fns, b.d.h, Range{Buf: b, Offset: offset, Size: size})
 	if err := b.d.check(res, "vkCreateBufferView"); err != nil {
 		return nil, err

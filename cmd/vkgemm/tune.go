@@ -13,8 +13,9 @@ import (
 
 func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("tune", "Searches kernel configurations (family, workgroup, per-invocation block, k-step, k slices,\n"+
-		"storage or texel loads) for each shape class on the device, checks every candidate against the float64 reference before timing it,\n"+
-		"and saves the fastest in the cache directory, where `gpu.Open` finds it.", stderr)
+		"storage or texel loads) for each shape class on the device, checks every candidate against\n"+
+		"the float64 reference before timing it, and saves the fastest in the cache directory, where\n"+
+		"`gpu.Open` finds it.", stderr)
 	budget := fs.Duration("budget", 2*time.Minute, "time the whole search may take")
 	classes := fs.String("classes", strings.Join(gpu.ShapeClasses, ","), "comma-separated shape `classes` to tune")
 	noSave := fs.Bool("dry-run", false, "do not save the result")

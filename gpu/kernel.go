@@ -201,18 +201,18 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if p, ok := d.pipes[key]; ok {
 		return p, nil
 	}
+	// The module: the family's, or a variant of it for texel loads, 4-wide
+	// subgroups or small blocks.
 	name := shaderOf[k.Family]
-	if k.Family == kernelDirect && k.TM <= 8 && k.TN <= 8 {
-		name = shaders.Direct8 // same kernel, smaller module, faster compile
-	}
-	if k.Family == kernelSubgroup && k.WGX == 4 {
-		name = shaders.Subgroup4
-	}
 	switch {
 	case k.Texel && k.Family == kernelSubgroup:
 		name = shaders.SubgroupTexel
 	case k.Texel:
 		name = shaders.DirectTexel
+	case k.Family == kernelSubgroup && k.WGX == 4:
+		name = shaders.Subgroup4
+	case k.Family == kernelDirect && k.TM <= 8 && k.TN <= 8:
+		name = shaders.Direct8 // same kernel, smaller module, faster compile
 	}
 	spirv, err := shaders.SPIRV(name)
 	if err != nil {

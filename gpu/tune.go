@@ -76,8 +76,10 @@ func (d *Device) candidates(start Kernel) []Kernel {
 			out = append(out, k)
 		}
 	}
-	// The subgroup family fits only 4- and 8-wide subgroups (CPU drivers),
-	// where it beats the direct one: its few blocks go first.
+	// CPU-driver kernels first, so a short budget sees them: the subgroup
+	// family (4- and 8-wide subgroups only) with and without texel loads,
+	// then the direct family with texel loads (where texel buffers are as
+	// large as storage buffers; on lavapipe the fastest). Others fail fits.
 	for _, b := range [][2]uint32{{24, 8}, {16, 8}, {12, 8}, {24, 4}, {8, 8}, {16, 4}, {4, 8}} {
 		for _, kc := range []uint32{512, 0} {
 			add(Kernel{Family: kernelSubgroup, WGX: p.SubgroupSize, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc, Texel: true})

@@ -41,7 +41,8 @@ func BenchmarkSgemm(b *testing.B) {
 }
 
 // BenchmarkDispatch measures the cost of one dispatch (a 1×1×1 product on
-// device matrices) against an empty submit-and-wait on the same device.
+// device matrices) against the driver's own floors on the same device: an
+// empty submit-and-wait, and a dispatch of a shader that does nothing.
 func BenchmarkDispatch(b *testing.B) {
 	d := openDevice(b, gpu.Config{})
 	x, err := d.NewMatrix(1, 1)
@@ -59,6 +60,13 @@ func BenchmarkDispatch(b *testing.B) {
 	b.Run("op=empty-submit", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := d.RoundTrip(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=empty-dispatch", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := d.EmptyDispatch(); err != nil {
 				b.Fatal(err)
 			}
 		}

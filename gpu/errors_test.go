@@ -140,6 +140,8 @@ func TestLostDeviceIsAnErrorNotAHang(t *testing.T) {
 	assert.True(t, errors.Is(err, gpu.ErrDeviceLost), "%v", err)
 	_, err = d.NewMatrix(2, 2)
 	assert.True(t, errors.Is(err, gpu.ErrDeviceLost), "%v", err)
+	_, err = d.EmptyDispatch()
+	assert.True(t, errors.Is(err, gpu.ErrDeviceLost), "%v", err)
 }
 
 func TestUseAfterClose(t *testing.T) {
@@ -155,6 +157,10 @@ func TestUseAfterClose(t *testing.T) {
 	assert.True(t, errors.Is(err, gpu.ErrClosed), "%v", err)
 	assert.True(t, errors.Is(m.Upload(make([]float32, 16), 4), gpu.ErrClosed))
 	_, err = d.NewMatrix(2, 2)
+	assert.True(t, errors.Is(err, gpu.ErrClosed))
+	_, err = d.RoundTrip()
+	assert.True(t, errors.Is(err, gpu.ErrClosed))
+	_, err = d.EmptyDispatch()
 	assert.True(t, errors.Is(err, gpu.ErrClosed))
 	m.Release() // harmless after Close
 }

@@ -5,7 +5,9 @@ import (
 	"os"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
@@ -39,4 +41,20 @@ func TestConformance(t *testing.T) {
 	t.Logf("device: %s, kernel: %s", d.Device(), d.Kernel())
 	gemmtest.Correctness(t, d, testing.Short())
 	gemmtest.BadArguments(t, d)
+}
+
+// The floors under a product's cost take time and leave the device usable.
+func TestDispatchFloors(t *testing.T) {
+	d := openDevice(t, gpu.Config{})
+	for range 3 {
+		rt, err := d.RoundTrip()
+		require.NoError(t, err)
+		assert.Positive(t, rt)
+		ed, err := d.EmptyDispatch()
+		require.NoError(t, err)
+		assert.Positive(t, ed)
+	}
+	c := make([]float32, 4)
+	require.NoError(t, d.Sgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, []float32{1, 2, 3, 4}, 2, []float32{1, 0, 0, 1}, 2, 0, c, 2))
+	assert.Equal(t, []float32{1, 2, 3, 4}, c)
 }

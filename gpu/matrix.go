@@ -306,23 +306,3 @@ func (d *Device) deviceHeap() int64 {
 	}
 	return int64(best)
 }
-
-// RoundTrip submits an empty command buffer and waits for it: the floor
-// under the cost of any dispatch on this device and driver.
-func (d *Device) RoundTrip() (time.Duration, error) {
-	if err := d.lock(); err != nil {
-		return 0, err
-	}
-	defer d.mu.Unlock()
-	start := time.Now()
-	b, err := d.dev.Begin()
-	if err != nil {
-		return 0, d.finish(err)
-	}
-	if err := b.Submit(); err != nil {
-		b.Abandon()
-		return 0, d.finish(err)
-	}
-	_, err = b.Wait(d.timeout())
-	return time.Since(start), d.finish(err)
-}

@@ -39,15 +39,16 @@ type benchRow struct {
 }
 
 type benchReport struct {
-	Date        string     `json:"date"`
-	Device      string     `json:"device"`
-	Kernel      string     `json:"kernel"`
-	CPU         string     `json:"cpu,omitempty"`
-	Reps        int        `json:"reps"`
-	PeakGFLOPS  float64    `json:"peak_gflops,omitempty"`
-	RoundTripUS float64    `json:"round_trip_us"` // empty submit + wait
-	DispatchUS  float64    `json:"dispatch_us"`   // 1×1×1 product on device matrices
-	Rows        []benchRow `json:"results"`
+	Date            string     `json:"date"`
+	Device          string     `json:"device"`
+	Kernel          string     `json:"kernel"`
+	CPU             string     `json:"cpu,omitempty"`
+	Reps            int        `json:"reps"`
+	PeakGFLOPS      float64    `json:"peak_gflops,omitempty"`
+	RoundTripUS     float64    `json:"round_trip_us"`     // empty submit + wait
+	EmptyDispatchUS float64    `json:"empty_dispatch_us"` // one invocation of a do-nothing shader
+	DispatchUS      float64    `json:"dispatch_us"`       // 1×1×1 product on device matrices
+	Rows            []benchRow `json:"results"`
 }
 
 func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
@@ -107,7 +108,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		}
 		rep.PeakGFLOPS = p.GFLOPS
 	}
-	if rep.RoundTripUS, rep.DispatchUS, err = dispatchCost(d, *reps); err != nil {
+	if rep.RoundTripUS, rep.EmptyDispatchUS, rep.DispatchUS, err = dispatchCost(d, *reps); err != nil {
 		return err
 	}
 	type shape struct {
@@ -173,42 +174,43 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	return nil
 }
 
-// dispatchCost measures an empty submit-and-wait and a 1×1×1 product on
-// device matrices, medians over reps (at least 100) after a warm-up.
-func dispatchCost(d *gpu.Device, reps int) (roundTrip, dispatch float64, err error) {
+// dispatchCost measures an empty submit-and-wait, the driver's own
+// dispatch of a do-nothing shader, and a 1×1×1 product on device matrices:
+// medians over reps (at least 100) after a warm-up.
+func dispatchCost(d *gpu.Device, reps int) (roundTrip, emptyDispatch, dispatch float64, err error) {
 	reps = max(reps, 100)
-	var rt, dp []float64
 	A, err := d.NewMatrix(1, 1)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer A.Release()
 	C, err := d.NewMatrix(1, 1)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer C.Release()
+	product := func() (time.Duration, error) {
+		start := time.Now()
+		err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, A, A, 0, C)
+		return time.Since(start), err
+	}
 	// Each in a loop of its own, as a stream of small products would run:
 	// alternating them lets the driver's worker threads fall asleep.
-	for r := -1; r < reps; r++ {
-		t, err := d.RoundTrip()
-		if err != nil {
-			return 0, 0, err
+	var medians [3]float64
+	for i, f := range []func() (time.Duration, error){d.RoundTrip, d.EmptyDispatch, product} {
+		var ts []float64
+		for r := -1; r < reps; r++ {
+			t, err := f()
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			if r >= 0 {
+				ts = append(ts, float64(t.Microseconds()))
+			}
 		}
-		if r >= 0 {
-			rt = append(rt, float64(t.Microseconds()))
-		}
+		medians[i] = median(ts)
 	}
-	for r := -1; r < reps; r++ {
-		start := time.Now()
-		if err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, A, A, 0, C); err != nil {
-			return 0, 0, err
-		}
-		if r >= 0 {
-			dp = append(dp, float64(time.Since(start).Microseconds()))
-		}
-	}
-	return median(rt), median(dp), nil
+	return medians[0], medians[1], medians[2], nil
 }
 
 func printBench(w io.Writer, rep *benchReport, withCPU bool) {
@@ -219,7 +221,8 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 	if rep.PeakGFLOPS > 0 {
 		fmt.Fprintf(w, "peak:   %.1f GFLOPS (dependent FMA, `vkgemm peak`)\n", rep.PeakGFLOPS)
 	}
-	fmt.Fprintf(w, "dispatch: %.0f µs for a 1×1×1 product; empty submit+wait %.0f µs (medians)\n\n", rep.DispatchUS, rep.RoundTripUS)
+	fmt.Fprintf(w, "dispatch: %.0f µs for a 1×1×1 product; the driver's empty dispatch %.0f µs; empty submit+wait %.0f µs (medians)\n\n",
+		rep.DispatchUS, rep.EmptyDispatchUS, rep.RoundTripUS)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "shape\tm×n×k\tVulkan GFLOPS (kernel)\t"
 	if rep.PeakGFLOPS > 0 {

@@ -98,6 +98,7 @@ func TestBenchReportsBothEngines(t *testing.T) {
 		assert.GreaterOrEqual(t, r.VulkanWallMax, r.VulkanWallms)
 	}
 	assert.Positive(t, rep.RoundTripUS)
+	assert.Positive(t, rep.EmptyDispatchUS)
 	assert.Positive(t, rep.DispatchUS)
 	assert.Contains(t, errOut, "48³ CPU 2/2", "progress goes to stderr")
 

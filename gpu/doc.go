@@ -24,8 +24,11 @@
 // the loads of A shared across a 4- or 8-wide subgroup, for CPU drivers that
 // have them; and the "tiled" family (shared-memory tiles) for GPUs. The
 // direct and 8-wide subgroup kernels can also read A and B as texel buffers,
-// which lavapipe runs much faster than storage-buffer loads. See package
-// shaders, and Kernel for what a tuning file holds.
+// which lavapipe runs much faster than storage-buffer loads. A kernel's
+// workgroup, block and transposes are baked into its SPIR-V before the
+// pipeline is built (package gpu/internal/spirv), as SwiftShader does not
+// fold specialization constants itself. See package shaders, and Kernel for
+// what a tuning file holds.
 //
 // Errors wrap the sentinels of this package (ErrNoLoader, ErrNoDevice,
 // ErrDeviceIndex, ErrUnsupported, ErrOutOfMemory, ErrDeviceLost,

@@ -247,7 +247,7 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 // keeps every test on a specialization constant as a run-time branch: the
 // subgroup kernel ran 3.6x faster frozen, direct 8x8 3x. But frozen, its
 // compiler (Subzero) takes minutes over the direct family's larger blocks
-// (12x16: 4 s as specialization info, over 100 s frozen; 8x12 1-5 s), so
+// (12x16: 4 s as specialization info, over 100 s frozen; 8x12, 12x8 1-8 s), so
 // those stay as they were. Mesa's lavapipe and GPU drivers fold
 // specialization constants themselves: it makes no difference there.
 func (k Kernel) freezes() bool {

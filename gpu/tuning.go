@@ -162,9 +162,8 @@ var builtinKernels = map[uint32]map[string][]Kernel{
 	},
 	// SwiftShader (Subzero JIT, 4-wide subgroups): with the constants frozen
 	// into the module (see Kernel.freezes) `vkgemm tune` picked subgroup
-	// 16x8 for each class it ran (square, small, smallk, tall): 7.2 GFLOPS
-	// at 512³ against 3.2-3.4 for direct 8x8 (1.1 before freezing), 5.2 at
-	// 128³. Its pipelines compile in about 1 s each, every process
+	// 16x8 for every class: 7.2 GFLOPS at 512³ against 3.2-3.4 for direct
+	// 8x8 (1.1 before freezing), 5.2 at 128³, 6.75 for wide. Its pipelines compile in about 1 s each, every process
 	// (SwiftShader keeps no pipeline cache on disk).
 	driverSwiftShader: {
 		ShapeSquare: {swiftShaderSubgroup, defaultDirect}, ShapeTall: {swiftShaderSubgroup, defaultDirect},

@@ -16,17 +16,8 @@ func (d *Device) RoundTrip() (time.Duration, error) {
 		return 0, err
 	}
 	defer d.mu.Unlock()
-	start := time.Now()
-	b, err := d.dev.Begin()
-	if err != nil {
-		return 0, d.finish(err)
-	}
-	if err := b.Submit(); err != nil {
-		b.Abandon()
-		return 0, d.finish(err)
-	}
-	_, err = b.Wait(d.timeout())
-	return time.Since(start), d.finish(err)
+	t, err := d.timeBatch(func(*vk.Batch) error { return nil })
+	return t, d.finish(err)
 }
 
 // EmptyDispatch submits one invocation of a shader that does next to
@@ -50,19 +41,28 @@ func (d *Device) EmptyDispatch() (time.Duration, error) {
 	defer d.pool.put(buf, vk.Storage)
 	r := vk.Range{Buf: buf, Size: 16}
 	var none pushConstants // no iterations
+	t, err := d.timeBatch(func(b *vk.Batch) error {
+		return b.Dispatch(pipe, [3]vk.Range{r, r, r}, none.bytes(), 1, 1)
+	})
+	return t, d.finish(err)
+}
+
+// timeBatch times a batch from its start, through what record puts in it,
+// to the end of the wait for it. The caller holds d.mu.
+func (d *Device) timeBatch(record func(*vk.Batch) error) (time.Duration, error) {
 	start := time.Now()
 	b, err := d.dev.Begin()
 	if err != nil {
-		return 0, d.finish(err)
+		return 0, err
 	}
-	if err := b.Dispatch(pipe, [3]vk.Range{r, r, r}, none.bytes(), 1, 1); err != nil {
+	if err := record(b); err != nil {
 		b.Abandon()
-		return 0, d.finish(err)
+		return 0, err
 	}
 	if err := b.Submit(); err != nil {
 		b.Abandon()
-		return 0, d.finish(err)
+		return 0, err
 	}
 	_, err = b.Wait(d.timeout())
-	return time.Since(start), d.finish(err)
+	return time.Since(start), err
 }

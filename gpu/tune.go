@@ -41,30 +41,25 @@ type TuneProgress struct {
 // ClassShape is the product that stands for a shape class in tuning and
 // benchmarks; CPU drivers get smaller ones so a search fits a short budget.
 func ClassShape(class string, cpu bool) (m, n, k int) {
-	if cpu { // a CPU driver runs 1-30 GFLOPS: keep each run short
-		switch class {
-		case ShapeSmall:
-			return 128, 128, 128
-		case ShapeSmallK:
-			return 1024, 1024, 32
-		case ShapeTall:
-			return 2048, 256, 768
-		case ShapeWide:
-			return 256, 2048, 768
-		}
-		return 768, 768, 768 // k of one and a half slices of 512
+	s, ok := classShapes[class]
+	if !ok {
+		s = classShapes[ShapeSquare]
 	}
-	switch class {
-	case ShapeSmall:
-		return 128, 128, 128
-	case ShapeSmallK:
-		return 4096, 4096, 32
-	case ShapeTall:
-		return 16384, 1024, 2048
-	case ShapeWide:
-		return 1024, 16384, 2048
+	mnk := s.gpu
+	if cpu {
+		mnk = s.cpu
 	}
-	return 4096, 4096, 4096
+	return mnk[0], mnk[1], mnk[2]
+}
+
+// classShapes are ClassShape's products, m, n, k, per class: for CPU
+// drivers, which run 1-30 GFLOPS, and for GPUs.
+var classShapes = map[string]struct{ cpu, gpu [3]int }{
+	ShapeSquare: {[3]int{768, 768, 768}, [3]int{4096, 4096, 4096}}, // on a CPU, k of one and a half slices of 512
+	ShapeSmall:  {[3]int{128, 128, 128}, [3]int{128, 128, 128}},
+	ShapeSmallK: {[3]int{1024, 1024, 32}, [3]int{4096, 4096, 32}},
+	ShapeTall:   {[3]int{2048, 256, 768}, [3]int{16384, 1024, 2048}},
+	ShapeWide:   {[3]int{256, 2048, 768}, [3]int{1024, 16384, 2048}},
 }
 
 // candidates lists the kernels worth trying on this device, start first.

@@ -152,7 +152,7 @@ func Freeze(module []byte, values map[uint32]uint32) ([]byte, error) {
 			}
 			known[in[2]] = constant{value: b2u(v), boolean: true}
 			frozen[in[2]] = true
-			in = instruction{3<<16 | map[bool]uint32{true: opConstantTrue, false: opConstantFalse}[v], in[1], in[2]}
+			in = boolConstant(in[1], in[2], v)
 		case op == opSpecConstant && len(in) == 4:
 			// One literal word: a 32-bit integer or float. Wider ones stay.
 			v := in[3]
@@ -170,7 +170,7 @@ func Freeze(module []byte, values map[uint32]uint32) ([]byte, error) {
 			if c, ok := evaluate(in, ints, bools, known); ok {
 				known[in[2]] = c
 				if c.boolean {
-					in = instruction{3<<16 | map[bool]uint32{true: opConstantTrue, false: opConstantFalse}[c.value != 0], in[1], in[2]}
+					in = boolConstant(in[1], in[2], c.value != 0)
 				} else {
 					in = instruction{4<<16 | opConstant, in[1], in[2], c.value}
 				}
@@ -195,6 +195,14 @@ func Freeze(module []byte, values map[uint32]uint32) ([]byte, error) {
 		binary.LittleEndian.PutUint32(b[4*i:], w)
 	}
 	return b, nil
+}
+
+// boolConstant is OpConstantTrue or OpConstantFalse.
+func boolConstant(resultType, id uint32, v bool) instruction {
+	if v {
+		return instruction{3<<16 | opConstantTrue, resultType, id}
+	}
+	return instruction{3<<16 | opConstantFalse, resultType, id}
 }
 
 // rewrite returns in with another opcode and the same operands.

@@ -1,0 +1,305 @@
+package vk
+
+import (
+	"errors"
+	"fmt"
+	"time"
+	"unsafe"
+
+	vk "github.com/vulkan-go/vulkan"
+)
+
+// Batch is one command buffer being recorded, submitted and waited for,
+// with its fence, descriptor sets and timestamp queries. Batches are
+// recycled after Wait.
+type Batch struct {
+	d       *Device
+	cmd     vk.CommandBuffer
+	fence   vk.Fence
+	queries vk.QueryPool
+	nq      uint32
+	sets    [2][]vk.DescriptorSet // per layout
+	nsets   [2]int
+	done    bool
+}
+
+const maxTimestamps = 64
+
+// Begin starts recording a batch.
+func (d *Device) Begin() (*Batch, error) {
+	if d.lost {
+		return nil, fmt.Errorf("vkgemm: %w earlier; close the device and open it again", ErrDeviceLost)
+	}
+	var b *Batch
+	if n := len(d.free); n > 0 {
+		b, d.free = d.free[n-1], d.free[:n-1]
+		if err := d.check(vk.ResetCommandBuffer(b.cmd, 0), "vkResetCommandBuffer"); err != nil {
+			return nil, err
+		}
+		if err := d.check(vk.ResetFences(d.h, 1, []vk.Fence{b.fence}), "vkResetFences"); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if b, err = d.newBatch(); err != nil {
+			return nil, err
+		}
+		d.batches = append(d.batches, b)
+	}
+	b.nq, b.nsets, b.done = 0, [2]int{}, false
+	binfo := &vk.CommandBufferBeginInfo{
+		SType: vk.StructureTypeCommandBufferBeginInfo,
+		Flags: vk.CommandBufferUsageFlags(vk.CommandBufferUsageOneTimeSubmitBit),
+	}
+	r := vk.BeginCommandBuffer(b.cmd, binfo)
+	binfo.Free()
+	if err := d.check(r, "vkBeginCommandBuffer"); err != nil {
+		return nil, err
+	}
+	if b.queries != vk.NullQueryPool {
+		vk.CmdResetQueryPool(b.cmd, b.queries, 0, maxTimestamps)
+	}
+	return b, nil
+}
+
+func (d *Device) newBatch() (*Batch, error) {
+	b := &Batch{d: d}
+	ainfo := &vk.CommandBufferAllocateInfo{
+		SType:              vk.StructureTypeCommandBufferAllocateInfo,
+		CommandPool:        d.cmdPool,
+		Level:              vk.CommandBufferLevelPrimary,
+		CommandBufferCount: 1,
+	}
+	cmds := make([]vk.CommandBuffer, 1)
+	r := vk.AllocateCommandBuffers(d.h, ainfo, cmds)
+	ainfo.Free()
+	if err := d.check(r, "vkAllocateCommandBuffers"); err != nil {
+		return nil, err
+	}
+	b.cmd = cmds[0]
+	finfo := &vk.FenceCreateInfo{SType: vk.StructureTypeFenceCreateInfo}
+	var fence vk.Fence
+	r = vk.CreateFence(d.h, finfo, nil, &fence)
+	b.fence = fence
+	finfo.Free()
+	if err := d.check(r, "vkCreateFence"); err != nil {
+		b.destroy()
+		return nil, err
+	}
+	if d.phys.Props.TimestampValidBits > 0 {
+		qinfo := &vk.QueryPoolCreateInfo{
+			SType:      vk.StructureTypeQueryPoolCreateInfo,
+			QueryType:  vk.QueryTypeTimestamp,
+			QueryCount: maxTimestamps,
+		}
+		var queries vk.QueryPool
+		r = vk.CreateQueryPool(d.h, qinfo, nil, &queries)
+		b.queries = queries
+		qinfo.Free()
+		if err := d.check(r, "vkCreateQueryPool"); err != nil {
+			b.destroy()
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (b *Batch) destroy() {
+	d := b.d
+	if b.queries != vk.NullQueryPool {
+		vk.DestroyQueryPool(d.h, b.queries, nil)
+	}
+	if b.fence != vk.NullFence {
+		vk.DestroyFence(d.h, b.fence, nil)
+	}
+	if b.cmd != nil {
+		vk.FreeCommandBuffers(d.h, d.cmdPool, 1, []vk.CommandBuffer{b.cmd})
+	}
+	// Descriptor sets go back with their pools when the device is destroyed.
+}
+
+// Copy records a buffer-to-buffer copy.
+func (b *Batch) Copy(src, dst *Buffer, srcOff, dstOff, size int64) {
+	if size <= 0 {
+		return
+	}
+	copyBuffer(b.d.inst.fns, b.cmd, src, dst, srcOff, dstOff, size)
+}
+
+// Barrier records a full memory barrier between transfers and compute
+// shaders: every earlier write is visible to every later read or write.
+func (b *Batch) Barrier() {
+	stages := vk.PipelineStageTransferBit | vk.PipelineStageComputeShaderBit | vk.PipelineStageHostBit
+	access := vk.AccessTransferReadBit | vk.AccessTransferWriteBit | vk.AccessShaderReadBit | vk.AccessShaderWriteBit
+	barrier(b.d.inst.fns, b.cmd, uint32(stages), uint32(access|vk.AccessHostWriteBit), uint32(access|vk.AccessHostReadBit))
+}
+
+// Timestamp records a timestamp after all earlier work and returns its
+// index, or -1 when the queue has no timestamps or the batch is full.
+func (b *Batch) Timestamp() int {
+	if b.queries == vk.NullQueryPool || b.nq >= maxTimestamps {
+		return -1
+	}
+	vk.CmdWriteTimestamp(b.cmd, vk.PipelineStageBottomOfPipeBit, b.queries, b.nq)
+	b.nq++
+	return int(b.nq - 1)
+}
+
+// Dispatch records a dispatch of p over a grid of gx×gy workgroups with
+// the three buffer ranges bound and push as the push constants.
+func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy uint32) error {
+	lay := layoutIndex(p.texels)
+	set, err := b.set(lay)
+	if err != nil {
+		return err
+	}
+	var views []bufferView
+	if p.texels {
+		for _, r := range bufs[:2] {
+			v, err := r.Buf.view(r.Offset)
+			if err != nil {
+				return err
+			}
+			views = append(views, v)
+		}
+	}
+	writeSet(b.d.inst.fns, b.d.h, set, bufs, views)
+	vk.CmdBindPipeline(b.cmd, vk.PipelineBindPointCompute, p.h)
+	vk.CmdBindDescriptorSets(b.cmd, vk.PipelineBindPointCompute, b.d.pipeLay[lay], 0, 1, []vk.DescriptorSet{set}, 0, nil)
+	// Copied out first: push may point into a struct that holds Go pointers.
+	var pc [128]byte
+	n := copy(pc[:], push)
+	vk.CmdPushConstants(b.cmd, b.d.pipeLay[lay], vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
+	vk.CmdDispatch(b.cmd, gx, gy, 1)
+	return nil
+}
+
+// set returns the batch's next descriptor set of layout lay, allocating
+// one if needed.
+func (b *Batch) set(lay int) (vk.DescriptorSet, error) {
+	if b.nsets[lay] < len(b.sets[lay]) {
+		b.nsets[lay]++
+		return b.sets[lay][b.nsets[lay]-1], nil
+	}
+	s, err := b.d.allocSet(lay)
+	if err != nil {
+		return nil, err
+	}
+	b.sets[lay] = append(b.sets[lay], s)
+	b.nsets[lay]++
+	return s, nil
+}
+
+const setsPerPool = 256
+
+func (d *Device) allocSet(lay int) (vk.DescriptorSet, error) {
+	if n := len(d.descPool); n > 0 {
+		var s vk.DescriptorSet
+		r := vk.AllocateDescriptorSets(d.h, d.setInfo(d.descPool[n-1], lay), &s)
+		if r == vk.Success {
+			return s, nil
+		}
+		if r != vk.ErrorOutOfPoolMemory && r != vk.ErrorFragmentedPool {
+			return nil, d.check(r, "vkAllocateDescriptorSets")
+		}
+	}
+	sizes := []vk.DescriptorPoolSize{{Type: vk.DescriptorTypeStorageBuffer, DescriptorCount: setsPerPool * Bindings}}
+	if d.layouts() > 1 { // sets of either layout come from the same pools
+		sizes = append(sizes, vk.DescriptorPoolSize{Type: vk.DescriptorTypeUniformTexelBuffer, DescriptorCount: setsPerPool * 2})
+	}
+	pinfo := &vk.DescriptorPoolCreateInfo{
+		SType:         vk.StructureTypeDescriptorPoolCreateInfo,
+		MaxSets:       setsPerPool,
+		PoolSizeCount: uint32(len(sizes)),
+		PPoolSizes:    sizes,
+	}
+	var pool vk.DescriptorPool
+	r := vk.CreateDescriptorPool(d.h, pinfo, nil, &pool)
+	pinfo.Free()
+	for i := range sizes {
+		sizes[i].Free()
+	}
+	if err := d.check(r, "vkCreateDescriptorPool"); err != nil {
+		return nil, err
+	}
+	d.descPool = append(d.descPool, pool)
+	var s vk.DescriptorSet
+	if err := d.check(vk.AllocateDescriptorSets(d.h, d.setInfo(pool, lay), &s), "vkAllocateDescriptorSets"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// setInfo builds a fresh allocate-info: the binding caches stale C copies.
+func (d *Device) setInfo(pool vk.DescriptorPool, lay int) *vk.DescriptorSetAllocateInfo {
+	return &vk.DescriptorSetAllocateInfo{
+		SType:              vk.StructureTypeDescriptorSetAllocateInfo,
+		DescriptorPool:     pool,
+		DescriptorSetCount: 1,
+		PSetLayouts:        []vk.DescriptorSetLayout{d.setLay[lay]},
+	}
+}
+
+// Submit ends recording and submits the batch.
+func (b *Batch) Submit() error {
+	d := b.d
+	if err := d.check(vk.EndCommandBuffer(b.cmd), "vkEndCommandBuffer"); err != nil {
+		return err
+	}
+	r := submit(d.inst.fns, d.queue, b.cmd, b.fence)
+	return d.check(r, "vkQueueSubmit")
+}
+
+// Wait waits up to timeout for a submitted batch, returns the timestamps
+// it recorded in nanoseconds, and recycles the batch. After a timeout the
+// batch is abandoned (the device may still be using it) and ErrTimeout is
+// returned.
+func (b *Batch) Wait(timeout time.Duration) ([]float64, error) {
+	d := b.d
+	if b.done {
+		return nil, errors.New("vkgemm: batch waited for twice")
+	}
+	b.done = true
+	r := vk.WaitForFences(d.h, 1, []vk.Fence{b.fence}, vk.True, uint64(timeout.Nanoseconds()))
+	if r == vk.Timeout {
+		return nil, fmt.Errorf("%w after %v (raise Config.Timeout for very large products)", ErrTimeout, timeout)
+	}
+	if err := d.check(r, "vkWaitForFences"); err != nil {
+		return nil, err
+	}
+	var ts []float64
+	if b.nq > 0 {
+		raw := make([]uint64, b.nq)
+		r := vk.GetQueryPoolResults(d.h, b.queries, 0, b.nq, uint(8*b.nq), unsafe.Pointer(&raw[0]), 8,
+			vk.QueryResultFlags(vk.QueryResult64Bit|vk.QueryResultWaitBit))
+		if err := d.check(r, "vkGetQueryPoolResults"); err != nil {
+			return nil, err
+		}
+		bits := d.phys.Props.TimestampValidBits
+		period := float64(d.phys.Props.TimestampPeriod)
+		ts = make([]float64, b.nq)
+		for i, v := range raw {
+			if bits < 64 {
+				v &= 1<<bits - 1
+			}
+			ts[i] = float64(v) * period
+		}
+	}
+	d.free = append(d.free, b)
+	return ts, nil
+}
+
+// Abandon gives up on a batch that was not submitted.
+func (b *Batch) Abandon() {
+	if b.done {
+		return
+	}
+	b.done = true
+	// Begin resets the command buffer, whatever state it was left in.
+	b.d.free = append(b.d.free, b)
+}
+
+// Idle waits until the queue has finished all submitted work.
+func (d *Device) Idle() error {
+	return d.check(vk.QueueWaitIdle(d.queue), "vkQueueWaitIdle")
+}

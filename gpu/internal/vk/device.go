@@ -3,6 +3,7 @@ package vk
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	vk "github.com/vulkan-go/vulkan"
 )
@@ -29,6 +30,10 @@ type Device struct {
 	free     []*Batch // batches ready for reuse
 	batches  []*Batch // every batch, destroyed with the device
 	lost     bool
+	// Memory: bytes allocated per heap, and whether VK_EXT_memory_budget
+	// is enabled (budget.go).
+	used      []int64
+	budgetExt bool
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the
@@ -46,10 +51,13 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 		QueueCount:       1,
 		PQueuePriorities: []float32{1},
 	}}
+	exts := DeviceExtensions(pd.extensions(in))
 	info := &vk.DeviceCreateInfo{
-		SType:                vk.StructureTypeDeviceCreateInfo,
-		QueueCreateInfoCount: 1,
-		PQueueCreateInfos:    qinfo,
+		SType:                   vk.StructureTypeDeviceCreateInfo,
+		QueueCreateInfoCount:    1,
+		PQueueCreateInfos:       qinfo,
+		EnabledExtensionCount:   uint32(len(exts)),
+		PpEnabledExtensionNames: nulTerminated(exts),
 	}
 	var h vk.Device
 	r := vk.CreateDevice(pd.h, info, nil, &h)
@@ -58,7 +66,7 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	if err := check(r, "vkCreateDevice"); err != nil {
 		return nil, err
 	}
-	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize}
+	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize, budgetExt: slices.Contains(exts, extMemoryBudget)}
 	if !CacheDataFits(&pd.Props, cacheData) {
 		cacheData = nil
 	}

@@ -3,6 +3,7 @@ package vk
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
 		}
 		require.NoError(t, err)
 	}
-	t.Cleanup(in.Destroy)
+	t.Cleanup(func() { assert.NoError(t, in.Destroy(), "destroying the instance is clean") })
 	pds, err := in.PhysicalDevices()
 	require.NoError(t, err)
 	require.NotEmpty(t, pds)
@@ -77,3 +78,26 @@ func TestBufferLargerThanTheHeap(t *testing.T) {
 }
 
 const defaultWait = time.Minute
+
+// A driver manifest that is not JSON is a driver problem named as such,
+// not "out of device memory" (the loader reports it as
+// VK_ERROR_OUT_OF_HOST_MEMORY or finds no driver).
+func TestBrokenDriverManifest(t *testing.T) {
+	openFirst(t, shaders.PushConstantsSize) // the loader is there
+	for _, content := range []string{"{ this is not JSON", `{"file_format_version": "1.0.0", "ICD": {"library_path": "/nonexistent/libvulkan_x.so", "api_version": "1.3.0"}}`} {
+		bad := filepath.Join(t.TempDir(), "broken_icd.json")
+		require.NoError(t, os.WriteFile(bad, []byte(content), 0o644))
+		t.Setenv("VK_DRIVER_FILES", bad)
+		t.Setenv("VK_ICD_FILENAMES", "")
+		in, err := NewInstance(false)
+		if err == nil {
+			_, err = in.PhysicalDevices()
+			assert.NoError(t, in.Destroy())
+		}
+		require.Error(t, err, "no usable driver in %q", content)
+		t.Logf("%q: %v", content, err)
+		assert.NotErrorIs(t, err, ErrOutOfMemory)
+		assert.ErrorIs(t, err, ErrNoDevice)
+		assert.Contains(t, err.Error(), "VK_DRIVER_FILES="+bad)
+	}
+}

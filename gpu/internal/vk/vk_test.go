@@ -101,3 +101,50 @@ func TestBrokenDriverManifest(t *testing.T) {
 		assert.Contains(t, err.Error(), "VK_DRIVER_FILES="+bad)
 	}
 }
+
+// Validation messages belong to the instance whose objects raised them:
+// another instance never sees them, and those raised while destroying a
+// device come back from the instance's Destroy, not from a later instance.
+func TestValidationMessagesStayWithTheirInstance(t *testing.T) {
+	in1, d1 := openFirst(t, 16)
+	in2, _ := openFirst(t, shaders.PushConstantsSize)
+	spirv, err := shaders.SPIRV(shaders.Direct8)
+	require.NoError(t, err)
+	p, err := d1.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
+	if err == nil {
+		p.Destroy()
+	}
+	assert.NoError(t, in2.Messages(), "the other instance saw nothing")
+	assert.ErrorIs(t, in1.Messages(), ErrValidation)
+
+	// A buffer left alive when its device is destroyed is reported by
+	// vkDestroyDevice: Destroy of that instance returns it.
+	in3, err := NewInstance(true)
+	require.NoError(t, err)
+	pds, err := in3.PhysicalDevices()
+	require.NoError(t, err)
+	d3, err := NewDevice(in3, pds[0], shaders.PushConstantsSize, nil)
+	require.NoError(t, err)
+	_, err = d3.NewBuffer(1024, Storage, false)
+	require.NoError(t, err)
+	d3.Destroy()
+	err = in3.Destroy()
+	require.ErrorIs(t, err, ErrValidation, "leaks reported at destruction come back")
+	assert.Contains(t, err.Error(), "VUID-vkDestroyDevice-device-00378")
+	in4, err := NewInstance(true)
+	require.NoError(t, err)
+	assert.NoError(t, in4.Messages(), "a new instance starts clean")
+	assert.NoError(t, in4.Destroy())
+	assert.NoError(t, in2.Messages())
+}
+
+// dlerror's text is read before dlclose: a library without
+// vkGetInstanceProcAddr is named with the missing symbol.
+func TestLoaderErrorText(t *testing.T) {
+	_, err := openLoader("libm.so.6")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "vkGetInstanceProcAddr")
+	_, err = openLoader("/nonexistent/libvulkan.so.1")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "/nonexistent/libvulkan.so.1")
+}

@@ -1,3 +1,5 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 // Calls made here in C rather than through github.com/vulkan-go/vulkan.

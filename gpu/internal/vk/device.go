@@ -1,3 +1,5 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 import (
@@ -7,11 +9,6 @@ import (
 
 	vk "github.com/vulkan-go/vulkan"
 )
-
-// Bindings is the number of storage buffers every kernel binds (A, B, C).
-// Kernels that read texels also bind A and B as uniform texel buffers
-// (bindings 3 and 4); see NewPipeline.
-const Bindings = 3
 
 // Device is an open logical device with one compute queue and the objects
 // every GEMM dispatch shares: a command pool, the descriptor set layout of

@@ -1,3 +1,5 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 // What github.com/vulkan-go/vulkan lacks, called through the loader's

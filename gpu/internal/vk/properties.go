@@ -2,6 +2,11 @@ package vk
 
 import "fmt"
 
+// Bindings is the number of storage buffers every kernel binds (A, B, C).
+// Kernels that read texels also bind A and B as uniform texel buffers
+// (bindings 3 and 4); see NewPipeline.
+const Bindings = 3
+
 // Device types, as Vulkan numbers them.
 const (
 	TypeOther         = 0

@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"testing"
 
@@ -46,4 +47,47 @@ func TestMemoryBudgetFromHeaps(t *testing.T) {
 	assert.Equal(t, MemoryBudget{Device: 6 << 30, Host: 6 << 30}, uma)
 	assert.Equal(t, int64(maxPoolKept), poolLimit(heaps), "a large device keeps up to 512 MiB")
 	assert.Equal(t, int64(32<<20), poolLimit([]vk.HeapBudget{{Size: 320 << 20, Budget: 256 << 20, DeviceLocal: true}}), "a small one an eighth of its budget")
+}
+
+func openValidated(t *testing.T) *Device {
+	t.Helper()
+	d, err := Open(Config{NoCache: true, Validation: true})
+	if err != nil {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, ErrNoLoader) || errors.Is(err, ErrNoDevice)) {
+			t.Skipf("no Vulkan device: %v", err)
+		}
+		require.NoError(t, err)
+	}
+	return d
+}
+
+// What the validation layer reports while a device closes comes back from
+// that Close: not from another open device, not from the next Open. (A
+// buffer left alive is reported by vkDestroyDevice.)
+func TestCloseReturnsItsOwnValidationMessages(t *testing.T) {
+	other := openValidated(t)
+	defer func() { assert.NoError(t, other.Close()) }()
+	d := openValidated(t)
+	_, err := d.dev.NewBuffer(4096, vk.Storage, false) // never destroyed
+	require.NoError(t, err)
+	err = d.Close()
+	require.ErrorIs(t, err, ErrValidation)
+	assert.Contains(t, err.Error(), "VUID-vkDestroyDevice-device-00378")
+
+	again := openValidated(t)
+	assert.NoError(t, again.Close(), "a later Open and Close see nothing of it")
+	_, err = other.MemoryBudget()
+	assert.NoError(t, err)
+	assert.NoError(t, other.finish(nil), "nor does another open device")
+}
+
+func TestMemoryBudgetOfARealDevice(t *testing.T) {
+	d := openValidated(t)
+	defer func() { assert.NoError(t, d.Close()) }()
+	b, err := d.MemoryBudget()
+	require.NoError(t, err)
+	assert.Positive(t, b.Device)
+	assert.Positive(t, b.Host)
+	assert.LessOrEqual(t, uint64(b.Device), d.info.Heaps[0].Bytes)
+	t.Logf("%s: %+v", d.info.Name, b)
 }

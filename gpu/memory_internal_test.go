@@ -91,3 +91,26 @@ func TestMemoryBudgetOfARealDevice(t *testing.T) {
 	assert.LessOrEqual(t, uint64(b.Device), d.info.Heaps[0].Bytes)
 	t.Logf("%s: %+v", d.info.Name, b)
 }
+
+// Out of device memory, the pool frees the buffers it keeps and tries
+// again before giving up.
+func TestPoolFreesItsBuffersWhenMemoryRunsOut(t *testing.T) {
+	d := openValidated(t)
+	defer func() { assert.NoError(t, d.Close()) }()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	b, err := d.pool.get(1<<20, vk.Storage)
+	require.NoError(t, err)
+	d.pool.put(b, vk.Storage)
+	require.Equal(t, int64(1<<20), d.pool.kept)
+	d.dev.SimulateOutOfMemory(1)
+	b, err = d.pool.get(4<<20, vk.Storage)
+	require.NoError(t, err, "the retry after freeing the pool succeeds")
+	assert.Zero(t, d.pool.kept, "the pool was emptied")
+	d.pool.put(b, vk.Storage)
+
+	d.dev.SimulateOutOfMemory(3)
+	_, err = d.pool.get(8<<20, vk.Storage)
+	assert.ErrorIs(t, err, ErrOutOfMemory, "still out of memory after freeing: an error, not a hang or panic")
+	d.dev.SimulateOutOfMemory(0)
+}

@@ -39,3 +39,8 @@ func (d *Device) track(heap int, n int64) {
 		d.used[heap] += n
 	}
 }
+
+// SimulateOutOfMemory makes the next n memory allocations fail with
+// VK_ERROR_OUT_OF_DEVICE_MEMORY, as a full device would; no driver here can
+// be filled on demand, so tests use this.
+func (d *Device) SimulateOutOfMemory(n int) { d.failAlloc = n }

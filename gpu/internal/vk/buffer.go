@@ -50,6 +50,12 @@ func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, er
 			usage |= vk.BufferUsageUniformTexelBufferBit
 		}
 	}
+	layout := d.phys.Props.Memory()
+	// Too large for every heap: say so before the driver does, since some
+	// (lavapipe) refuse such a buffer at creation as out of memory.
+	if _, err := layout.Candidates(^uint32(0), kind, uint64(size), nil); err != nil {
+		return nil, err
+	}
 	binfo := &vk.BufferCreateInfo{
 		SType:       vk.StructureTypeBufferCreateInfo,
 		Size:        vk.DeviceSize(size),
@@ -67,7 +73,6 @@ func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, er
 	var req vk.MemoryRequirements
 	vk.GetBufferMemoryRequirements(d.h, b.h, &req)
 	req.Deref()
-	layout := d.phys.Props.Memory()
 	cands, err := layout.Candidates(req.MemoryTypeBits, kind, uint64(req.Size), d.available())
 	if err != nil {
 		vk.DestroyBuffer(d.h, b.h, nil)
@@ -80,6 +85,11 @@ func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, er
 			MemoryTypeIndex: uint32(ti),
 		}
 		var mem vk.DeviceMemory
+		if d.failAlloc > 0 {
+			d.failAlloc--
+			ainfo.Free()
+			return d.check(vk.ErrorOutOfDeviceMemory, "vkAllocateMemory")
+		}
 		r := vk.AllocateMemory(d.h, ainfo, nil, &mem)
 		ainfo.Free()
 		b.mem = mem

@@ -31,6 +31,7 @@ type Device struct {
 	// is enabled (budget.go).
 	used      []int64
 	budgetExt bool
+	failAlloc int // allocations to fail, for tests (SimulateOutOfMemory)
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the

@@ -90,6 +90,8 @@ func (*Device) MemoryBudget() (heaps []HeapBudget, exact bool) {
 	return *new([]HeapBudget), *new(bool)
 }
 
+func (*Device) SimulateOutOfMemory(n int) {}
+
 func (*Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, error) {
 	return *new(*Buffer), errNoCgo
 }

@@ -150,3 +150,47 @@ func TestLoaderErrorText(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "/nonexistent/libvulkan.so.1")
 }
+
+// Each kind of buffer gets memory that suits it on this device: results
+// are read only through cached mappings, device-only buffers are not
+// mapped, and no buffer is larger than its heap.
+func TestBufferKindsOnThisDevice(t *testing.T) {
+	_, d := openFirst(t, shaders.PushConstantsSize)
+	props := d.Properties()
+	for _, kind := range []BufferKind{Storage, Staging, DeviceOnly, StorageWrite, Upload, Readback} {
+		b, err := d.NewBuffer(1<<20, kind, false)
+		require.NoError(t, err, "%s", kind)
+		mt := props.MemoryTypes[b.MemoryType]
+		assert.GreaterOrEqual(t, props.Heaps[mt.Heap].Size, uint64(b.Size))
+		switch kind {
+		case Readback, Staging:
+			assert.True(t, b.Mapped != nil && b.HostCached, "%s: read through a cached mapping", kind)
+		case Storage:
+			assert.True(t, b.Mapped == nil || b.HostCached, "a mapped storage buffer is cached")
+		case DeviceOnly:
+			assert.Nil(t, b.Mapped)
+		case Upload:
+			assert.NotNil(t, b.Mapped)
+		}
+		assert.NoError(t, b.Invalidate())
+		b.Destroy()
+	}
+}
+
+// A failed allocation is out of memory, not too large; one larger than
+// every heap is both.
+func TestAllocationFailures(t *testing.T) {
+	_, d := openFirst(t, shaders.PushConstantsSize)
+	d.SimulateOutOfMemory(1)
+	_, err := d.NewBuffer(1<<20, Storage, false)
+	assert.ErrorIs(t, err, ErrOutOfMemory)
+	assert.NotErrorIs(t, err, ErrTooLarge)
+	b, err := d.NewBuffer(1<<20, Storage, false)
+	require.NoError(t, err, "the next allocation succeeds")
+	b.Destroy()
+	_, err = d.NewBuffer(1<<50, Storage, false)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	var ae *AllocError
+	require.ErrorAs(t, err, &ae)
+	assert.Positive(t, ae.Fits)
+}

@@ -70,9 +70,24 @@ test_go() {
 	unset VKGEMM_REQUIRE_DEVICE VKGEMM_VALIDATION
 }
 
+# test_platforms: the library packages build and vet without cgo and for
+# macOS and Windows (where cgo is off when cross-compiling, so the stand-ins
+# of gpu/internal/vk/nocgo.go are what builds), and without cgo Open says
+# how to build.
+test_platforms() {
+	log "builds without cgo, and for darwin and windows"
+	CGO_ENABLED=0 go build ./gemm/... ./gpu/...
+	CGO_ENABLED=0 go test -count=1 -run NoCgo ./gpu/
+	local target
+	for target in darwin/arm64 darwin/amd64 windows/amd64; do
+		GOOS=${target%/*} GOARCH=${target#*/} go vet ./gemm/... ./gpu/...
+	done
+}
+
 test_all() {
 	deps $PKGS_TEST
 	test_go
+	test_platforms
 	# >>> visualizer tests (viz, wasm, Xvfb, Chromium) are added here
 	test_visualizer
 	# <<<

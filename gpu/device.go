@@ -48,8 +48,7 @@ func Open(cfg Config) (*Device, error) {
 	}
 	d, err := open(in, cfg)
 	if err != nil {
-		releaseInstance(in)
-		return nil, err
+		return nil, errors.Join(err, releaseInstance(in))
 	}
 	return d, nil
 }
@@ -105,11 +104,12 @@ func (d *Device) Close() error {
 	}
 	d.savePipelineCache()
 	err := d.validation()
-	d.destroy()
-	return err
+	return errors.Join(err, d.destroy())
 }
 
-func (d *Device) destroy() {
+// destroy frees everything; it returns the validation messages raised
+// meanwhile.
+func (d *Device) destroy() error {
 	d.closed = true
 	for _, p := range d.pipes {
 		p.Destroy()
@@ -123,7 +123,7 @@ func (d *Device) destroy() {
 	d.matrices = nil
 	d.pool.clear()
 	d.dev.Destroy()
-	releaseInstance(d.inst)
+	return releaseInstance(d.inst)
 }
 
 // Name returns "Vulkan".

@@ -102,7 +102,7 @@ func Devices() ([]DeviceInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer releaseInstance(in)
+	defer func() { _ = releaseInstance(in) }() // no validation, so no messages
 	pds, err := in.PhysicalDevices()
 	if err != nil {
 		return nil, err

@@ -44,7 +44,8 @@
 //	VKGEMM_FORCE_STAGING=1    copy through staging buffers, as on a discrete GPU
 //	VKGEMM_MAX_BINDING_BYTES  split problems as if bindings held at most this many bytes
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)
-//	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1)
+//	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1; libvulkan.1.dylib,
+//	                          then libMoltenVK.dylib, on macOS; vulkan-1.dll on Windows)
 //
 // and the Vulkan loader's own, such as VK_DRIVER_FILES to pick a driver.
 package gpu

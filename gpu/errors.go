@@ -32,5 +32,7 @@ var (
 	// ErrBadArgument: a GEMM argument is invalid (the same error as gemm's).
 	ErrBadArgument = gemm.ErrBadArgument
 	// ErrTooLarge: a problem cannot be split to fit the device's limits.
-	ErrTooLarge = errors.New("too large for the device")
+	// A buffer larger than any memory heap of the device is also reported
+	// with it (and ErrOutOfMemory): split the work smaller.
+	ErrTooLarge = vk.ErrTooLarge
 )

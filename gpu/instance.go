@@ -6,43 +6,47 @@ import (
 	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 )
 
-// One Vulkan instance per validation setting is shared by every Device and
-// by Devices, and destroyed when the last user releases it.
-var instances struct {
+// Without validation one Vulkan instance is shared by every Device and by
+// Devices, and destroyed when the last user releases it. With validation
+// every Device has its own instance, so that the messages the layer reports
+// go to the device that caused them and to no other.
+var shared struct {
 	sync.Mutex
-	in    [2]*vk.Instance
-	users [2]int
-}
-
-func slot(validation bool) int {
-	if validation {
-		return 1
-	}
-	return 0
+	in    *vk.Instance
+	users int
 }
 
 func acquireInstance(validation bool) (*vk.Instance, error) {
-	instances.Lock()
-	defer instances.Unlock()
-	i := slot(validation)
-	if instances.in[i] == nil {
-		in, err := vk.NewInstance(validation)
+	if validation {
+		return vk.NewInstance(true)
+	}
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.in == nil {
+		in, err := vk.NewInstance(false)
 		if err != nil {
 			return nil, err
 		}
-		instances.in[i] = in
+		shared.in = in
 	}
-	instances.users[i]++
-	return instances.in[i], nil
+	shared.users++
+	return shared.in, nil
 }
 
-func releaseInstance(in *vk.Instance) {
-	instances.Lock()
-	defer instances.Unlock()
-	i := slot(in.Validation())
-	instances.users[i]--
-	if instances.users[i] == 0 {
-		instances.in[i].Destroy()
-		instances.in[i] = nil
+// releaseInstance gives the instance back; it returns the validation
+// messages raised since they were last collected, those of its
+// destruction included.
+func releaseInstance(in *vk.Instance) error {
+	if in.Validation() {
+		return in.Destroy()
 	}
+	shared.Lock()
+	defer shared.Unlock()
+	shared.users--
+	if shared.users == 0 {
+		err := shared.in.Destroy()
+		shared.in = nil
+		return err
+	}
+	return nil
 }

@@ -1,3 +1,5 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 import (
@@ -28,7 +30,7 @@ const maxTimestamps = 64
 // Begin starts recording a batch.
 func (d *Device) Begin() (*Batch, error) {
 	if d.lost {
-		return nil, fmt.Errorf("vkgemm: %w earlier; close the device and open it again", ErrDeviceLost)
+		return nil, fmt.Errorf("vk: %w earlier; close the device and open it again", ErrDeviceLost)
 	}
 	var b *Batch
 	if n := len(d.free); n > 0 {
@@ -257,7 +259,7 @@ func (b *Batch) Submit() error {
 func (b *Batch) Wait(timeout time.Duration) ([]float64, error) {
 	d := b.d
 	if b.done {
-		return nil, errors.New("vkgemm: batch waited for twice")
+		return nil, errors.New("vk: batch waited for twice")
 	}
 	b.done = true
 	r := vk.WaitForFences(d.h, 1, []vk.Fence{b.fence}, vk.True, uint64(timeout.Nanoseconds()))

@@ -1,3 +1,5 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 import (
@@ -7,44 +9,52 @@ import (
 	vk "github.com/vulkan-go/vulkan"
 )
 
-// Buffer is a storage buffer with its own memory. Mapped is non-nil when
-// the memory is host-visible and was mapped (it stays mapped).
+// Buffer is a buffer with its own memory. Mapped is non-nil when the
+// memory is mapped for the CPU (it stays mapped); see BufferKind for when.
 type Buffer struct {
 	h      vk.Buffer
 	mem    vk.DeviceMemory
 	Size   int64
 	Mapped []byte
-	d      *Device
-	views  map[int64]bufferView // texel views by offset; see view
+	// MemoryType is the index of the memory type the buffer lives in;
+	// HostCached says the CPU reads its mapping through caches.
+	MemoryType int
+	HostCached bool
+	Coherent   bool
+	heap       int
+	allocated  int64 // bytes of memory, as the device counts them
+	d          *Device
+	views      map[int64]bufferView // texel views by offset; see view
 }
 
-// BufferKind says what a buffer is for.
-type BufferKind int
-
-const (
-	// Storage buffers are bound to kernels; they are mapped where the
-	// device-local memory is also host-visible (CPU drivers, integrated GPUs,
-	// resizable BAR), unless noMap is set.
-	Storage BufferKind = iota
-	// Staging buffers are host-visible and used only for copies.
-	Staging
-)
-
-// NewBuffer allocates a buffer of size bytes. With noMap a storage buffer
-// is never mapped, as on a discrete GPU, so data must go through staging.
+// NewBuffer allocates a buffer of size bytes for kind (see BufferKind).
+// With noMap a kernel's buffer is never mapped, as on a discrete GPU, so data
+// must go through Upload and Readback buffers. When a memory type is out of
+// memory the next suitable one is tried; a buffer larger than any heap can
+// hold returns an *AllocError (ErrTooLarge), and one that no type had room
+// for an error wrapping ErrOutOfMemory.
 func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, error) {
 	if size <= 0 {
 		size = 4
 	}
-	if kind == Storage && d.phys.Props.TexelBuffers {
+	if noMap && kind.kernelBuffer() {
+		kind = DeviceOnly
+	}
+	if kind.kernelBuffer() && d.phys.Props.TexelBuffers {
 		size = (size + 15) &^ 15 // whole vec4 texels
 	}
 	usage := vk.BufferUsageTransferSrcBit | vk.BufferUsageTransferDstBit
-	if kind == Storage {
+	if kind.kernelBuffer() {
 		usage |= vk.BufferUsageStorageBufferBit
 		if d.phys.Props.TexelBuffers {
 			usage |= vk.BufferUsageUniformTexelBufferBit
 		}
+	}
+	layout := d.phys.Props.Memory()
+	// Too large for every heap: say so before the driver does, since some
+	// (lavapipe) refuse such a buffer at creation as out of memory.
+	if _, err := layout.Candidates(^uint32(0), kind, uint64(size), nil); err != nil {
+		return nil, err
 	}
 	binfo := &vk.BufferCreateInfo{
 		SType:       vk.StructureTypeBufferCreateInfo,
@@ -63,85 +73,64 @@ func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, er
 	var req vk.MemoryRequirements
 	vk.GetBufferMemoryRequirements(d.h, b.h, &req)
 	req.Deref()
-	ti, err := d.memoryType(req.MemoryTypeBits, kind)
+	cands, err := layout.Candidates(req.MemoryTypeBits, kind, uint64(req.Size), d.available())
 	if err != nil {
 		vk.DestroyBuffer(d.h, b.h, nil)
 		return nil, err
 	}
-	mt := d.phys.Props.MemoryTypes[ti]
-	if heap := d.phys.Props.Heaps[mt.Heap].Size; uint64(req.Size) > heap {
+	ti, err := Allocate(cands, func(ti int) error {
+		ainfo := &vk.MemoryAllocateInfo{
+			SType:           vk.StructureTypeMemoryAllocateInfo,
+			AllocationSize:  req.Size,
+			MemoryTypeIndex: uint32(ti),
+		}
+		var mem vk.DeviceMemory
+		if d.failAlloc > 0 {
+			d.failAlloc--
+			ainfo.Free()
+			return d.check(vk.ErrorOutOfDeviceMemory, "vkAllocateMemory")
+		}
+		r := vk.AllocateMemory(d.h, ainfo, nil, &mem)
+		ainfo.Free()
+		b.mem = mem
+		return d.check(r, "vkAllocateMemory")
+	})
+	if err != nil {
 		vk.DestroyBuffer(d.h, b.h, nil)
-		return nil, fmt.Errorf("%w: %d MiB requested, the memory heap holds %d MiB", ErrOutOfMemory, req.Size>>20, heap>>20)
+		return nil, fmt.Errorf("allocating a %s %s buffer: %w", FormatBytes(size), kind, err)
 	}
-	if max := d.phys.Props.MaxAllocationSize; max > 0 && uint64(req.Size) > max {
-		vk.DestroyBuffer(d.h, b.h, nil)
-		return nil, fmt.Errorf("%w: %d MiB requested, the device allocates at most %d MiB at once", ErrOutOfMemory, req.Size>>20, max>>20)
-	}
-	ainfo := &vk.MemoryAllocateInfo{
-		SType:           vk.StructureTypeMemoryAllocateInfo,
-		AllocationSize:  req.Size,
-		MemoryTypeIndex: uint32(ti),
-	}
-	var mem vk.DeviceMemory
-	r = vk.AllocateMemory(d.h, ainfo, nil, &mem)
-	b.mem = mem
-	ainfo.Free()
-	if err := d.check(r, "vkAllocateMemory"); err != nil {
-		vk.DestroyBuffer(d.h, b.h, nil)
-		return nil, err
-	}
+	mt := layout.Types[ti]
+	b.MemoryType, b.heap = ti, mt.Heap
+	b.allocated = int64(req.Size)
+	d.track(b.heap, b.allocated)
+	b.Size = size
 	if err := d.check(vk.BindBufferMemory(d.h, b.h, b.mem, 0), "vkBindBufferMemory"); err != nil {
 		b.Destroy()
 		return nil, err
 	}
-	if mt.HostVisible && mt.Coherent && !(kind == Storage && noMap) {
+	if layout.Mapped(ti, kind) {
 		var p unsafe.Pointer
 		if err := d.check(vk.MapMemory(d.h, b.mem, 0, vk.DeviceSize(size), 0, &p), "vkMapMemory"); err != nil {
 			b.Destroy()
 			return nil, err
 		}
 		b.Mapped = unsafe.Slice((*byte)(p), size)
+		b.HostCached, b.Coherent = mt.HostCached, mt.Coherent
 	}
 	return b, nil
 }
 
-// memoryType picks a memory type: device-local for storage (host-visible
-// too if there is such a type), host-visible and coherent for staging
-// (cached if possible, since results are read back through it).
-func (d *Device) memoryType(bits uint32, kind BufferKind) (int, error) {
-	best, bestScore := -1, -1
-	for i, t := range d.phys.Props.MemoryTypes {
-		if bits&(1<<i) == 0 {
-			continue
-		}
-		score := 0
-		switch kind {
-		case Storage:
-			if t.DeviceLocal {
-				score += 4
-			}
-			if t.HostVisible && t.Coherent {
-				score++
-			}
-		case Staging:
-			if !t.HostVisible || !t.Coherent {
-				continue
-			}
-			if t.HostCached {
-				score += 2
-			}
-			if !t.DeviceLocal {
-				score++ // leave the scarce device-local host-visible memory alone
-			}
-		}
-		if score > bestScore {
-			best, bestScore = i, score
-		}
+// Invalidate makes what the device wrote visible to the CPU's mapping; a
+// no-op for coherent memory. Readers of Readback buffers call it after the
+// fence of the copy.
+func (b *Buffer) Invalidate() error {
+	if b.Mapped == nil || b.Coherent {
+		return nil
 	}
-	if best < 0 {
-		return 0, fmt.Errorf("%w: no memory type fits a buffer", ErrUnsupported)
-	}
-	return best, nil
+	r := []vk.MappedMemoryRange{{SType: vk.StructureTypeMappedMemoryRange, Memory: b.mem, Size: vk.DeviceSize(vk.WholeSize)}}
+	res := vk.InvalidateMappedMemoryRanges(b.d.h, 1, r)
+	r[0].Free()
+	return b.d.check(res, "vkInvalidateMappedMemoryRanges")
 }
 
 // Destroy frees the buffer and its memory.
@@ -156,6 +145,7 @@ func (b *Buffer) Destroy() {
 	}
 	vk.DestroyBuffer(b.d.h, b.h, nil)
 	vk.FreeMemory(b.d.h, b.mem, nil)
+	b.d.track(b.heap, -b.allocated)
 }
 
 // view returns the buffer from offset on as vec4 texels, made on first use
@@ -168,7 +158,7 @@ func (b *Buffer) view(offset int64) (bufferView, error) {
 	}
 	props := &b.d.phys.Props
 	if a := int64(props.TexelAlignment); a > 1 && offset%a != 0 {
-		return nil, fmt.Errorf("vkgemm: texel view at offset %d, not a multiple of the device's %d", offset, a)
+		return nil, fmt.Errorf("vk: texel view at offset %d, not a multiple of the device's %d", offset, a)
 	}
 	// Whole texels, at most the device's maximum (bound ranges are within
 	// it where kernels read texels: gpu checks that storage ranges are).

@@ -1,3 +1,5 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 // Calls made here in C rather than through github.com/vulkan-go/vulkan.
@@ -285,3 +287,6 @@ func barrier(f *fns, cmd vk.CommandBuffer, stages, src, dst uint32) {
 func copyBuffer(f *fns, cmd vk.CommandBuffer, src, dst *Buffer, srcOff, dstOff, size int64) {
 	C.vkgemm_copy(f, C.VkCommandBuffer(unsafe.Pointer(cmd)), cbuf(src), cbuf(dst), C.uint64_t(srcOff), C.uint64_t(dstOff), C.uint64_t(size))
 }
+
+// check turns a Vulkan result into an error naming the call (CheckResult).
+func check(r vk.Result, call string) error { return CheckResult(int32(r), call) }

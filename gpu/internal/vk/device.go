@@ -1,16 +1,14 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	vk "github.com/vulkan-go/vulkan"
 )
-
-// Bindings is the number of storage buffers every kernel binds (A, B, C).
-// Kernels that read texels also bind A and B as uniform texel buffers
-// (bindings 3 and 4); see NewPipeline.
-const Bindings = 3
 
 // Device is an open logical device with one compute queue and the objects
 // every GEMM dispatch shares: a command pool, the descriptor set layout of
@@ -29,6 +27,11 @@ type Device struct {
 	free     []*Batch // batches ready for reuse
 	batches  []*Batch // every batch, destroyed with the device
 	lost     bool
+	// Memory: bytes allocated per heap, and whether VK_EXT_memory_budget
+	// is enabled (budget.go).
+	used      []int64
+	budgetExt bool
+	failAlloc int // allocations to fail, for tests (SimulateOutOfMemory)
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the
@@ -46,10 +49,13 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 		QueueCount:       1,
 		PQueuePriorities: []float32{1},
 	}}
+	exts := DeviceExtensions(pd.extensions(in))
 	info := &vk.DeviceCreateInfo{
-		SType:                vk.StructureTypeDeviceCreateInfo,
-		QueueCreateInfoCount: 1,
-		PQueueCreateInfos:    qinfo,
+		SType:                   vk.StructureTypeDeviceCreateInfo,
+		QueueCreateInfoCount:    1,
+		PQueueCreateInfos:       qinfo,
+		EnabledExtensionCount:   uint32(len(exts)),
+		PpEnabledExtensionNames: nulTerminated(exts),
 	}
 	var h vk.Device
 	r := vk.CreateDevice(pd.h, info, nil, &h)
@@ -58,7 +64,7 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	if err := check(r, "vkCreateDevice"); err != nil {
 		return nil, err
 	}
-	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize}
+	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize, budgetExt: slices.Contains(exts, extMemoryBudget)}
 	if !CacheDataFits(&pd.Props, cacheData) {
 		cacheData = nil
 	}

@@ -1,18 +1,18 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"unsafe"
 
 	vk "github.com/vulkan-go/vulkan"
 )
-
-// LoaderEnv names the environment variable that overrides the path of the
-// Vulkan loader library.
-const LoaderEnv = "VKGEMM_VULKAN_LIBRARY"
 
 const validationLayer = "VK_LAYER_KHRONOS_validation"
 
@@ -22,23 +22,29 @@ var (
 	getProc  unsafe.Pointer
 )
 
-// load opens the Vulkan loader once per process.
+// load opens the Vulkan loader once per process: VKGEMM_VULKAN_LIBRARY if
+// set, else the names of loaderNames in turn.
 func load() error {
 	loadOnce.Do(func() {
-		path := os.Getenv(LoaderEnv)
-		if path == "" {
-			path = "libvulkan.so.1"
+		names := loaderNames(runtime.GOOS)
+		if p := os.Getenv(LoaderEnv); p != "" {
+			names = []string{p}
 		}
-		p, err := openLoader(path)
-		if err != nil {
-			loadErr = fmt.Errorf("%w: cannot open %s (%v); install the Vulkan loader: on Debian or Ubuntu `apt-get install libvulkan1`, elsewhere your GPU driver's Vulkan runtime", ErrNoLoader, path, err)
+		var why []string
+		for _, path := range names {
+			p, err := openLoader(path)
+			if err != nil {
+				why = append(why, fmt.Sprintf("%s: %v", path, err))
+				continue
+			}
+			getProc = p
+			vk.SetGetInstanceProcAddr(p)
+			if err := vk.Init(); err != nil {
+				loadErr = fmt.Errorf("%w: %s loaded but did not initialise: %v", ErrNoLoader, path, err)
+			}
 			return
 		}
-		getProc = p
-		vk.SetGetInstanceProcAddr(p)
-		if err := vk.Init(); err != nil {
-			loadErr = fmt.Errorf("%w: %s loaded but did not initialise: %v", ErrNoLoader, path, err)
-		}
+		loadErr = fmt.Errorf("%w: cannot open the Vulkan loader (%s); %s", ErrNoLoader, strings.Join(why, "; "), loaderAdvice(runtime.GOOS))
 	})
 	return loadErr
 }
@@ -50,11 +56,14 @@ type Instance struct {
 	fns        *fns // functions called from C (calls.go)
 	validation bool
 	messenger  messenger
+	msgs       *messages // this instance's validation messages
 }
 
 // NewInstance loads the loader if needed and creates an instance for API
-// version 1.1. With validation, VK_LAYER_KHRONOS_validation is enabled and
-// its messages collected for Messages.
+// version 1.1, with VK_KHR_portability_enumeration where the loader offers
+// it (MoltenVK is hidden otherwise). With validation,
+// VK_LAYER_KHRONOS_validation is enabled and its messages, from creation
+// on, collected for Messages.
 func NewInstance(validation bool) (*Instance, error) {
 	if err := load(); err != nil {
 		return nil, err
@@ -62,56 +71,40 @@ func NewInstance(validation bool) (*Instance, error) {
 	if v := instanceVersion(getProc); v < vk.MakeVersion(1, 1, 0) {
 		return nil, fmt.Errorf("%w: the Vulkan loader supports only API %s; vkgemm needs 1.1 (update libvulkan1)", ErrUnsupported, Version(v))
 	}
-	var layers, exts []string
+	var layers []string
 	if validation {
 		if !hasLayer(validationLayer) {
 			return nil, fmt.Errorf("validation requested but %s is not installed: on Debian or Ubuntu `apt-get install vulkan-validationlayers`", validationLayer)
 		}
-		layers = append(layers, validationLayer+"\x00")
-		exts = append(exts, "VK_EXT_debug_utils\x00")
+		layers = append(layers, validationLayer)
 	}
-	app := &vk.ApplicationInfo{
-		SType:              vk.StructureTypeApplicationInfo,
-		PApplicationName:   "vkgemm\x00",
-		ApplicationVersion: vk.MakeVersion(0, 1, 0),
-		PEngineName:        "vkgemm\x00",
-		EngineVersion:      vk.MakeVersion(0, 1, 0),
-		ApiVersion:         vk.MakeVersion(1, 1, 0),
+	exts, flags := InstanceExtensions(instanceExtensions(getProc), validation)
+	in := &Instance{validation: validation}
+	if validation {
+		in.msgs = newMessages()
 	}
-	info := &vk.InstanceCreateInfo{
-		SType:                   vk.StructureTypeInstanceCreateInfo,
-		PApplicationInfo:        app,
-		EnabledLayerCount:       uint32(len(layers)),
-		PpEnabledLayerNames:     layers,
-		EnabledExtensionCount:   uint32(len(exts)),
-		PpEnabledExtensionNames: exts,
-	}
-	var h vk.Instance
-	r := vk.CreateInstance(info, nil, &h)
-	info.Free()
-	app.Free()
+	h, r := createInstance(getProc, layers, exts, flags, in.msgs)
 	if err := check(r, "vkCreateInstance"); err != nil {
-		if r == vk.ErrorIncompatibleDriver || r == vk.ErrorInitializationFailed {
-			return nil, fmt.Errorf("%w: %v (no Vulkan driver is installed: for a CPU driver `apt-get install mesa-vulkan-drivers`)", ErrNoDevice, err)
-		}
+		err = errors.Join(driverError(r, err), in.Messages())
+		freeMessages(in.msgs)
 		return nil, err
 	}
+	in.h = h
 	// Without InitInstance the next instance-level call jumps to address 0.
 	if err := vk.InitInstance(h); err != nil {
-		vk.DestroyInstance(h, nil)
-		return nil, fmt.Errorf("vkgemm: loading instance functions: %v", err)
+		in.Destroy()
+		return nil, fmt.Errorf("vk: loading instance functions: %v", err)
 	}
 	f, err := loadFns(h)
 	if err != nil {
-		vk.DestroyInstance(h, nil)
+		in.Destroy()
 		return nil, err
 	}
-	in := &Instance{h: h, fns: f, validation: validation}
+	in.fns = f
 	if validation {
-		m, r := createMessenger(getProc, h)
+		m, r := createMessenger(getProc, h, in.msgs)
 		if err := check(r, "vkCreateDebugUtilsMessengerEXT"); err != nil {
-			freeFns(f)
-			vk.DestroyInstance(h, nil)
+			in.Destroy()
 			return nil, err
 		}
 		in.messenger = m
@@ -119,16 +112,18 @@ func NewInstance(validation bool) (*Instance, error) {
 	return in, nil
 }
 
+// driverError is explainDriverError with this process's environment.
+func driverError(r vk.Result, err error) error {
+	return explainDriverError(int32(r), err, os.Getenv)
+}
+
 // Validation reports whether the validation layer is on.
 func (in *Instance) Validation() bool { return in.validation }
 
-// Messages returns the validation messages collected since the last call.
-// Warnings and errors both count: correct use prints nothing.
+// Messages returns the validation messages this instance collected since
+// the last call. Warnings and errors both count: correct use prints nothing.
 func (in *Instance) Messages() error {
-	if !in.validation {
-		return nil
-	}
-	msgs, n := drainMessages()
+	msgs, n := drainMessages(in.msgs)
 	if n == 0 {
 		return nil
 	}
@@ -136,17 +131,24 @@ func (in *Instance) Messages() error {
 }
 
 // Destroy destroys the instance; every device made from it must be gone.
-func (in *Instance) Destroy() {
-	if in.validation {
-		destroyMessenger(getProc, in.h, in.messenger)
+// It returns the validation messages not yet collected, those raised while
+// destroying the instance included.
+func (in *Instance) Destroy() error {
+	if in.h != nil {
+		if in.messenger != nil {
+			destroyMessenger(getProc, in.h, in.messenger)
+		}
+		vk.DestroyInstance(in.h, nil)
+		in.h = nil
 	}
-	vk.DestroyInstance(in.h, nil)
-	freeFns(in.fns)
-}
-
-// Version formats a packed Vulkan version.
-func Version(v uint32) string {
-	return fmt.Sprintf("%d.%d.%d", v>>22, (v>>12)&0x3ff, v&0xfff)
+	if in.fns != nil {
+		freeFns(in.fns)
+		in.fns = nil
+	}
+	err := in.Messages()
+	freeMessages(in.msgs)
+	in.msgs = nil
+	return err
 }
 
 func cstr(b []byte) string {

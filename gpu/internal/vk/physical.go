@@ -1,70 +1,13 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 import (
+	"errors"
 	"fmt"
 
 	vk "github.com/vulkan-go/vulkan"
 )
-
-// Device types, as Vulkan numbers them.
-const (
-	TypeOther         = int(vk.PhysicalDeviceTypeOther)
-	TypeIntegrated    = int(vk.PhysicalDeviceTypeIntegratedGpu)
-	TypeDiscrete      = int(vk.PhysicalDeviceTypeDiscreteGpu)
-	TypeVirtual       = int(vk.PhysicalDeviceTypeVirtualGpu)
-	TypeCPU           = int(vk.PhysicalDeviceTypeCpu)
-	apiVersion1_2     = 1<<22 | 2<<12
-	maxQueueFamilyIdx = ^uint32(0)
-)
-
-// Heap is one memory heap of a device.
-type Heap struct {
-	Size        uint64
-	DeviceLocal bool
-}
-
-// MemoryType is one memory type of a device.
-type MemoryType struct {
-	Heap                                           int
-	DeviceLocal, HostVisible, Coherent, HostCached bool
-}
-
-// Properties is what vkgemm needs to know of a physical device.
-type Properties struct {
-	Name                   string
-	VendorID, DeviceID     uint32
-	Type                   int
-	APIVersion             uint32
-	DriverVersion          uint32
-	DriverID               uint32
-	DriverName, DriverInfo string
-	SubgroupSize           uint32
-	// SubgroupBroadcast: compute shaders may use subgroupBroadcast
-	// (VK_SUBGROUP_FEATURE_BALLOT_BIT in the compute stage).
-	SubgroupBroadcast bool
-	// TexelBuffers: storage buffers can also be read as uniform texel
-	// buffers of R32G32B32A32_SFLOAT, at most MaxTexelElements texels, with
-	// offsets aligned to TexelAlignment bytes.
-	TexelBuffers          bool
-	MaxTexelElements      uint32
-	TexelAlignment        uint64
-	MaxSharedMemory       uint32
-	MaxInvocations        uint32
-	MaxWorkGroupSize      [3]uint32
-	MaxWorkGroupCount     [3]uint32
-	MaxStorageBufferRange uint32
-	MaxPushConstantsSize  uint32
-	MaxAllocationSize     uint64
-	StorageAlignment      uint64 // minStorageBufferOffsetAlignment
-	TimestampPeriod       float32
-	PipelineCacheUUID     [16]byte
-	Heaps                 []Heap
-	MemoryTypes           []MemoryType
-	// ComputeQueueFamily is a queue family with compute, preferring one
-	// without graphics; maxQueueFamilyIdx where there is none.
-	ComputeQueueFamily uint32
-	TimestampValidBits uint32
-}
 
 // PhysicalDevice is one device an instance can open.
 type PhysicalDevice struct {
@@ -72,16 +15,21 @@ type PhysicalDevice struct {
 	Props Properties
 }
 
+// extensions lists the device extensions the device offers.
+func (pd PhysicalDevice) extensions(in *Instance) []string {
+	return deviceExtensions(getProc, in.h, pd.h)
+}
+
 // PhysicalDevices lists the devices of the instance with their properties.
 func (in *Instance) PhysicalDevices() ([]PhysicalDevice, error) {
 	var n uint32
-	if err := check(vk.EnumeratePhysicalDevices(in.h, &n, nil), "vkEnumeratePhysicalDevices"); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoDevice, err)
+	if r := vk.EnumeratePhysicalDevices(in.h, &n, nil); r != vk.Success {
+		return nil, enumerateError(r)
 	}
 	hs := make([]vk.PhysicalDevice, n)
 	if n > 0 {
-		if err := check(vk.EnumeratePhysicalDevices(in.h, &n, hs), "vkEnumeratePhysicalDevices"); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNoDevice, err)
+		if r := vk.EnumeratePhysicalDevices(in.h, &n, hs); r != vk.Success && r != vk.Incomplete {
+			return nil, enumerateError(r)
 		}
 	}
 	out := make([]PhysicalDevice, 0, n)
@@ -145,14 +93,7 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 	for i := range mp.MemoryTypeCount {
 		t := mp.MemoryTypes[i]
 		t.Deref()
-		f := t.PropertyFlags
-		props.MemoryTypes = append(props.MemoryTypes, MemoryType{
-			Heap:        int(t.HeapIndex),
-			DeviceLocal: f&vk.MemoryPropertyFlags(vk.MemoryPropertyDeviceLocalBit) != 0,
-			HostVisible: f&vk.MemoryPropertyFlags(vk.MemoryPropertyHostVisibleBit) != 0,
-			Coherent:    f&vk.MemoryPropertyFlags(vk.MemoryPropertyHostCoherentBit) != 0,
-			HostCached:  f&vk.MemoryPropertyFlags(vk.MemoryPropertyHostCachedBit) != 0,
-		})
+		props.MemoryTypes = append(props.MemoryTypes, MemoryTypeFromFlags(int(t.HeapIndex), uint32(t.PropertyFlags)))
 	}
 
 	for i, q := range queueFamilies(in.fns, h) {
@@ -171,5 +112,10 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 	return props
 }
 
-// HasComputeQueue reports whether the device can run compute work at all.
-func (p *Properties) HasComputeQueue() bool { return p.ComputeQueueFamily != maxQueueFamilyIdx }
+func enumerateError(r vk.Result) error {
+	err := driverError(r, check(r, "vkEnumeratePhysicalDevices"))
+	if !errors.Is(err, ErrNoDevice) {
+		err = fmt.Errorf("%w: %w", ErrNoDevice, err)
+	}
+	return err
+}

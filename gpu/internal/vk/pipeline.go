@@ -1,3 +1,5 @@
+//go:build cgo && (linux || darwin || windows)
+
 package vk
 
 import (
@@ -22,10 +24,10 @@ type Pipeline struct {
 // ranges as 0 and 1), which needs Properties().TexelBuffers.
 func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels bool) (*Pipeline, error) {
 	if texels && !d.phys.Props.TexelBuffers {
-		return nil, fmt.Errorf("vkgemm: %w: %s has no vec4 texel buffers", ErrUnsupported, d.phys.Props.Name)
+		return nil, fmt.Errorf("vk: %w: %s has no vec4 texel buffers", ErrUnsupported, d.phys.Props.Name)
 	}
 	if len(spirv)%4 != 0 || len(spirv) == 0 {
-		return nil, fmt.Errorf("vkgemm: SPIR-V of %d bytes is not a whole number of words", len(spirv))
+		return nil, fmt.Errorf("vk: SPIR-V of %d bytes is not a whole number of words", len(spirv))
 	}
 	code := make([]uint32, len(spirv)/4)
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), len(spirv)), spirv)

@@ -1,0 +1,69 @@
+package vk
+
+import "fmt"
+
+// Bindings is the number of storage buffers every kernel binds (A, B, C).
+// Kernels that read texels also bind A and B as uniform texel buffers
+// (bindings 3 and 4); see NewPipeline.
+const Bindings = 3
+
+// Device types, as Vulkan numbers them.
+const (
+	TypeOther         = 0
+	TypeIntegrated    = 1
+	TypeDiscrete      = 2
+	TypeVirtual       = 3
+	TypeCPU           = 4
+	apiVersion1_2     = 1<<22 | 2<<12
+	maxQueueFamilyIdx = ^uint32(0)
+)
+
+// Properties is what vkgemm needs to know of a physical device.
+type Properties struct {
+	Name                   string
+	VendorID, DeviceID     uint32
+	Type                   int
+	APIVersion             uint32
+	DriverVersion          uint32
+	DriverID               uint32
+	DriverName, DriverInfo string
+	SubgroupSize           uint32
+	// SubgroupBroadcast: compute shaders may use subgroupBroadcast
+	// (VK_SUBGROUP_FEATURE_BALLOT_BIT in the compute stage).
+	SubgroupBroadcast bool
+	// TexelBuffers: storage buffers can also be read as uniform texel
+	// buffers of R32G32B32A32_SFLOAT, at most MaxTexelElements texels, with
+	// offsets aligned to TexelAlignment bytes.
+	TexelBuffers          bool
+	MaxTexelElements      uint32
+	TexelAlignment        uint64
+	MaxSharedMemory       uint32
+	MaxInvocations        uint32
+	MaxWorkGroupSize      [3]uint32
+	MaxWorkGroupCount     [3]uint32
+	MaxStorageBufferRange uint32
+	MaxPushConstantsSize  uint32
+	MaxAllocationSize     uint64
+	StorageAlignment      uint64 // minStorageBufferOffsetAlignment
+	TimestampPeriod       float32
+	PipelineCacheUUID     [16]byte
+	Heaps                 []Heap
+	MemoryTypes           []MemoryType
+	// ComputeQueueFamily is a queue family with compute, preferring one
+	// without graphics; maxQueueFamilyIdx where there is none.
+	ComputeQueueFamily uint32
+	TimestampValidBits uint32
+}
+
+// HasComputeQueue reports whether the device can run compute work at all.
+func (p *Properties) HasComputeQueue() bool { return p.ComputeQueueFamily != maxQueueFamilyIdx }
+
+// Memory is the device's memory as memory selection reads it.
+func (p *Properties) Memory() MemoryLayout {
+	return MemoryLayout{Heaps: p.Heaps, Types: p.MemoryTypes, MaxAllocation: p.MaxAllocationSize}
+}
+
+// Version formats a packed Vulkan version.
+func Version(v uint32) string {
+	return fmt.Sprintf("%d.%d.%d", v>>22, (v>>12)&0x3ff, v&0xfff)
+}

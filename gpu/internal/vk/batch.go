@@ -283,6 +283,7 @@ func (b *Batch) Submit() error {
 	b.state = submitted
 	d.inflight = append(d.inflight, b)
 	d.counts.Submits++
+	d.counts.MaxInFlight = max(d.counts.MaxInFlight, len(d.inflight))
 	return nil
 }
 
@@ -402,12 +403,16 @@ func (d *Device) InFlight() int { return len(d.inflight) }
 // that show how many a call costs.
 type Counts struct {
 	Submits, Waits int
+	MaxInFlight    int // the most batches in flight at once
 	Batches        int // command buffers ever created
 }
 
-// Counts returns the submissions and waits so far.
+// Counts returns the submissions and waits since the last ResetCounts.
 func (d *Device) Counts() Counts {
 	c := d.counts
 	c.Batches = len(d.batches)
 	return c
 }
+
+// ResetCounts starts the counts again from zero.
+func (d *Device) ResetCounts() { d.counts = Counts{} }

@@ -69,7 +69,9 @@ const maxFlights = 16
 // launch submits b, which holds leases holds while it runs. t0 and t1 are
 // the timestamps around its kernels (-1 where none). On error b is given up.
 func (d *Device) launch(b *vk.Batch, t0, t1 int, holds ...*lease) (*flight, error) {
-	d.reap()
+	if len(d.flights) >= maxFlights {
+		d.reap()
+	}
 	for len(d.flights) >= maxFlights {
 		if err := d.await(d.flights[0]); err != nil {
 			b.Abandon()

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"unsafe"
 
+	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 )
 
@@ -46,10 +47,23 @@ func makePlan(p *problem, kern Kernel, limit int64, maxGroups [3]uint32, work fl
 		return nil, err
 	}
 	pl.mb, pl.nb, pl.kb = capBlock(mb, nb, kb, work)
+	if pl.mb == p.m && pl.nb == p.n && pl.kb == p.k && gemm.Flops(p.m, p.n, p.k) >= pipelineMinWork && p.k >= pipelineSlices*pipelineMinK {
+		pl.kb = pad4(ceilDiv(p.k, pipelineSlices))
+	}
 	a, b, c := blockBytes(pl.elem, p.tA, p.tB, pl.mb, pl.nb, pl.kb)
 	pl.bytes = [3]int64{a, b, c}
 	return pl, nil
 }
+
+// A product that is one block but has enough work is cut into
+// pipelineSlices slices of k, so that packing the next slice overlaps
+// computing this one; below pipelineMinWork FLOP one submission costs less
+// than the pipeline, and slices shorter than pipelineMinK would slow kernels.
+const (
+	pipelineSlices  = 4
+	pipelineMinWork = 1e9
+	pipelineMinK    = 256
+)
 
 // block is one submission of a plan: rows i0.., columns j0.. of C and the
 // slice p0.. of the inner dimension. Blocks of one tile of C follow each

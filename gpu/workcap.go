@@ -1,6 +1,10 @@
 package gpu
 
-import "time"
+import (
+	"time"
+
+	"github.com/vkgemm/vkgemm/gemm"
+)
 
 // Laptop, phone and Apple drivers reset a queue whose work runs for more
 // than a few seconds (device lost), so no submission may carry more than
@@ -39,16 +43,15 @@ func (d *Device) submissionWork() float64 {
 // multiples of 4 so that offsets into packed rows stay vec4-aligned; then,
 // when a slice of 4 is still too much, along the larger of m and n.
 func capBlock(mb, nb, kb int, work float64) (int, int, int) {
-	flops := func(m, n, k int) float64 { return 2 * float64(m) * float64(n) * float64(k) }
-	if flops(mb, nb, kb) <= work {
+	if gemm.Flops(mb, nb, kb) <= work {
 		return mb, nb, kb
 	}
-	perK := flops(mb, nb, 1)
+	perK := gemm.Flops(mb, nb, 1)
 	if fit := int(work/perK) &^ 3; fit >= 4 {
 		return mb, nb, min(kb, fit)
 	}
 	kb = min(kb, 4)
-	for flops(mb, nb, kb) > work && (mb > 1 || nb > 1) {
+	for gemm.Flops(mb, nb, kb) > work && (mb > 1 || nb > 1) {
 		x := larger(&mb, &nb)
 		*x = (*x + 1) / 2
 	}

@@ -41,11 +41,11 @@ func (d *Device) NewMatrix(rows, cols int) (*Matrix, error) {
 	}
 	defer d.mu.Unlock()
 	if heap := d.deviceHeap(); size > heap {
-		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %d MiB; %s has %d MiB of device memory", ErrOutOfMemory, rows, cols, size>>20, d.info.Name, heap>>20)
+		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %s; %s has %s of device memory", ErrOutOfMemory, rows, cols, byteSize(size), d.info.Name, byteSize(heap))
 	}
 	if size > d.maxBind {
-		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %d MiB; one storage buffer binding on %s holds at most %d MiB (use Sgemm on host slices, which splits)",
-			ErrTooLarge, rows, cols, size>>20, d.info.Name, d.maxBind>>20)
+		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %s; one storage buffer binding on %s holds at most %s (use Sgemm on host slices, which splits)",
+			ErrTooLarge, rows, cols, byteSize(size), d.info.Name, byteSize(d.maxBind))
 	}
 	buf, err := d.dev.NewBuffer(size, vk.Storage, d.cfg.ForceStaging)
 	if err != nil {
@@ -167,7 +167,7 @@ func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 	size := 4 * int64(m.rows) * int64(m.ld)
 	staging, err := d.lease(size, vk.Staging)
 	if err != nil {
-		return fmt.Errorf("gpu: allocating %d MiB of staging memory: %w", size>>20, err)
+		return fmt.Errorf("gpu: allocating %s of staging memory: %w", byteSize(size), err)
 	}
 	defer d.drop(staging)
 	st := floats(staging.buf, 0, size)

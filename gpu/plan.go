@@ -174,7 +174,7 @@ func (d *Device) newBlockBufs(pl *plan) (*blockBufs, error) {
 		var err error
 		if *l, err = d.lease(pl.bytes[i], vk.Storage); err != nil {
 			d.dropBlockBufs(s)
-			return nil, fmt.Errorf("gpu: allocating %d MiB for a %dx%dx%d block: %w", pl.bytes[i]>>20, pl.mb, pl.nb, pl.kb, err)
+			return nil, fmt.Errorf("gpu: allocating %s for a %dx%dx%d block: %w", byteSize(pl.bytes[i]), pl.mb, pl.nb, pl.kb, err)
 		}
 	}
 	if s.a.buf.Mapped != nil && s.b.buf.Mapped != nil && s.c.buf.Mapped != nil {
@@ -187,7 +187,7 @@ func (d *Device) newBlockBufs(pl *plan) (*blockBufs, error) {
 	var err error
 	if s.stage, err = d.lease(total, vk.Staging); err != nil {
 		d.dropBlockBufs(s)
-		return nil, fmt.Errorf("gpu: allocating %d MiB of staging memory: %w", total>>20, err)
+		return nil, fmt.Errorf("gpu: allocating %s of staging memory: %w", byteSize(total), err)
 	}
 	s.stageOff = [3]int64{0, pl.bytes[0], pl.bytes[0] + pl.bytes[1]}
 	for i := range s.host {

@@ -216,8 +216,11 @@ func (d *Device) MatMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 
 // MatMulAsync submits C = alpha*op(A)*op(B) + beta*C and returns at once;
 // Wait for the result. Products submitted later run after this one, so a
-// chain A·B -> C, C·D -> E needs only the last Wait. Upload, Download and
-// Release wait for earlier work themselves.
+// chain A·B -> C, C·D -> E needs only the last Wait; products never waited
+// for are reclaimed once they end. Upload and Download wait for earlier work
+// on the matrix themselves; Release frees it once that work has ended. No
+// submission carries more than about half a second of work: a longer
+// product is split along k.
 func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix) (*Pending, error) {
 	return d.matMul(tA, tB, alpha, a, b, beta, c, true)
 }

@@ -323,7 +323,11 @@ func (p *Pending) Wait() (Timing, error) {
 		t.GPU += f.gpu
 	}
 	t.Wall = time.Since(p.start)
-	p.done, p.timing, p.err = true, t, d.finish(errors.Join(errs...))
+	err := errors.Join(errs...)
+	if !d.closed { // after Close the validation messages are no longer the device's
+		err = d.finish(err)
+	}
+	p.done, p.timing, p.err = true, t, err
 	return p.timing, p.err
 }
 

@@ -165,10 +165,6 @@ func (b *Batch) Timestamp() int {
 	return int(b.nq - 1)
 }
 
-// MaxPushBytes is the push-constant space every Vulkan device offers
-// (maxPushConstantsSize is at least 128).
-const MaxPushBytes = 128
-
 // Dispatch records a dispatch of p over a grid of gx×gy workgroups with
 // the three buffer ranges bound and push as the push constants.
 func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy uint32) error {

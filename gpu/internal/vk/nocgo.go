@@ -23,6 +23,14 @@ var errNoCgo = fmt.Errorf("%w: this program was built without cgo (or for %s/%s,
 type Batch struct {
 }
 
+// Counts stands in for the cgo build's type.
+type Counts struct {
+	Submits     int
+	Waits       int
+	MaxInFlight int
+	Batches     int
+}
+
 // Buffer stands in for the cgo build's type.
 type Buffer struct {
 	Size       int64
@@ -62,6 +70,8 @@ func (*Device) Begin() (*Batch, error) {
 
 func (*Batch) Copy(src, dst *Buffer, srcOff, dstOff, size int64) {}
 
+func (*Batch) Fill(dst *Buffer, size int64) {}
+
 func (*Batch) Barrier() {}
 
 func (*Batch) Timestamp() int {
@@ -80,11 +90,29 @@ func (*Batch) Wait(timeout time.Duration) ([]float64, error) {
 	return *new([]float64), errNoCgo
 }
 
+func (*Batch) Done() (bool, error) {
+	return *new(bool), errNoCgo
+}
+
+func (*Batch) Finish() ([]float64, error) {
+	return *new([]float64), errNoCgo
+}
+
 func (*Batch) Abandon() {}
 
-func (*Device) Idle() error {
+func (*Device) Drain(timeout time.Duration) error {
 	return errNoCgo
 }
+
+func (*Device) InFlight() int {
+	return *new(int)
+}
+
+func (*Device) Counts() Counts {
+	return *new(Counts)
+}
+
+func (*Device) ResetCounts() {}
 
 func (*Device) MemoryBudget() (heaps []HeapBudget, exact bool) {
 	return *new([]HeapBudget), *new(bool)

@@ -67,3 +67,7 @@ func (p *Properties) Memory() MemoryLayout {
 func Version(v uint32) string {
 	return fmt.Sprintf("%d.%d.%d", v>>22, (v>>12)&0x3ff, v&0xfff)
 }
+
+// MaxPushBytes is the push-constant space every Vulkan device offers
+// (maxPushConstantsSize is at least 128).
+const MaxPushBytes = 128

@@ -165,7 +165,11 @@ func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 		return nil
 	}
 	size := 4 * int64(m.rows) * int64(m.ld)
-	staging, err := d.lease(size, vk.Staging)
+	kind := vk.Readback
+	if up {
+		kind = vk.Upload
+	}
+	staging, err := d.lease(size, kind)
 	if err != nil {
 		return fmt.Errorf("gpu: allocating %s of staging memory: %w", byteSize(size), err)
 	}
@@ -185,6 +189,9 @@ func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 		return err
 	}
 	if !up {
+		if err := staging.buf.Invalidate(); err != nil {
+			return err
+		}
 		unpack(host, ld, st, m.ld, m.rows, m.cols)
 	}
 	return nil

@@ -193,10 +193,10 @@ func (d *Device) newBlockBufs(pl *plan) (*blockBufs, error) {
 		return s, nil
 	}
 	total := pl.bytes[0] + pl.bytes[1] + pl.bytes[2]
-	if s.up, err = d.lease(total, vk.Staging); err != nil {
+	if s.up, err = d.lease(total, vk.Upload); err != nil {
 		return fail("of staging memory", total, err)
 	}
-	if s.down, err = d.lease(pl.bytes[2], vk.Staging); err != nil {
+	if s.down, err = d.lease(pl.bytes[2], vk.Readback); err != nil {
 		return fail("of readback memory", pl.bytes[2], err)
 	}
 	s.upOff = [3]int64{0, pl.bytes[0], pl.bytes[0] + pl.bytes[1]}
@@ -205,6 +205,17 @@ func (d *Device) newBlockBufs(pl *plan) (*blockBufs, error) {
 	}
 	s.out = floats(s.down.buf, 0, pl.bytes[2])
 	return s, nil
+}
+
+// result returns C as the device left it, once the block's fence has
+// signalled: readback memory need not be coherent.
+func (s *blockBufs) result() ([]float32, error) {
+	if s.down != nil {
+		if err := s.down.buf.Invalidate(); err != nil {
+			return nil, err
+		}
+	}
+	return s.out, nil
 }
 
 // dropBlockBufs lets go of the buffers; batches still using them keep

@@ -113,7 +113,11 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 		}
 		t.GPU += q.f.gpu
 		if b := q.blk; b.last {
-			unpack(p.c[b.i0*p.ldc+b.j0:], p.ldc, slots[b.tile%depth].out, pad4(b.cols), b.rows, b.cols)
+			out, err := slots[b.tile%depth].result()
+			if err != nil {
+				return err
+			}
+			unpack(p.c[b.i0*p.ldc+b.j0:], p.ldc, out, pad4(b.cols), b.rows, b.cols)
 		}
 		return nil
 	}

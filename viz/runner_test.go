@@ -197,14 +197,20 @@ func TestRunnerSwitchesDevicesAndLanes(t *testing.T) {
 				return fake{name: "Second"}, nil
 			}
 			return nil, errors.New("device 3 is gone")
+		}, Note: func(e gemm.Engine) string {
+			if e.Name() == "Second" {
+				return "a CPU driver"
+			}
+			return ""
 		}},
 		viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
 	start(t, r)
-	waitFor(t, r, "the sweep finishes", finished)
+	assert.Empty(t, waitFor(t, r, "the sweep finishes", finished).Lanes[0].Note)
 	r.SwitchDevice(0)
 	s := waitFor(t, r, "the second device has run", func(s viz.Snapshot) bool { return s.Lanes[0].Name == "Second" && s.Finished })
 	assert.True(t, s.Lanes[0].Results[0].OK)
 	assert.Contains(t, s.Message, "Second device")
+	assert.Equal(t, "a CPU driver", s.Lanes[0].Note, "the note follows the engine")
 	r.SwitchDevice(0)
 	s = waitFor(t, r, "the failed switch shows", func(s viz.Snapshot) bool { return !s.Lanes[0].Available })
 	assert.Equal(t, "device 3 is gone", s.Lanes[0].Why)

@@ -156,7 +156,7 @@ func openGPU(device string, off bool) *gpuLane {
 }
 
 func (g *gpuLane) contender() viz.Contender {
-	c := viz.Contender{Role: "GPU", Name: "Vulkan", Err: g.err}
+	c := viz.Contender{Role: "GPU", Name: "Vulkan", Err: g.err, Note: cpuDriverNote}
 	if g.dev != nil {
 		c.Engine = g.dev
 	}
@@ -183,4 +183,13 @@ func (g *gpuLane) close() {
 		g.dev.Close()
 		g.dev = nil
 	}
+}
+
+// cpuDriverNote says plainly when the "GPU" path runs on a CPU driver
+// (lavapipe, SwiftShader): it then races the CPU path on the same cores.
+func cpuDriverNote(e gemm.Engine) string {
+	if d, ok := e.(*gpu.Device); ok && d.Info().Type == gpu.TypeCPU {
+		return "CPU driver, not a GPU:"
+	}
+	return ""
 }

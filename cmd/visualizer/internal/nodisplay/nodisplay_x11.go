@@ -1,3 +1,5 @@
+//go:build (linux && !android) || freebsd || openbsd || netbsd || dragonfly
+
 package nodisplay
 
 import (
@@ -5,9 +7,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/vkgemm/vkgemm/cmd/visualizer/internal/cli"
 )
+
+// ebiten opens X11 through GLFW on these systems, Wayland sessions
+// included (through XWayland), so DISPLAY decides.
+func init() {
+	if os.Getenv("DISPLAY") == "" {
+		os.Exit(explain(os.Args[1:], os.Stderr))
+	}
+}
 
 // explain answers a command line when no display can open: 0 after -h,
 // 2 for bad flags, 1 (after saying what to do) otherwise.

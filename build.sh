@@ -171,6 +171,27 @@ test_visualizer() {
 	VKGEMM_DIST="$ROOT/dist" VKGEMM_ARTIFACTS="$art" go test -tags e2e -count=1 -timeout 8m ./wasm/e2e
 }
 
+# screenshots remakes docs/desktop.png and docs/browser.png from the current
+# build: the desktop app under Xvfb (Vulkan on lavapipe) and the browser
+# build in headless Chromium (WebGPU on SwiftShader).
+screenshots() {
+	need_pkgs $PKGS_VULKAN $PKGS_DESKTOP $PKGS_TEST
+	local art="$ROOT/out/screenshots"
+	rm -rf "$art"
+	mkdir -p "$art" "$BIN"
+	log "docs/desktop.png: bin/visualizer at its default 960×540 under Xvfb, sizes 64..1024"
+	go build -o "$BIN/visualizer" ./cmd/visualizer
+	VK_DRIVER_FILES=$LAVAPIPE xvfb-run -a -s "-screen 0 1280x720x24" \
+		"$BIN/visualizer" -max 1024 -shot "$art/desktop.png"
+	log "docs/browser.png: dist/ in headless Chromium at 1280×720, sizes 64..512"
+	web
+	VKGEMM_DIST="$ROOT/dist" VKGEMM_ARTIFACTS="$art" VKGEMM_E2E_SIZE=1280x720 VKGEMM_E2E_MAX=512 \
+		go test -tags e2e -count=1 -timeout 8m -run '^TestBrowserRacesWebGPUAgainstCPU$' ./wasm/e2e
+	cp "$art/desktop.png" docs/desktop.png
+	cp "$art/browser-webgpu.png" docs/browser.png
+	log "docs/desktop.png and docs/browser.png made $(date -u +%F): put the date in README's Visualizer section"
+}
+
 usage() {
 	cat <<'USAGE'
 usage: ./build.sh [command] [args]
@@ -185,6 +206,7 @@ usage: ./build.sh [command] [args]
   web       build the browser visualizer into dist/ (wasm, wasm_exec.js, index.html, .gz)
   serve     build dist/ and serve it on http://127.0.0.1:8080/ (args go to cmd/serve)
   bench     GFLOPS of the Vulkan engine against the CPU engine (args go to `vkgemm bench`)
+  screenshots  remake docs/desktop.png and docs/browser.png from the current build (Xvfb, Chromium)
   help      this text
 USAGE
 }
@@ -198,6 +220,7 @@ shaders) shaders ;;
 build) deps; build ;;
 test) test_all ;;
 checks) test_checks ;;
+screenshots) screenshots ;;
 bench) deps; bench "$@" ;;
 run) run_visualizer "$@" ;;
 web) web ;;

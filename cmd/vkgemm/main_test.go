@@ -215,3 +215,29 @@ func TestBenchShapeClassesAndPeak(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"results": []`, "nothing to measure is an empty list, not null")
 }
+
+// TestREADMECommandLinesParse checks that every `bin/vkgemm` (and
+// `./build.sh bench`) line in README names a command and flags that exist:
+// each is run with -h appended, which stops after parsing them.
+func TestREADMECommandLinesParse(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	lines := 0
+	for _, line := range strings.Split(string(readme), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		line = strings.TrimSpace(line)
+		var args []string
+		switch {
+		case strings.HasPrefix(line, "bin/vkgemm "):
+			args = strings.Fields(strings.TrimPrefix(line, "bin/vkgemm "))
+		case strings.HasPrefix(line, "./build.sh bench "):
+			args = append([]string{"bench"}, strings.Fields(strings.TrimPrefix(line, "./build.sh bench "))...)
+		default:
+			continue
+		}
+		lines++
+		code, _, errOut := runCLI(append(args, "-h")...)
+		assert.Equal(t, 0, code, "README: %s\n%s", line, errOut)
+	}
+	assert.GreaterOrEqual(t, lines, 5, "README's command lines were found")
+}

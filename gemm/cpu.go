@@ -28,7 +28,11 @@ func (CPU) Name() string { return "CPU" }
 
 // Device describes the processor and the implementation.
 func (CPU) Device() string {
-	return fmt.Sprintf("gonum Sgemm (%s/%s, %d threads)", runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
+	threads := fmt.Sprintf("%d threads", runtime.GOMAXPROCS(0))
+	if runtime.GOMAXPROCS(0) == 1 { // as in the browser, where Go has one
+		threads = "1 thread"
+	}
+	return fmt.Sprintf("gonum Sgemm (%s/%s, %s)", runtime.GOOS, runtime.GOARCH, threads)
 }
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C on the CPU.

@@ -50,6 +50,8 @@
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)
 //	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1; libvulkan.1.dylib,
 //	                          then libMoltenVK.dylib, on macOS; vulkan-1.dll on Windows)
+//	VKGEMM_CACHE_DIR          where tuning files and pipeline caches live (default os.UserCacheDir()/vkgemm)
+//	VKGEMM_NO_CACHE=1         neither read nor write the cache directory
 //
 // and the Vulkan loader's own, such as VK_DRIVER_FILES to pick a driver.
 package gpu

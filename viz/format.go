@@ -49,6 +49,19 @@ func RelErr(e float64) string {
 	return fmt.Sprintf("%.1e", e)
 }
 
+// Verdict says whether a result passed its check and how much of it was
+// checked: "OK: all 256 rows checked", "WRONG: 16 of 1024 rows checked".
+func Verdict(r Result) string {
+	v := "OK"
+	if !r.OK {
+		v = "WRONG"
+	}
+	if r.CheckedRows >= r.N {
+		return fmt.Sprintf("%s: all %d rows checked", v, r.N)
+	}
+	return fmt.Sprintf("%s: %d of %d rows checked", v, r.CheckedRows, r.N)
+}
+
 // Size formats a square GEMM size, e.g. "1024×1024×1024".
 func Size(n int) string { return fmt.Sprintf("%d×%d×%d", n, n, n) }
 

@@ -3,10 +3,13 @@ package viz_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
@@ -129,15 +132,24 @@ func TestRunnerShowsUnavailableEngineAndRunsTheOther(t *testing.T) {
 	assert.True(t, ok)
 }
 
+// The pause tests run in a synctest bubble: synctest.Wait returns once the
+// runner is blocked for good, so "nothing happens while paused" is checked
+// without sleeping and hoping.
+
 func TestRunnerPauseRerunAndSizes(t *testing.T) {
+	synctest.Test(t, testRunnerPauseRerunAndSizes)
+}
+
+func testRunnerPauseRerunAndSizes(t *testing.T) {
 	gate := make(chan struct{})
 	calls := 0
 	r := viz.NewRunner(quick(16, 32), viz.Contender{Role: "GPU", Engine: fake{name: "Gated", gate: gate, calls: &calls}})
 	start(t, r)
-	waitFor(t, r, "the first product starts", func(s viz.Snapshot) bool { return s.Lanes[0].Running })
+	synctest.Wait()
+	require.True(t, r.Snapshot().Lanes[0].Running, "the first product waits at the gate")
 	r.TogglePause()
 	close(gate) // every product may run now, but the sweep is paused
-	time.Sleep(50 * time.Millisecond)
+	synctest.Wait()
 	s := r.Snapshot()
 	assert.True(t, s.Paused)
 	assert.Zero(t, s.Done, "the sweep holds between runs while paused")
@@ -172,20 +184,33 @@ func TestRunnerPauseRerunAndSizes(t *testing.T) {
 }
 
 func TestRunnerPausesTheCPUEngineBetweenBands(t *testing.T) {
-	cfg := quick(512)
-	cfg.MaxRuns = 1
-	r := viz.NewRunner(cfg, viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
-	start(t, r)
-	waitFor(t, r, "the product reports progress", func(s viz.Snapshot) bool { return s.Lanes[0].Fraction > 0 })
-	r.TogglePause()
-	s := r.Snapshot()
-	time.Sleep(50 * time.Millisecond)
-	s2 := r.Snapshot()
-	assert.True(t, s2.Lanes[0].Running, "paused in the middle of the product")
-	assert.InDelta(t, s.Lanes[0].Fraction, s2.Lanes[0].Fraction, 0.05, "no progress while paused")
-	r.TogglePause()
-	s = waitFor(t, r, "the sweep finishes", finished)
-	assert.True(t, s.Lanes[0].Results[0].OK)
+	synctest.Test(t, func(t *testing.T) {
+		cfg := quick(512)
+		cfg.MaxRuns = 1
+		var r *viz.Runner
+		var pause sync.Once
+		// The pause comes in the middle of the product: after its first
+		// band of rows.
+		cfg.Yield = func() {
+			if r.Snapshot().Lanes[0].Fraction > 0 {
+				pause.Do(r.TogglePause)
+			}
+		}
+		r = viz.NewRunner(cfg, viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+		start(t, r)
+		synctest.Wait() // the runner has stopped at its next band
+		s := r.Snapshot()
+		require.True(t, s.Paused)
+		assert.True(t, s.Lanes[0].Running, "paused in the middle of the product")
+		assert.Greater(t, s.Lanes[0].Fraction, 0.0)
+		assert.Less(t, s.Lanes[0].Fraction, 1.0)
+		time.Sleep(time.Minute) // in the bubble a minute passes at once
+		synctest.Wait()
+		assert.Equal(t, s.Lanes[0], r.Snapshot().Lanes[0], "no progress while paused")
+		r.TogglePause()
+		s = waitFor(t, r, "the sweep finishes", finished)
+		assert.True(t, s.Lanes[0].Results[0].OK)
+	})
 }
 
 func TestRunnerSwitchesDevicesAndLanes(t *testing.T) {
@@ -197,14 +222,20 @@ func TestRunnerSwitchesDevicesAndLanes(t *testing.T) {
 				return fake{name: "Second"}, nil
 			}
 			return nil, errors.New("device 3 is gone")
+		}, Note: func(e gemm.Engine) string {
+			if e.Name() == "Second" {
+				return "a CPU driver"
+			}
+			return ""
 		}},
 		viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
 	start(t, r)
-	waitFor(t, r, "the sweep finishes", finished)
+	assert.Empty(t, waitFor(t, r, "the sweep finishes", finished).Lanes[0].Note)
 	r.SwitchDevice(0)
 	s := waitFor(t, r, "the second device has run", func(s viz.Snapshot) bool { return s.Lanes[0].Name == "Second" && s.Finished })
 	assert.True(t, s.Lanes[0].Results[0].OK)
 	assert.Contains(t, s.Message, "Second device")
+	assert.Equal(t, "a CPU driver", s.Lanes[0].Note, "the note follows the engine")
 	r.SwitchDevice(0)
 	s = waitFor(t, r, "the failed switch shows", func(s viz.Snapshot) bool { return !s.Lanes[0].Available })
 	assert.Equal(t, "device 3 is gone", s.Lanes[0].Why)

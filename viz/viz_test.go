@@ -135,3 +135,14 @@ func TestLayoutHits(t *testing.T) {
 	assert.Equal(t, 0, l.SizeAt(l.Plot.X+1, y, sizes))
 	assert.Equal(t, -1, l.SizeAt(l.Plot.X-1, y, sizes))
 }
+
+func TestVerdictSaysHowMuchWasChecked(t *testing.T) {
+	assert.Equal(t, "OK: all 256 rows checked", viz.Verdict(viz.Result{N: 256, CheckedRows: 256, OK: true}))
+	assert.Equal(t, "OK: 16 of 1024 rows checked", viz.Verdict(viz.Result{N: 1024, CheckedRows: 16, OK: true}))
+	assert.Equal(t, "WRONG: 16 of 1024 rows checked", viz.Verdict(viz.Result{N: 1024, CheckedRows: 16}))
+}
+
+func TestLaneTitleDoesNotRepeatTheRole(t *testing.T) {
+	assert.Equal(t, "Vulkan", viz.Lane{Role: "GPU", Name: "Vulkan"}.Title())
+	assert.Empty(t, viz.Lane{Role: "CPU", Name: "CPU"}.Title(), `no "CPU CPU"`)
+}

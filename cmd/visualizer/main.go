@@ -13,6 +13,8 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/vkgemm/vkgemm/cmd/visualizer/internal/cli"
+	_ "github.com/vkgemm/vkgemm/cmd/visualizer/internal/nodisplay" // before ebiten's init: help and a clear error without a display
 	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gpu"
 	"github.com/vkgemm/vkgemm/viz"
@@ -20,39 +22,30 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	err := run(os.Args[1:])
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "visualizer:", err)
 		os.Exit(1)
 	}
 }
 
 func run(args []string) error {
-	fs := flag.NewFlagSet("visualizer", flag.ContinueOnError)
-	device := fs.String("device", os.Getenv(gpu.EnvDevice), "Vulkan device: index or part of the name (see `vkgemm devices`)")
-	noGPU := fs.Bool("no-gpu", false, "race the CPU path alone, as on a machine without Vulkan")
-	lo := fs.Int("min", 64, "smallest matrix size n of the sweep")
-	hi := fs.Int("max", 1024, "largest matrix size n (↑/↓ change it while running)")
-	minTime := fs.Duration("mintime", 300*time.Millisecond, "how long each engine repeats a product at one size")
-	shot := fs.String("shot", "", "save a PNG screenshot to `FILE` and exit")
-	frames := fs.Int("frames", 0, "with -shot: after this many frames; 0: when the sweep is done")
-	size := fs.String("size", "960x540", "window size (software GL on a large window is slow)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	sizes, err := viz.Sizes(*lo, *hi)
+	o, err := cli.Parse(args, os.Stderr)
 	if err != nil {
 		return err
 	}
-	var w, h int
-	if _, err := fmt.Sscanf(*size, "%dx%d", &w, &h); err != nil || w < 320 || h < 200 {
-		return fmt.Errorf("-size %q: want WIDTHxHEIGHT, at least 320x200", *size)
+	sizes, err := viz.Sizes(o.Min, o.Max)
+	if err != nil {
+		return err
 	}
 
-	gpuLane := openGPU(*device, *noGPU)
+	gpuLane := openGPU(o.Device, o.NoGPU)
 	defer gpuLane.close()
 	// The CPU engine works in bands of rows and rests a little after every
 	// 10 ms of work, so the frames get a core; the rests are not timed.
-	cfg := viz.Config{Sizes: sizes, MinTime: *minTime, StepFlops: 1 << 25,
+	cfg := viz.Config{Sizes: sizes, MinTime: o.MinTime, StepFlops: 1 << 25,
 		Slice: 10 * time.Millisecond, Yield: func() { time.Sleep(5 * time.Millisecond) }}
 	r := viz.NewRunner(cfg,
 		gpuLane.contender(), viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
@@ -78,14 +71,14 @@ func run(args []string) error {
 			busy.frames++
 			busy.last = time.Now()
 		}
-		if *shot == "" || (*frames > 0 && n < *frames) || (*frames == 0 && !s.Finished) {
+		if o.Shot == "" || (o.Frames > 0 && n < o.Frames) || (o.Frames == 0 && !s.Finished) {
 			return false
 		}
-		shotErr = save(screen, *shot)
+		shotErr = save(screen, o.Shot)
 		return true
 	}
 	ebiten.SetWindowTitle("vkgemm: GEMM throughput, GPU vs CPU")
-	ebiten.SetWindowSize(w, h)
+	ebiten.SetWindowSize(o.Width, o.Height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetScreenClearedEveryFrame(false) // Draw paints every pixel: one full-screen pass less
 	if err := ebiten.RunGame(g); err != nil && !errors.Is(err, ebiten.Termination) {
@@ -110,8 +103,8 @@ func run(args []string) error {
 	if shotErr != nil {
 		return shotErr
 	}
-	if *shot != "" {
-		fmt.Println("screenshot:", *shot)
+	if o.Shot != "" {
+		fmt.Println("screenshot:", o.Shot)
 	}
 	return nil
 }
@@ -163,7 +156,7 @@ func openGPU(device string, off bool) *gpuLane {
 }
 
 func (g *gpuLane) contender() viz.Contender {
-	c := viz.Contender{Role: "GPU", Name: "Vulkan", Err: g.err}
+	c := viz.Contender{Role: "GPU", Name: "Vulkan", Err: g.err, Note: cpuDriverNote}
 	if g.dev != nil {
 		c.Engine = g.dev
 	}
@@ -190,4 +183,13 @@ func (g *gpuLane) close() {
 		g.dev.Close()
 		g.dev = nil
 	}
+}
+
+// cpuDriverNote says plainly when the "GPU" path runs on a CPU driver
+// (lavapipe, SwiftShader): it then races the CPU path on the same cores.
+func cpuDriverNote(e gemm.Engine) string {
+	if d, ok := e.(*gpu.Device); ok && d.Info().Type == gpu.TypeCPU {
+		return "CPU driver, not a GPU:"
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"image"
 	"image/png"
 	"os"
@@ -95,6 +96,37 @@ func TestDesktopWithoutGPUSaysWhyAndRacesTheCPU(t *testing.T) {
 func TestBadFlagsAreErrors(t *testing.T) {
 	for _, args := range [][]string{{"-min", "100", "-max", "50"}, {"-size", "tiny"}, {"-max", "100000"}} {
 		assert.Error(t, run(args), "%v", args)
+	}
+	assert.ErrorIs(t, run([]string{"-h"}), flag.ErrHelp, "help is not a failure")
+}
+
+// TestWithoutDisplayHelpAndAClearError runs the real binary without
+// DISPLAY: package nodisplay must answer before ebiten's init panics.
+func TestWithoutDisplayHelpAndAClearError(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "visualizer")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"-h"}, 0, "usage: visualizer [flags]"},
+		{nil, 1, "no display (DISPLAY is not set)"},
+		{[]string{"-size", "tiny"}, 2, `-size "tiny"`},
+	} {
+		cmd := exec.Command(bin, c.args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		assert.Equal(t, c.code, cmd.ProcessState.ExitCode(), "%v: %v\n%s", c.args, err, out)
+		assert.Contains(t, string(out), c.says, "%v", c.args)
+		assert.NotContains(t, string(out), "panic", "%v", c.args)
 	}
 }
 

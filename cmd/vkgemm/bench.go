@@ -65,22 +65,15 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	cls, err := parseClasses(*classes, stderr)
+	if err != nil {
+		return err
+	}
 	var ns []int
 	if *sizes != "" {
-		var err error
 		if ns, err = parseSizes(*sizes); err != nil {
 			fmt.Fprintln(stderr, err)
 			return errUsage
-		}
-	}
-	var cls []string
-	if *classes != "" {
-		cls = strings.Split(*classes, ",")
-		for _, c := range cls {
-			if !slices.Contains(gpu.ShapeClasses, c) {
-				fmt.Fprintf(stderr, "-classes: unknown shape class %q (classes: %s)\n", c, strings.Join(gpu.ShapeClasses, ", "))
-				return errUsage
-			}
 		}
 	}
 	if *reps < 1 {
@@ -92,7 +85,8 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	defer closeDevice(d, &retErr)
-	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Device(), Kernel: d.Kernel(), Reps: *reps}
+	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Device(), Kernel: d.Kernel(), Reps: *reps,
+		Rows: []benchRow{}} // [] rather than null in JSON when there is nothing to measure
 	cpu := gemm.CPU{}
 	if *withCPU {
 		rep.CPU = cpu.Device()
@@ -253,6 +247,22 @@ func dims(m, n, k int) string {
 		return fmt.Sprintf("%d³", n)
 	}
 	return fmt.Sprintf("%d×%d×%d", m, n, k)
+}
+
+// parseClasses reads a comma-separated list of shape classes (empty for
+// none); an unknown one is a usage error.
+func parseClasses(s string, stderr io.Writer) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	cls := strings.Split(s, ",")
+	for _, c := range cls {
+		if !slices.Contains(gpu.ShapeClasses, c) {
+			fmt.Fprintf(stderr, "-classes: unknown shape class %q (classes: %s)\n", c, strings.Join(gpu.ShapeClasses, ", "))
+			return nil, errUsage
+		}
+	}
+	return cls, nil
 }
 
 func parseSizes(s string) ([]int, error) {

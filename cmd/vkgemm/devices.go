@@ -25,8 +25,50 @@ func (f *deviceFlags) open() (*gpu.Device, error) {
 // layer's messages) to *err, so a command never drops it.
 func closeDevice(d *gpu.Device, err *error) { *err = errors.Join(*err, d.Close()) }
 
+// deviceJSON is one device in `devices -json`: snake_case names and enums
+// as words, as in `bench -json`.
+type deviceJSON struct {
+	Index                 int        `json:"index"`
+	Name                  string     `json:"name"`
+	Vendor                string     `json:"vendor"`
+	VendorID              uint32     `json:"vendor_id"`
+	DeviceID              uint32     `json:"device_id"`
+	Type                  string     `json:"type"` // cpu, discrete_gpu, integrated_gpu, virtual_gpu, other
+	DriverName            string     `json:"driver_name,omitempty"`
+	DriverInfo            string     `json:"driver_info,omitempty"`
+	DriverVersion         string     `json:"driver_version"`
+	APIVersion            string     `json:"api_version"`
+	SubgroupSize          int        `json:"subgroup_size"`
+	SharedMemoryBytes     int        `json:"shared_memory_bytes"`
+	MaxInvocations        int        `json:"max_invocations"`
+	MaxStorageBufferBytes int64      `json:"max_storage_buffer_bytes"`
+	Heaps                 []heapJSON `json:"heaps"`
+	Supported             bool       `json:"supported"`
+	Unsupported           string     `json:"unsupported_because,omitempty"`
+}
+
+type heapJSON struct {
+	Bytes       uint64 `json:"bytes"`
+	DeviceLocal bool   `json:"device_local"`
+}
+
+func newDeviceJSON(d gpu.DeviceInfo) deviceJSON {
+	j := deviceJSON{
+		Index: d.Index, Name: d.Name, Vendor: d.Vendor, VendorID: d.VendorID, DeviceID: d.DeviceID,
+		Type:       strings.ReplaceAll(strings.ToLower(d.Type.String()), " ", "_"),
+		DriverName: d.DriverName, DriverInfo: d.DriverInfo, DriverVersion: d.DriverVersion, APIVersion: d.APIVersion,
+		SubgroupSize: d.SubgroupSize, SharedMemoryBytes: d.SharedMemory, MaxInvocations: d.MaxInvocations,
+		MaxStorageBufferBytes: d.MaxStorageBufferRange, Heaps: []heapJSON{}, Supported: d.Supported, Unsupported: d.Why,
+	}
+	for _, h := range d.Heaps {
+		j.Heaps = append(j.Heaps, heapJSON{Bytes: h.Bytes, DeviceLocal: h.DeviceLocal})
+	}
+	return j
+}
+
 func runDevices(args []string, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("devices", "Lists the Vulkan devices, best first; -device takes the index or a name substring.", stderr)
+	fs, df := newCommandFlags("devices", "Lists the Vulkan devices, best first. With -device, only the one it picks, as other\n"+
+		"commands and gpu.Open would (an error if it names none).", stderr, chooseDevice)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -35,10 +77,19 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if df.device != "" {
+		if devs, err = chosen(devs, df.device); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
+		out := make([]deviceJSON, len(devs))
+		for i, d := range devs {
+			out[i] = newDeviceJSON(d)
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(devs)
+		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tNAME\tTYPE\tDRIVER\tAPI\tSUBGROUP\tSHARED\tINVOCATIONS\tMAX BINDING\tDEVICE MEMORY")
@@ -61,4 +112,23 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 			d.SubgroupSize, d.SharedMemory>>10, d.MaxInvocations, d.MaxStorageBufferRange>>20, float64(mem)/(1<<30))
 	}
 	return tw.Flush()
+}
+
+// chosen keeps the device that sel picks. gpu.Open makes the choice, so
+// that `devices -device` can never disagree with the other commands.
+func chosen(devs []gpu.DeviceInfo, sel string) ([]gpu.DeviceInfo, error) {
+	d, err := gpu.Open(gpu.Config{Device: sel, NoCache: true})
+	if err != nil {
+		return nil, err
+	}
+	index := d.Info().Index
+	if err := d.Close(); err != nil {
+		return nil, err
+	}
+	for _, info := range devs {
+		if info.Index == index {
+			return []gpu.DeviceInfo{info}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: device %d is gone", gpu.ErrDeviceIndex, index)
 }

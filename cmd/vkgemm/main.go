@@ -52,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			case errors.Is(err, errUsage):
 				return 2
 			}
-			fmt.Fprintf(stderr, "vkgemm %s: %v\n", c.name, err)
+			fmt.Fprintf(stderr, "vkgemm %s: %v\n", c.name, explainDriverEnv(err))
 			return 1
 		}
 	}
@@ -63,15 +63,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 var errUsage = errors.New("usage")
 
-// newFlags makes a flag set for a command with the flags every command
-// shares.
+// deviceFlagSet says which of the device flags a command takes, so that no
+// command lists a flag it ignores.
+type deviceFlagSet int
+
+const (
+	chooseDevice deviceFlagSet = iota // -device
+	openDevice                        // -device, -validation
+	runKernels                        // -device, -validation, -kernel
+)
+
+// newFlags makes a flag set for a command that runs kernels: -device,
+// -validation and -kernel.
 func newFlags(name, synopsis string, stderr io.Writer) (*flag.FlagSet, *deviceFlags) {
+	return newCommandFlags(name, synopsis, stderr, runKernels)
+}
+
+// newCommandFlags makes a flag set for a command with the device flags it
+// takes.
+func newCommandFlags(name, synopsis string, stderr io.Writer, takes deviceFlagSet) (*flag.FlagSet, *deviceFlags) {
 	fs := flag.NewFlagSet("vkgemm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	df := &deviceFlags{}
 	fs.StringVar(&df.device, "device", "", "device `index or name` substring (default: $VKGEMM_DEVICE, else the best device)")
-	fs.BoolVar(&df.validation, "validation", false, "enable the Vulkan validation layer (also VKGEMM_VALIDATION=1)")
-	fs.StringVar(&df.kernel, "kernel", "", "force a kernel `family`: direct, subgroup or tiled (default: chosen per device)")
+	if takes >= openDevice {
+		fs.BoolVar(&df.validation, "validation", false, "enable the Vulkan validation layer (also VKGEMM_VALIDATION=1)")
+	}
+	if takes >= runKernels {
+		fs.StringVar(&df.kernel, "kernel", "", "force a kernel `family`: direct, subgroup or tiled (default: chosen per device)")
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: vkgemm %s [flags]\n\n%s\n\nflags:\n", name, synopsis)
 		fs.PrintDefaults()

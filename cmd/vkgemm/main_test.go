@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -13,8 +14,16 @@ import (
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
+// childArgs, when set, makes the test binary run the CLI with these
+// arguments instead of the tests: for what the Vulkan loader reads once per
+// process, such as VK_DRIVER_FILES.
+const childArgs = "VKGEMM_CLI_ARGS"
+
 // TestMain keeps the tests away from the user's cache directory.
 func TestMain(m *testing.M) {
+	if args := os.Getenv(childArgs); args != "" {
+		os.Exit(run(strings.Fields(args), os.Stdout, os.Stderr))
+	}
 	dir, err := os.MkdirTemp("", "vkgemm-cache")
 	if err != nil {
 		panic(err)
@@ -56,6 +65,26 @@ func TestUsage(t *testing.T) {
 	assert.Contains(t, errOut, `"zero" is not a size`)
 	code, _, _ = runCLI("verify", "extra")
 	assert.Equal(t, 2, code)
+	code, _, errOut = runCLI("tune", "-classes", "huge")
+	assert.Equal(t, 2, code, "a bad flag is a usage error before any device opens, as in bench")
+	assert.Contains(t, errOut, `unknown shape class "huge"`)
+}
+
+func TestCommandsListOnlyFlagsTheyUse(t *testing.T) {
+	for cmd, want := range map[string][]string{
+		"devices": {"-device", "-json"},
+		"peak":    {"-device", "-validation", "-json"},
+		"verify":  {"-device", "-validation", "-kernel", "-full"},
+	} {
+		code, _, errOut := runCLI(cmd, "-h")
+		require.Equal(t, 0, code, cmd)
+		for _, f := range want {
+			assert.Contains(t, errOut, "\n  "+f, "%s -h lists %s", cmd, f)
+		}
+		if cmd != "verify" {
+			assert.NotContains(t, errOut, "-kernel", "%s runs no GEMM kernel", cmd)
+		}
+	}
 }
 
 func TestDevicesTableAndJSON(t *testing.T) {
@@ -66,10 +95,41 @@ func TestDevicesTableAndJSON(t *testing.T) {
 	assert.Contains(t, out, "MAX BINDING")
 	code, out, _ = runCLI("devices", "-json")
 	require.Equal(t, 0, code)
-	var devs []gpu.DeviceInfo
+	var devs []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &devs))
 	require.NotEmpty(t, devs)
-	assert.NotEmpty(t, devs[0].Name)
+	d := devs[0]
+	assert.NotEmpty(t, d["name"])
+	assert.Contains(t, []any{"cpu", "discrete_gpu", "integrated_gpu", "virtual_gpu", "other"}, d["type"], "an enum as a word")
+	for key := range d {
+		assert.Regexp(t, `^[a-z][a-z0-9_]*$`, key, "snake_case, as bench -json")
+	}
+	require.NotEmpty(t, d["heaps"])
+	assert.Contains(t, d["heaps"].([]any)[0], "device_local")
+}
+
+func TestDevicesDeviceShowsTheChosenOneOrFails(t *testing.T) {
+	needDevice(t)
+	code, out, errOut := runCLI("devices", "-device", "0", "-json")
+	require.Equal(t, 0, code, errOut)
+	var devs []deviceJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &devs))
+	require.Len(t, devs, 1)
+	assert.Equal(t, 0, devs[0].Index)
+
+	code, _, errOut = runCLI("devices", "-device", "bogus")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `no device name contains "bogus"`)
+}
+
+func TestMissingDriverFileIsNamed(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childArgs+"=devices", "VK_DRIVER_FILES=/nonexistent.json")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "%s", out)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, string(out), "VK_DRIVER_FILES=/nonexistent.json is set, and /nonexistent.json does not exist")
 }
 
 func TestVerifyPrintsALinePerCase(t *testing.T) {
@@ -114,8 +174,8 @@ func TestPeak(t *testing.T) {
 	code, out, errOut := runCLI("peak", "-json")
 	require.Equal(t, 0, code, errOut)
 	var r struct {
-		Device string
-		GFLOPS float64
+		Device string  `json:"device"`
+		GFLOPS float64 `json:"gflops"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &r))
 	assert.Positive(t, r.GFLOPS)
@@ -133,9 +193,6 @@ func TestTuneSavesForLaterRuns(t *testing.T) {
 	code, out, _ = runCLI("verify")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "tuned: ")
-	code, _, errOut = runCLI("tune", "-classes", "huge")
-	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, `unknown shape class "huge"`)
 }
 
 func TestBenchShapeClassesAndPeak(t *testing.T) {
@@ -153,4 +210,34 @@ func TestBenchShapeClassesAndPeak(t *testing.T) {
 	code, _, errOut = runCLI("bench", "-classes", "round")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `unknown shape class "round"`)
+
+	code, out, errOut = runCLI("bench", "-sizes", "", "-reps", "1", "-json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"results": []`, "nothing to measure is an empty list, not null")
+}
+
+// TestREADMECommandLinesParse checks that every `bin/vkgemm` (and
+// `./build.sh bench`) line in README names a command and flags that exist:
+// each is run with -h appended, which stops after parsing them.
+func TestREADMECommandLinesParse(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	lines := 0
+	for _, line := range strings.Split(string(readme), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		line = strings.TrimSpace(line)
+		var args []string
+		switch {
+		case strings.HasPrefix(line, "bin/vkgemm "):
+			args = strings.Fields(strings.TrimPrefix(line, "bin/vkgemm "))
+		case strings.HasPrefix(line, "./build.sh bench "):
+			args = append([]string{"bench"}, strings.Fields(strings.TrimPrefix(line, "./build.sh bench "))...)
+		default:
+			continue
+		}
+		lines++
+		code, _, errOut := runCLI(append(args, "-h")...)
+		assert.Equal(t, 0, code, "README: %s\n%s", line, errOut)
+	}
+	assert.GreaterOrEqual(t, lines, 5, "README's command lines were found")
 }

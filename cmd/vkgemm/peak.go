@@ -7,8 +7,8 @@ import (
 )
 
 func runPeak(args []string, stdout, stderr io.Writer) (retErr error) {
-	fs, df := newFlags("peak", "Measures the device's single-precision FMA throughput with a dependent-FMA shader (as vkpeak\n"+
-		"does), the ceiling any GEMM on it can reach.", stderr)
+	fs, df := newCommandFlags("peak", "Measures the device's single-precision FMA throughput with a dependent-FMA shader (as vkpeak\n"+
+		"does), the ceiling any GEMM on it can reach.", stderr, openDevice)
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -22,6 +22,10 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	cls, err := parseClasses(*classes, stderr)
+	if err != nil {
+		return err
+	}
 	if *budget <= 0 {
 		fmt.Fprintln(stderr, "-budget must be positive")
 		return errUsage
@@ -36,7 +40,7 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	defer prog.done()
 	t, err := d.Tune(gpu.TuneOptions{
 		Budget:  *budget,
-		Classes: strings.Split(*classes, ","),
+		Classes: cls,
 		Save:    !*noSave,
 		Progress: func(p gpu.TuneProgress) {
 			status := fmt.Sprintf("%.2f GFLOPS", p.GFLOPS)

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -36,23 +37,23 @@ type painter struct {
 }
 
 func (p *painter) rect(r viz.Rect, c color.Color) {
-	p.ops = append(p.ops, op{kind: opRect, a: float32(r.X), b: float32(r.Y), c: float32(r.W), d: float32(r.H), col: rgba(c)})
+	p.ops = append(p.ops, op{kind: opRect, x: float32(r.X), y: float32(r.Y), w: float32(r.W), h: float32(r.H), col: rgba(c)})
 }
 
 func (p *painter) frame(r viz.Rect, c color.Color) {
-	p.ops = append(p.ops, op{kind: opFrame, a: float32(r.X), b: float32(r.Y), c: float32(r.W), d: float32(r.H), w: float32(max(1, p.k)), col: rgba(c)})
+	p.ops = append(p.ops, op{kind: opFrame, x: float32(r.X), y: float32(r.Y), w: float32(r.W), h: float32(r.H), stroke: float32(max(1, p.k)), col: rgba(c)})
 }
 
 func (p *painter) line(x0, y0, x1, y1, width float64, c color.Color) {
-	p.ops = append(p.ops, op{kind: opLine, a: float32(x0), b: float32(y0), c: float32(x1), d: float32(y1), w: float32(width), col: rgba(c)})
+	p.ops = append(p.ops, op{kind: opLine, x: float32(x0), y: float32(y0), x1: float32(x1), y1: float32(y1), stroke: float32(width), col: rgba(c)})
 }
 
 func (p *painter) disc(x, y, r float64, c color.Color) {
-	p.ops = append(p.ops, op{kind: opDisc, a: float32(x), b: float32(y), c: float32(r), col: rgba(c)})
+	p.ops = append(p.ops, op{kind: opDisc, x: float32(x), y: float32(y), r: float32(r), col: rgba(c)})
 }
 
 func (p *painter) ring(x, y, r, width float64, c color.Color) {
-	p.ops = append(p.ops, op{kind: opRing, a: float32(x), b: float32(y), c: float32(r), w: float32(width), col: rgba(c)})
+	p.ops = append(p.ops, op{kind: opRing, x: float32(x), y: float32(y), r: float32(r), stroke: float32(width), col: rgba(c)})
 }
 
 // text draws s with its left edge (align < 0), center (0) or right edge (> 0)
@@ -66,8 +67,14 @@ func (p *painter) text(s string, x, y, size float64, isBold bool, c color.Color,
 		x -= l.w
 	}
 	// Whole pixels, so text stays as sharp as drawn directly.
-	p.ops = append(p.ops, op{kind: opText, a: float32(math.Round(x)), b: float32(math.Round(y)), col: rgba(c), label: l})
+	p.ops = append(p.ops, op{kind: opText, x: float32(math.Round(x)), y: float32(math.Round(y)), col: rgba(c), label: l})
 	return l.w
+}
+
+// measure returns the width text would take.
+func (p *painter) measure(s string, size float64, isBold bool) float64 {
+	w, _ := text.Measure(s, face(size, p.k, isBold), 0)
+	return w
 }
 
 // fit shortens s with an ellipsis until it is at most width wide.
@@ -175,22 +182,23 @@ func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 	x := c.Box.X + 16*k
 	y := c.Box.Y + 10*k
 	wRole := p.text(ln.Role, x, y, 20, true, col, -1)
-	name := ln.Name
-	if name == "" {
-		name = map[string]string{"GPU": "GPU path", "CPU": "CPU path"}[ln.Role]
+	name := ln.Title()
+	if ln.Name == "" {
+		name = ln.Role + " path"
 	}
-	p.text(name, x+wRole+10*k, y+1*k, 19, true, Ink, -1)
+	if name != "" {
+		p.text(name, x+wRole+10*k, y+1*k, 19, true, Ink, -1)
+	}
 	p.text(laneState(s, ln), c.Box.Right()-14*k, y+3*k, 14, false, Muted, 1)
-	if ln.Device != "" {
-		p.text(p.fit(ln.Device, 14, c.Box.W-32*k, false), x, y+30*k, 14, false, Muted, -1)
-	}
+	p.deviceLine(ln, x, y+30*k, c.Box.W-32*k)
 
 	bar := c.Bar
 	if !ln.Available {
 		p.rect(bar, Track)
+		who := cmp.Or(name, ln.Role)
 		why := ln.Why
-		if !strings.HasPrefix(why, name+" unavailable") {
-			why = name + " unavailable: " + why
+		if !strings.HasPrefix(why, who+" unavailable") {
+			why = who + " unavailable: " + why
 		}
 		lines := p.wrap(why, 14, bar.W-20*k, 3)
 		for j, t := range lines {
@@ -238,6 +246,9 @@ func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 		label = "failed"
 	}
 	p.text(label, bar.X+10*k, bar.Y+(bar.H-22*k)/2, 19, true, Ink, -1)
+	if done && res.Err == "" {
+		p.text(fmt.Sprintf("best of %d in %s", res.Runs, viz.Duration(res.Best)), bar.Right()-10*k, bar.Y+(bar.H-16*k)/2, 13, false, Ink, 1)
+	}
 	p.text("0", bar.X, bar.Bottom()+2*k, 11, false, Muted, -1)
 	p.text(viz.Number(top), bar.Right(), bar.Bottom()+2*k, 11, false, Muted, 1)
 
@@ -248,18 +259,35 @@ func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 		info += res.Err
 		colInfo = Bad
 	case done:
-		info += fmt.Sprintf("best of %d in %s · max rel err %s ", res.Runs, viz.Duration(res.Best), viz.RelErr(res.MaxRelErr))
+		info += "max rel err " + viz.RelErr(res.MaxRelErr) + " "
 	default:
 		info += "not run yet"
 	}
 	yi := c.Box.Bottom() - 26*k
-	wi := p.text(p.fit(info, 14, c.Box.W-130*k, false), x, yi, 14, false, colInfo, -1)
+	verdict := ""
 	if done && res.Err == "" {
-		verdict, vc := "OK", Good
+		verdict = viz.Verdict(res)
+	}
+	wv := p.measure(verdict, 14, true)
+	wi := p.text(p.fit(info, 14, c.Box.W-32*k-wv, false), x, yi, 14, false, colInfo, -1)
+	if verdict != "" {
+		vc := Good
 		if !res.OK {
-			verdict, vc = "WRONG", Bad
+			vc = Bad
 		}
-		p.text(fmt.Sprintf("%s (%d rows)", verdict, res.CheckedRows), x+wi+4*k, yi, 14, true, vc, -1)
+		p.text(verdict, x+wi+4*k, yi, 14, true, vc, -1)
+	}
+}
+
+// deviceLine names the lane's device under its heading, after the lane's
+// note (a "GPU" that is a CPU driver) in a warning color.
+func (p *painter) deviceLine(ln viz.Lane, x, y, width float64) {
+	if ln.Note != "" {
+		w := p.text(p.fit(ln.Note, 14, width, true), x, y, 14, true, Warn, -1)
+		x, width = x+w+8*p.k, width-w-8*p.k
+	}
+	if ln.Device != "" && width > 0 {
+		p.text(p.fit(ln.Device, 14, width, false), x, y, 14, false, Muted, -1)
 	}
 }
 
@@ -383,11 +411,15 @@ func (p *painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 		names := make([]string, len(s.Lanes))
 		for i, ln := range s.Lanes {
 			names[i] = ln.Role
-			if ln.Name != "" && !short {
-				names[i] = ln.Name + " (" + ln.Role + ")"
+			if t := ln.Title(); t != "" && !short {
+				names[i] = t + " (" + ln.Role + ")"
 			}
-			if !ln.Available {
-				names[i] += map[bool]string{false: " – unavailable", true: " (off)"}[short]
+			switch {
+			case ln.Available:
+			case short:
+				names[i] += " (off)"
+			default:
+				names[i] += " – unavailable"
 			}
 		}
 		return names

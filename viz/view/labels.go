@@ -19,6 +19,7 @@ type labelKey struct {
 }
 
 type label struct {
+	s    string // the text, for tests
 	img  *ebiten.Image
 	w, h float64
 	used int // frame it was last drawn in
@@ -54,7 +55,7 @@ func (c *labelCache) get(s string, f *text.GoTextFace, isBold bool) *label {
 		return l
 	}
 	w, h := text.Measure(s, f, 0)
-	l := &label{w: w, h: h, used: c.frame}
+	l := &label{s: s, w: w, h: h, used: c.frame}
 	if w >= 1 && h >= 1 {
 		l.img = ebiten.NewImage(int(math.Ceil(w))+1, int(math.Ceil(h))+1)
 		op := &text.DrawOptions{}

@@ -29,13 +29,16 @@ const (
 )
 
 // op is one drawing operation; ops are comparable, so frames can be diffed.
+// Each kind uses the fields its comment names; the others stay zero.
 type op struct {
-	kind opKind
-	// rect and frame: x, y, w, h; line: x0, y0, x1, y1, width in w;
-	// text: x, y; disc: cx, cy, r in c; ring: cx, cy, r in c, width in w.
-	a, b, c, d, w float32
-	col           color.RGBA
-	label         *label
+	kind   opKind
+	x, y   float32 // rect, frame, text: top-left corner; line: start; disc, ring: center
+	w, h   float32 // rect, frame: size
+	x1, y1 float32 // line: end
+	r      float32 // disc, ring: radius
+	stroke float32 // frame, line, ring: line width
+	col    color.RGBA
+	label  *label // text
 }
 
 func rgba(c color.Color) color.RGBA {
@@ -50,23 +53,22 @@ func rgba(c color.Color) color.RGBA {
 func (o op) bounds() image.Rectangle {
 	var x0, y0, x1, y1 float32
 	switch o.kind {
-	case opRect, opFrame:
-		x0, y0, x1, y1 = o.a, o.b, o.a+o.c, o.b+o.d
-		if o.kind == opFrame {
-			x0, y0, x1, y1 = x0-o.w, y0-o.w, x1+o.w, y1+o.w
-		}
+	case opRect:
+		x0, y0, x1, y1 = o.x, o.y, o.x+o.w, o.y+o.h
+	case opFrame:
+		x0, y0, x1, y1 = o.x-o.stroke, o.y-o.stroke, o.x+o.w+o.stroke, o.y+o.h+o.stroke
 	case opLine:
-		x0, y0 = min(o.a, o.c)-o.w, min(o.b, o.d)-o.w
-		x1, y1 = max(o.a, o.c)+o.w, max(o.b, o.d)+o.w
+		x0, y0 = min(o.x, o.x1)-o.stroke, min(o.y, o.y1)-o.stroke
+		x1, y1 = max(o.x, o.x1)+o.stroke, max(o.y, o.y1)+o.stroke
 	case opText:
 		if o.label == nil {
 			return image.Rectangle{}
 		}
-		x0, y0 = o.a, o.b
-		x1, y1 = o.a+float32(o.label.w)+1, o.b+float32(o.label.h)+1
+		x0, y0 = o.x, o.y
+		x1, y1 = o.x+float32(o.label.w)+1, o.y+float32(o.label.h)+1
 	case opDisc, opRing:
-		r := o.c + o.w
-		x0, y0, x1, y1 = o.a-r, o.b-r, o.a+r, o.b+r
+		r := o.r + o.stroke
+		x0, y0, x1, y1 = o.x-r, o.y-r, o.x+r, o.y+r
 	}
 	return image.Rect(int(math.Floor(float64(x0)))-2, int(math.Floor(float64(y0)))-2,
 		int(math.Ceil(float64(x1)))+2, int(math.Ceil(float64(y1)))+2)
@@ -75,17 +77,17 @@ func (o op) bounds() image.Rectangle {
 func (o op) draw(dst *ebiten.Image) {
 	switch o.kind {
 	case opRect:
-		vector.DrawFilledRect(dst, o.a, o.b, o.c, o.d, o.col, false)
+		vector.DrawFilledRect(dst, o.x, o.y, o.w, o.h, o.col, false)
 	case opFrame:
-		vector.StrokeRect(dst, o.a, o.b, o.c, o.d, o.w, o.col, false)
+		vector.StrokeRect(dst, o.x, o.y, o.w, o.h, o.stroke, o.col, false)
 	case opLine:
-		vector.StrokeLine(dst, o.a, o.b, o.c, o.d, o.w, o.col, false)
+		vector.StrokeLine(dst, o.x, o.y, o.x1, o.y1, o.stroke, o.col, false)
 	case opText:
-		o.label.draw(dst, float64(o.a), float64(o.b), o.col)
+		o.label.draw(dst, float64(o.x), float64(o.y), o.col)
 	case opDisc:
-		vector.DrawFilledCircle(dst, o.a, o.b, o.c, o.col, false)
+		vector.DrawFilledCircle(dst, o.x, o.y, o.r, o.col, false)
 	case opRing:
-		vector.StrokeCircle(dst, o.a, o.b, o.c, o.w, o.col, false)
+		vector.StrokeCircle(dst, o.x, o.y, o.r, o.stroke, o.col, false)
 	}
 }
 

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Options are the visualizer's command-line settings.
+type Options struct {
+	Device        string // index or name substring; empty: VKGEMM_DEVICE, else the best
+	NoGPU         bool
+	Min, Max      int
+	MinTime       time.Duration
+	Shot          string
+	Frames        int
+	Width, Height int
+}
+
+// Parse reads the flags. -h gives flag.ErrHelp after printing the usage to
+// output; a bad flag gives an error after printing what is wrong.
+func Parse(args []string, output io.Writer) (Options, error) {
+	var o Options
+	fs := flag.NewFlagSet("visualizer", flag.ContinueOnError)
+	fs.SetOutput(output)
+	fs.StringVar(&o.Device, "device", "", "Vulkan device: `index or name` substring (default: $VKGEMM_DEVICE, else the best; see `vkgemm devices`)")
+	fs.BoolVar(&o.NoGPU, "no-gpu", false, "race the CPU path alone, as on a machine without Vulkan")
+	fs.IntVar(&o.Min, "min", 64, "smallest matrix size n of the sweep")
+	fs.IntVar(&o.Max, "max", 1024, "largest matrix size n (↑/↓ change it while running)")
+	fs.DurationVar(&o.MinTime, "mintime", 300*time.Millisecond, "how long each engine repeats a product at one size")
+	fs.StringVar(&o.Shot, "shot", "", "save a PNG screenshot to `FILE` and exit")
+	fs.IntVar(&o.Frames, "frames", 0, "with -shot: after this many frames; 0: when the sweep is done")
+	size := fs.String("size", "960x540", "window size (software GL on a large window is slow)")
+	fs.Usage = func() {
+		fmt.Fprintf(output, "usage: visualizer [flags]\n\n"+
+			"Races single-precision GEMM on the GPU (Vulkan) against the CPU, live. Needs a display:\n"+
+			"headless, run it under Xvfb (xvfb-run -a visualizer -shot out.png).\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if _, err := fmt.Sscanf(*size, "%dx%d", &o.Width, &o.Height); err != nil || o.Width < 320 || o.Height < 200 {
+		return o, fmt.Errorf("-size %q: want WIDTHxHEIGHT, at least 320x200", *size)
+	}
+	return o, nil
+}

@@ -1,0 +1,10 @@
+// Package examples holds small programs that use vkgemm as an application
+// would, each in its own directory:
+//
+//	go run ./examples/gonum        # gonum's blas32 on the GPU
+//	go run ./examples/chain        # products chained on device-resident matrices
+//	go run ./examples/badargument  # a bad argument is an error, not a panic
+//
+// The tests in this directory build and run each of them, and check that
+// every Go snippet in README.md is an excerpt of one.
+package examples

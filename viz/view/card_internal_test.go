@@ -1,0 +1,58 @@
+//go:build display
+
+package view
+
+import (
+	"image"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/viz"
+)
+
+// texts returns the text ops of a frame drawn at w×h, by their text.
+func texts(w, h int, s viz.Snapshot) map[string]image.Rectangle {
+	out := map[string]image.Rectangle{}
+	for _, o := range record(nil, w, h, s, Frame{Now: time.Now()}) {
+		if o.kind == opText {
+			out[o.label.s] = o.bounds()
+		}
+	}
+	return out
+}
+
+// TestCardsSayPlainlyWhatTheyShow draws a finished 1024³ race at the
+// desktop's default 960×540 and at the browser's 640×360.
+func TestCardsSayPlainlyWhatTheyShow(t *testing.T) {
+	res := viz.Result{N: 1024, Runs: 3, Best: 120 * time.Millisecond, GFLOPS: 17.9, MaxRelErr: 1.9e-7, CheckedRows: 16, OK: true}
+	s := viz.Snapshot{Sizes: []int{1024}, Done: 2, Total: 2, Finished: true, Lanes: []viz.Lane{
+		{Role: "GPU", Name: "Vulkan", Note: "CPU driver, not a GPU:", Device: "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, CPU driver)",
+			Available: true, Enabled: true, Results: []viz.Result{res}},
+		{Role: "CPU", Name: "CPU", Device: "gonum Sgemm (linux/amd64, 2 threads)", Available: true, Enabled: true, Results: []viz.Result{res}},
+	}}
+	for _, size := range []image.Point{{960, 540}, {640, 360}} {
+		l := viz.NewLayout(float64(size.X), float64(size.Y), 2)
+		got := texts(size.X, size.Y, s)
+		var all []string
+		for text := range got {
+			all = append(all, text)
+		}
+		for i, want := range []string{"Vulkan", "CPU driver, not a GPU:"} {
+			assert.Contains(t, got, want, "%v lane %d; texts: %q", size, i, all)
+		}
+		assert.NotContains(t, got, "CPU CPU")
+		verdict, ok := got["OK: 16 of 1024 rows checked"]
+		require.True(t, ok, "%v: the verdict whole; texts: %q", size, all)
+		assert.LessOrEqual(t, float64(verdict.Max.X-2), l.Cards[0].Box.Right(), "%v: the verdict inside the card", size)
+		for text := range got {
+			if strings.HasPrefix(text, "1024×1024×1024: max rel err") {
+				assert.NotContains(t, text, "…", "%v: the error figure is not cut off", size)
+			}
+		}
+		assert.Contains(t, got, "1024×1024×1024: max rel err 1.9e-07 ", "%v; texts: %q", size, all)
+	}
+}

@@ -82,6 +82,16 @@ test_platforms() {
 	for target in darwin/arm64 darwin/amd64 windows/amd64; do
 		GOOS=${target%/*} GOARCH=${target#*/} go vet ./gemm/... ./gpu/...
 	done
+	# Windows with cgo: MinGW compiles and links the command. The system's
+	# Vulkan headers are searched after MinGW's own and after the older
+	# ones vulkan-go brings.
+	log "cmd/vkgemm for windows/amd64 with cgo (MinGW)"
+	need_pkgs gcc-mingw-w64-x86-64 libvulkan-dev
+	local inc="$ROOT/out/vkinc"
+	mkdir -p "$inc"
+	cp -r /usr/include/vulkan /usr/include/vk_video "$inc/"
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CGO_CFLAGS="-idirafter $inc" \
+		go build -o /dev/null ./cmd/vkgemm
 }
 
 test_all() {

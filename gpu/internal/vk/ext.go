@@ -11,7 +11,6 @@ package vk
 
 /*
 #cgo CFLAGS: -DVK_NO_PROTOTYPES
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,21 +57,22 @@ static int vkgemm_properties2(void *getProc, VkInstance inst, VkPhysicalDevice p
 // Debug messages are kept in C memory, one buffer per instance, until Go
 // drains them: the callback runs on whatever thread the driver calls from,
 // so it must not call Go.
+// A spin lock guards each buffer: messages are rare, and GCC's and Clang's
+// atomic builtins work wherever cgo does (pthreads do not link on every
+// MinGW).
 typedef struct {
-	pthread_mutex_t mu;
+	char busy;
 	char *msgs;
 	size_t len, count;
 } vkgemm_msgbuf;
 
-static vkgemm_msgbuf *vkgemm_msgbuf_new(void) {
-	vkgemm_msgbuf *b = calloc(1, sizeof *b);
-	if (b) pthread_mutex_init(&b->mu, NULL);
-	return b;
-}
+static void vkgemm_lock(vkgemm_msgbuf *b) { while (__atomic_test_and_set(&b->busy, __ATOMIC_ACQUIRE)) {} }
+static void vkgemm_unlock(vkgemm_msgbuf *b) { __atomic_clear(&b->busy, __ATOMIC_RELEASE); }
+
+static vkgemm_msgbuf *vkgemm_msgbuf_new(void) { return calloc(1, sizeof(vkgemm_msgbuf)); }
 
 static void vkgemm_msgbuf_free(vkgemm_msgbuf *b) {
 	if (!b) return;
-	pthread_mutex_destroy(&b->mu);
 	free(b->msgs);
 	free(b);
 }
@@ -84,7 +84,7 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL vkgemm_debug_cb(VkDebugUtilsMessageSeverit
 	const char *msg = data && data->pMessage ? data->pMessage : "(no message)";
 	const char *level = (sev & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) ? "error" : "warning";
 	size_t add = strlen(level) + 2 + strlen(msg) + 1;
-	pthread_mutex_lock(&b->mu);
+	vkgemm_lock(b);
 	// Keep at most 1 MiB; later messages are counted but dropped.
 	if (b->len + add < (1u << 20)) {
 		char *grown = realloc(b->msgs, b->len + add + 1);
@@ -95,19 +95,19 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL vkgemm_debug_cb(VkDebugUtilsMessageSeverit
 		}
 	}
 	b->count++;
-	pthread_mutex_unlock(&b->mu);
+	vkgemm_unlock(b);
 	return VK_FALSE;
 }
 
 // vkgemm_drain returns the messages collected so far (malloc'd, caller frees) and forgets them.
 static char *vkgemm_drain(vkgemm_msgbuf *b, size_t *count) {
-	pthread_mutex_lock(&b->mu);
+	vkgemm_lock(b);
 	char *out = b->msgs;
 	*count = b->count;
 	b->msgs = NULL;
 	b->len = 0;
 	b->count = 0;
-	pthread_mutex_unlock(&b->mu);
+	vkgemm_unlock(b);
 	return out;
 }
 

@@ -8,7 +8,7 @@ export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo "$HOME/
 
 # Debian packages each part needs. Tests need all of them.
 PKGS_VULKAN="libvulkan1 libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers"
-PKGS_SHADERS="glslc spirv-tools python3"
+PKGS_SHADERS="glslc spirv-tools"
 PKGS_DESKTOP="libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libgl1-mesa-dri"
 PKGS_TEST="xvfb xauth chromium"
 

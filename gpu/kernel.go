@@ -18,20 +18,39 @@ const (
 
 // The subgroup family is written for one subgroup per workgroup, 8 wide
 // (lavapipe on AVX2) or 4 wide (SwiftShader). Per width, subgroupMaxRows
-// is the largest TM its shaders unroll and subgroupKernels the default.
-var subgroupMaxRows = map[uint32]uint32{8: 24, 4: 16}
+// is the largest TM its modules unroll and subgroupKernels the default.
+var subgroupMaxRows = func() map[uint32]uint32 {
+	rows := map[uint32]uint32{}
+	for _, v := range shaders.Variants {
+		if v.Family == shaders.FamilySubgroup {
+			rows[v.Lanes] = max(rows[v.Lanes], v.MaxM)
+		}
+	}
+	return rows
+}()
 
 var subgroupKernels = map[uint32]Kernel{
 	8: {Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512},
 	4: {Family: kernelSubgroup, WGX: 4, WGY: 1, TM: 16, TN: 8, TK: 4, KChunk: 512},
 }
 
-// shaderOf maps a kernel family to its SPIR-V.
-var shaderOf = map[string]string{
-	kernelDirect:   shaders.Direct,
-	kernelSubgroup: shaders.Subgroup,
-	kernelTiled:    shaders.Tiled,
-	kernelPeak:     shaders.Peak,
+// module is the SPIR-V module k runs: the hand-written tiled kernel, or the
+// smallest generated variant (shaders.Variants) that unrolls k's block.
+func (k Kernel) module() (string, error) {
+	switch k.Family {
+	case kernelTiled:
+		return shaders.Tiled, nil
+	case kernelPeak:
+		return shaders.Peak, nil
+	}
+	lanes := uint32(0)
+	if k.Family == kernelSubgroup {
+		lanes = k.WGX
+	}
+	if name := shaders.ModuleFor(k.Family, k.Texel, lanes, k.TM, k.TN); name != "" {
+		return name, nil
+	}
+	return "", fmt.Errorf("gpu: no %s module for %v", k.Family, k)
 }
 
 // Kernel is one configuration of a kernel family: the workgroup shape, the
@@ -202,18 +221,9 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if p, ok := d.pipes[key]; ok {
 		return p, nil
 	}
-	// The module: the family's, or a variant of it for texel loads, 4-wide
-	// subgroups or small blocks.
-	name := shaderOf[k.Family]
-	switch {
-	case k.Texel && k.Family == kernelSubgroup:
-		name = shaders.SubgroupTexel
-	case k.Texel:
-		name = shaders.DirectTexel
-	case k.Family == kernelSubgroup && k.WGX == 4:
-		name = shaders.Subgroup4
-	case k.Family == kernelDirect && k.TM <= 8 && k.TN <= 8:
-		name = shaders.Direct8 // same kernel, smaller module, faster compile
+	name, err := k.module()
+	if err != nil {
+		return nil, err
 	}
 	module, err := shaders.SPIRV(name)
 	if err != nil {

@@ -12,7 +12,8 @@ import (
 const (
 	kernelDirect   = "direct"
 	kernelSubgroup = "subgroup" // direct, with the rows of A shared through subgroupBroadcast
-	kernelTiled    = "tiled"
+	kernelTiled    = "tiled"    // the first shared-memory kernel, kept to compare with
+	kernelBlock    = "block"    // the GPU family: double-buffered block tiles
 	kernelPeak     = "peak" // not a GEMM: the FMA-throughput shader
 )
 
@@ -40,6 +41,8 @@ func (k Kernel) module() (string, error) {
 	switch k.Family {
 	case kernelTiled:
 		return shaders.Tiled, nil
+	case kernelBlock:
+		return shaders.Block, nil
 	case kernelPeak:
 		return shaders.Peak, nil
 	}
@@ -58,7 +61,7 @@ func (k Kernel) module() (string, error) {
 // pipeline through specialization constants, so trying one costs a
 // pipeline build, not a recompile.
 type Kernel struct {
-	Family string `json:"family"` // "direct", "subgroup" or "tiled"
+	Family string `json:"family"` // "direct", "subgroup", "block" or "tiled"
 	WGX    uint32 `json:"wgx"`    // workgroup size along columns of C
 	WGY    uint32 `json:"wgy"`    // workgroup size along rows of C
 	TM     uint32 `json:"tm"`     // rows of C per invocation
@@ -88,20 +91,23 @@ func (k Kernel) String() string {
 	return s
 }
 
-// sharedBytes is the workgroup memory the tiled family declares: a BM×TK
-// tile of A and a TK×BN tile of B.
+// sharedBytes is the workgroup memory a kernel declares: a BM×TK tile of A
+// and a TK×BN tile of B, twice in the block family (double-buffered).
 func (k Kernel) sharedBytes() int {
-	if k.Family != kernelTiled {
-		return 0
-	}
 	bm, bn := k.block()
-	return 4 * int(k.TK) * (bm + bn)
+	switch k.Family {
+	case kernelTiled:
+		return 4 * int(k.TK) * (bm + bn)
+	case kernelBlock:
+		return 2 * 4 * int(k.TK) * (bm + bn)
+	}
+	return 0
 }
 
 // fits says whether the device can run k, and if not, why.
 func (k Kernel) fits(p *vk.Properties) error {
 	switch {
-	case k.Family != kernelDirect && k.Family != kernelSubgroup && k.Family != kernelTiled:
+	case k.Family != kernelDirect && k.Family != kernelSubgroup && k.Family != kernelTiled && k.Family != kernelBlock:
 		return fmt.Errorf("unknown kernel family %q", k.Family)
 	case k.WGX == 0 || k.WGY == 0 || k.TM == 0 || k.TN == 0 || k.TK == 0:
 		return fmt.Errorf("kernel %v has a zero size", k)
@@ -114,6 +120,10 @@ func (k Kernel) fits(p *vk.Properties) error {
 	case k.Family == kernelSubgroup && (p.SubgroupSize != k.WGX || !p.SubgroupBroadcast):
 		return fmt.Errorf("kernel %v: the subgroup family needs %d-wide subgroups with subgroupBroadcast in compute shaders; the device has %d-wide subgroups%s",
 			k, k.WGX, p.SubgroupSize, map[bool]string{false: " without broadcast", true: ""}[p.SubgroupBroadcast])
+	case k.Family == kernelBlock && (k.TM%4 != 0 || k.TN%4 != 0 || k.TM > 8 || k.TN > 8 || k.TK%4 != 0 || k.TK > 32):
+		return fmt.Errorf("kernel %v: the block family takes 4 or 8 rows and columns per invocation and a k-step that is a multiple of 4 up to 32", k)
+	case k.Family == kernelBlock && (k.TM*k.TK > 4*shaders.BlockMaxLoads*k.WGX || k.TN*k.TK > 4*shaders.BlockMaxLoads*k.WGY):
+		return fmt.Errorf("kernel %v: each invocation would load more than %d vec4s of a tile; use a wider workgroup or a smaller k-step", k, shaders.BlockMaxLoads)
 	case k.Family != kernelSubgroup && (k.TM%4 != 0 || k.TN%4 != 0 || k.TM > 16 || k.TN > 16):
 		// The kernels keep blocks as vec4s in arrays sized for 16.
 		return fmt.Errorf("kernel %v: per-invocation blocks are multiples of 4 up to 16x16", k)
@@ -143,15 +153,18 @@ var (
 	defaultDirect = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 8, TN: 8, TK: 4, KChunk: 512}
 	// GPUs want shared-memory tiles: a 128x128 block of C per workgroup of
 	// 16x16 invocations (SwiftShader's maximum of 256), 8x8 outputs each,
-	// k-tiles of 16 (16 KiB of shared memory). Chosen from CLBlast's and
-	// ggml's choices for NVIDIA and AMD; tune on the device to do better.
+	// k-tiles of 16 (32 KiB of shared memory, double-buffered): the shape of
+	// ggml's and CLBlast's large tiles. Per-vendor built-ins (builtin.go)
+	// refine it; tune on the device to do better.
+	defaultBlock = Kernel{Family: kernelBlock, WGX: 16, WGY: 16, TM: 8, TN: 8, TK: 16}
+	// defaultTiled is the first shared-memory kernel, forced by name only.
 	defaultTiled = Kernel{Family: kernelTiled, WGX: 16, WGY: 16, TM: 8, TN: 8, TK: 16}
 )
 
 // defaultKernel picks the kernel for a device, or the forced family; an
 // error says why the device cannot run the forced family.
 func defaultKernel(p *vk.Properties, forced string) (Kernel, error) {
-	k := defaultTiled
+	k := defaultBlock
 	if deviceType(p.Type) == TypeCPU {
 		k = defaultDirect
 	}
@@ -170,6 +183,8 @@ func defaultKernel(p *vk.Properties, forced string) (Kernel, error) {
 		}
 	case kernelTiled:
 		k = defaultTiled
+	case kernelBlock:
+		k = defaultBlock
 	}
 	// Shrink the workgroup to what the device runs.
 	for k.fits(p) != nil && k.WGY > 1 && k.Family != kernelSubgroup {

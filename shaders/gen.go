@@ -28,6 +28,7 @@ type variant struct {
 	shaders.Variant
 	Subgroup bool
 	WG       uint32 // default local_size_x
+	MaxLoads uint32 // vec4s of a tile of A or B one invocation loads (block family)
 }
 
 // LoadA is a vec4 read of A at a vec4 index: a storage-buffer or texel load.
@@ -108,7 +109,7 @@ func generate(dir string) error {
 		if err != nil {
 			return err
 		}
-		v := variant{Variant: row, Subgroup: row.Family == shaders.FamilySubgroup, WG: 8}
+		v := variant{Variant: row, Subgroup: row.Family == shaders.FamilySubgroup, WG: 8, MaxLoads: shaders.BlockMaxLoads}
 		if v.Subgroup {
 			v.WG = row.Lanes
 		}

@@ -31,7 +31,13 @@ var Variants = []Variant{
 	{Name: Subgroup, Family: FamilySubgroup, Lanes: 8, MaxM: 24, MaxN: 8, Precision: "f32"},
 	{Name: Subgroup4, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: "f32"},
 	{Name: SubgroupTexel, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: "f32"},
+	{Name: Block, Family: FamilyBlock, MaxM: 8, MaxN: 8, Precision: "f32"},
 }
+
+// BlockMaxLoads is the most vec4s of a tile of A, and of B, that one
+// invocation of the block family loads per k-tile: TM*TK/(4*WGX) and
+// TN*TK/(4*WGY) at most.
+const BlockMaxLoads = 8
 
 // ModuleFor is the smallest generated module of a family that runs a
 // TM×TN block with the given texel loads and subgroup width (0 outside the

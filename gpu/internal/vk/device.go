@@ -29,6 +29,8 @@ type Device struct {
 	free     []*Batch // batches ready for reuse
 	batches  []*Batch // every batch, destroyed with the device
 	lost     bool
+	stats    bool // VK_KHR_pipeline_executable_properties is enabled (see stats.go)
+	capture  bool // pipelines are created capturing statistics
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the
@@ -46,10 +48,15 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 		QueueCount:       1,
 		PQueuePriorities: []float32{1},
 	}}
+	exts, features := statsExtension(in, pd)
+	defer features.free()
 	info := &vk.DeviceCreateInfo{
-		SType:                vk.StructureTypeDeviceCreateInfo,
-		QueueCreateInfoCount: 1,
-		PQueueCreateInfos:    qinfo,
+		SType:                   vk.StructureTypeDeviceCreateInfo,
+		PNext:                   features.p,
+		QueueCreateInfoCount:    1,
+		PQueueCreateInfos:       qinfo,
+		EnabledExtensionCount:   uint32(len(exts)),
+		PpEnabledExtensionNames: exts,
 	}
 	var h vk.Device
 	r := vk.CreateDevice(pd.h, info, nil, &h)
@@ -58,7 +65,7 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	if err := check(r, "vkCreateDevice"); err != nil {
 		return nil, err
 	}
-	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize}
+	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize, stats: len(exts) > 0}
 	if !CacheDataFits(&pd.Props, cacheData) {
 		cacheData = nil
 	}
@@ -180,7 +187,9 @@ func (d *Device) Destroy() {
 	if d.h == nil {
 		return
 	}
-	vk.DeviceWaitIdle(d.h)
+	if len(d.batches) > 0 { // nothing to wait for otherwise; RADV's null device crashes in the wait
+		vk.DeviceWaitIdle(d.h)
+	}
 	for _, b := range d.batches {
 		b.destroy()
 	}

@@ -14,7 +14,7 @@ const (
 	kernelSubgroup = "subgroup" // direct, with the rows of A shared through subgroupBroadcast
 	kernelTiled    = "tiled"    // the first shared-memory kernel, kept to compare with
 	kernelBlock    = "block"    // the GPU family: double-buffered block tiles
-	kernelPeak     = "peak" // not a GEMM: the FMA-throughput shader
+	kernelPeak     = "peak"     // not a GEMM: the FMA-throughput shader
 )
 
 // The subgroup family is written for one subgroup per workgroup, 8 wide

@@ -236,6 +236,16 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if p, ok := d.pipes[key]; ok {
 		return p, nil
 	}
+	p, err := d.newPipeline(k, transA, transB)
+	if err != nil {
+		return nil, err
+	}
+	d.pipes[key] = p
+	return p, nil
+}
+
+// newPipeline builds the pipeline of k for the transposes.
+func (d *Device) newPipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	name, err := k.module()
 	if err != nil {
 		return nil, err
@@ -263,7 +273,6 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gpu: building the %s pipeline: %w", k, err)
 	}
-	d.pipes[key] = p
 	return p, nil
 }
 

@@ -182,7 +182,6 @@ var (
 
 // Vulkan driver ids (VkDriverId) of the drivers in builtinKernels.
 const (
-	driverNVIDIA      = 4
 	driverSwiftShader = 10
 	driverLavapipe    = 13
 )
@@ -199,7 +198,7 @@ func (d *Device) initKernels() {
 	if d.cfg.Kernel != "" {
 		return
 	}
-	for c, ks := range builtinKernels[p.DriverID] {
+	for c, ks := range builtinFor(p) {
 		for _, k := range ks {
 			if k.fits(p) == nil {
 				d.kernels[c] = k

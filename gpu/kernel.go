@@ -143,13 +143,10 @@ func (k Kernel) fits(p *vk.Properties) error {
 
 var (
 	// CPU drivers emulate barriers and shared memory; the direct family,
-	// which uses neither, is much faster there. They run consecutive
-	// invocations as SIMD lanes and pay a per-lane loop for every buffer
-	// load, so large blocks (more FMAs per load) win; 8x8 compiles in 0.6 s
-	// on lavapipe where 12x16 takes 4 s, so it is the default for unknown
-	// CPU drivers and small products.
-	// Slices of k of 512 keep what a CPU core streams in its cache: on
-	// lavapipe n = 2048 went from 9 to 23 GFLOPS.
+	// which uses neither, is much faster there. 8x8 compiles several times
+	// faster than larger blocks, so it is the default for unknown CPU
+	// drivers; slices of k keep what a core streams in its cache (see
+	// docs/kernels.md).
 	defaultDirect = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 8, TN: 8, TK: 4, KChunk: 512}
 	// GPUs want shared-memory tiles: a 128x128 block of C per workgroup of
 	// 16x16 invocations (SwiftShader's maximum of 256), 8x8 outputs each,
@@ -278,11 +275,10 @@ func (d *Device) newPipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error
 
 // freezes says whether k's constants are frozen into its module (see
 // package spirv) rather than passed as specialization info. SwiftShader
-// keeps every test on a specialization constant as a run-time branch: the
-// subgroup kernel ran 3.6x faster frozen, direct 8x8 3x. But frozen, its
-// compiler (Subzero) takes minutes over the direct family's larger blocks
-// (12x16: 4 s as specialization info, over 100 s frozen; 8x12, 12x8 1-8 s), so
-// those stay as they were. Mesa's lavapipe and GPU drivers fold
+// keeps every test on a specialization constant as a run-time branch, so
+// frozen kernels run several times faster there; but its compiler takes
+// minutes over the direct family's larger blocks frozen, so those stay as
+// they were (docs/kernels.md). Mesa's lavapipe and GPU drivers fold
 // specialization constants themselves: it makes no difference there.
 func (k Kernel) freezes() bool {
 	return k.Family != kernelDirect || k.TM*k.TN <= 64

@@ -479,7 +479,7 @@ void main() {
     // separate copy for the last step doubled the cold compile time on lavapipe and the shader
     // size (SwiftShader's pipeline creation time follows the size) for no measurable gain.
     // Each accumulator gets its 4 FMAs back to back (scalar accumulators, not vec4 ones): with
-    // TM*TN accumulators spilled on a CPU this ordering measured faster.
+    // TM*TN accumulators spilled on a CPU this ordering measured faster (docs/kernels.md).
     for (uint k = 0u; k < pc.K; k += 4u) step4(k, i0, j0, k + 4u > pc.K);
 
     // store; vec4 path when the 4 columns are all inside N (ldc, offC are multiples of 4)

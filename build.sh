@@ -8,7 +8,7 @@ export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo "$HOME/
 
 # Debian packages each part needs. Tests need all of them.
 PKGS_VULKAN="libvulkan1 libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers"
-PKGS_SHADERS="glslc spirv-tools python3"
+PKGS_SHADERS="glslc spirv-tools"
 PKGS_DESKTOP="libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libgl1-mesa-dri"
 PKGS_TEST="xvfb xauth chromium"
 
@@ -94,11 +94,34 @@ test_platforms() {
 		go build -o /dev/null ./cmd/vkgemm
 }
 
+# test_isa compiles every default and built-in GPU kernel with AMD's production
+# compiler, no GPU needed (RADV's null device, one process per chip: gfx9,
+# gfx10.3, gfx11), and fails when one spills, uses scratch memory, or runs
+# fewer than 4 waves per SIMD on gfx10.3 or gfx11. Then every module goes
+# through MoltenVK's translator to Metal Shading Language.
+test_isa() {
+	need_pkgs mesa-vulkan-drivers spirv-cross
+	build
+	local radv=/usr/share/vulkan/icd.d/radeon_icd.x86_64.json fam waves spv
+	for fam in vega10 navi21 gfx1100; do
+		waves=4
+		[ "$fam" = vega10 ] && waves=0 # 64 KiB of LDS per CU caps 128x128 tiles at 2
+		log "vkgemm isa on RADV's null device for $fam"
+		RADV_FORCE_FAMILY=$fam MESA_SHADER_CACHE_DISABLE=true VK_DRIVER_FILES=$radv \
+			"$BIN/vkgemm" isa -validation -roles default,builtin -check -min-waves "$waves"
+	done
+	log "spirv-cross: every module to Metal Shading Language"
+	for spv in shaders/spirv/*.spv; do
+		spirv-cross --msl --msl-version 20100 "$spv" >/dev/null || die "spirv-cross cannot translate $spv to MSL"
+	done
+}
+
 test_all() {
 	deps $PKGS_TEST
 	test_checks
 	test_go
 	test_platforms
+	test_isa
 	# >>> visualizer tests (viz, wasm, Xvfb, Chromium) are added here
 	test_visualizer
 	# <<<
@@ -223,7 +246,7 @@ usage: ./build.sh [command] [args]
 
   (none)    install what is missing, build bin/, run `vkgemm verify` on the chosen device
   deps      install Debian packages (as root) and Go modules
-  shaders   regenerate shaders/spirv/*.spv from shaders/glsl with glslc
+  shaders   regenerate shaders/glsl from shaders/variants.go (gen.go), then shaders/spirv with glslc
   build     build the commands into bin/
   test      run every test, on Mesa lavapipe and SwiftShader, with validation
   checks    only the static checks of `test`: gofmt, go mod tidy -diff, go vet (every tag, wasm), staticcheck

@@ -35,6 +35,8 @@ type Device struct {
 	used      []int64
 	budgetExt bool
 	failAlloc int // allocations to fail, for tests (SimulateOutOfMemory)
+	stats    bool // VK_KHR_pipeline_executable_properties is enabled (see stats.go)
+	capture  bool // pipelines are created capturing statistics
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the
@@ -53,12 +55,16 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 		PQueuePriorities: []float32{1},
 	}}
 	exts := DeviceExtensions(pd.extensions(in))
+	statsExts, features := statsExtension(in, pd)
+	defer features.free()
+	names := append(nulTerminated(exts), statsExts...)
 	info := &vk.DeviceCreateInfo{
 		SType:                   vk.StructureTypeDeviceCreateInfo,
+		PNext:                   features.p,
 		QueueCreateInfoCount:    1,
 		PQueueCreateInfos:       qinfo,
-		EnabledExtensionCount:   uint32(len(exts)),
-		PpEnabledExtensionNames: nulTerminated(exts),
+		EnabledExtensionCount:   uint32(len(names)),
+		PpEnabledExtensionNames: names,
 	}
 	var h vk.Device
 	r := vk.CreateDevice(pd.h, info, nil, &h)
@@ -67,7 +73,8 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	if err := check(r, "vkCreateDevice"); err != nil {
 		return nil, err
 	}
-	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize, budgetExt: slices.Contains(exts, extMemoryBudget)}
+	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize,
+		budgetExt: slices.Contains(exts, extMemoryBudget), stats: len(statsExts) > 0}
 	if !CacheDataFits(&pd.Props, cacheData) {
 		cacheData = nil
 	}

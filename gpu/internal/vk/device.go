@@ -34,9 +34,9 @@ type Device struct {
 	// is enabled (budget.go).
 	used      []int64
 	budgetExt bool
-	failAlloc int // allocations to fail, for tests (SimulateOutOfMemory)
-	stats    bool // VK_KHR_pipeline_executable_properties is enabled (see stats.go)
-	capture  bool // pipelines are created capturing statistics
+	failAlloc int  // allocations to fail, for tests (SimulateOutOfMemory)
+	stats     bool // VK_KHR_pipeline_executable_properties is enabled (see stats.go)
+	capture   bool // pipelines are created capturing statistics
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the

@@ -44,3 +44,16 @@ func (d *Device) track(heap int, n int64) {
 // VK_ERROR_OUT_OF_DEVICE_MEMORY, as a full device would; no driver here can
 // be filled on demand, so tests use this.
 func (d *Device) SimulateOutOfMemory(n int) { d.failAlloc = n }
+
+// estimateBudget is the budget of heaps without VK_EXT_memory_budget:
+// 80% of each heap, as AMD's allocator assumes, less what used counts.
+func estimateBudget(heaps []Heap, used []int64) []HeapBudget {
+	out := make([]HeapBudget, len(heaps))
+	for i, h := range heaps {
+		out[i] = HeapBudget{Size: h.Size, Budget: h.Size / 10 * 8, DeviceLocal: h.DeviceLocal}
+		if i < len(used) && used[i] > 0 {
+			out[i].Usage = uint64(used[i])
+		}
+	}
+	return out
+}

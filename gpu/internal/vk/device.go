@@ -243,3 +243,12 @@ func (d *Device) check(r vk.Result, call string) error {
 	}
 	return err
 }
+
+// nulTerminated appends the NUL the binding's string slices need.
+func nulTerminated(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n + "\x00"
+	}
+	return out
+}

@@ -67,12 +67,3 @@ func explainDriverError(r int32, err error, getenv func(string) string) error {
 	}
 	return err
 }
-
-// nulTerminated appends the NUL the binding's string slices need.
-func nulTerminated(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = n + "\x00"
-	}
-	return out
-}

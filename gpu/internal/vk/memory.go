@@ -320,16 +320,3 @@ func (h HeapBudget) Available() uint64 {
 	}
 	return h.Budget - h.Usage
 }
-
-// estimateBudget is the budget of heaps without VK_EXT_memory_budget:
-// 80% of each heap, as AMD's allocator assumes, less what used counts.
-func estimateBudget(heaps []Heap, used []int64) []HeapBudget {
-	out := make([]HeapBudget, len(heaps))
-	for i, h := range heaps {
-		out[i] = HeapBudget{Size: h.Size, Budget: h.Size / 10 * 8, DeviceLocal: h.DeviceLocal}
-		if i < len(used) && used[i] > 0 {
-			out[i].Usage = uint64(used[i])
-		}
-	}
-	return out
-}

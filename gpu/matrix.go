@@ -41,11 +41,11 @@ func (d *Device) NewMatrix(rows, cols int) (*Matrix, error) {
 	}
 	defer d.mu.Unlock()
 	if heap := d.deviceHeap(); size > heap {
-		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %s; %s has %s of device memory", ErrOutOfMemory, rows, cols, byteSize(size), d.info.Name, byteSize(heap))
+		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %s; %s has %s of device memory", ErrOutOfMemory, rows, cols, vk.FormatBytes(size), d.info.Name, vk.FormatBytes(heap))
 	}
 	if size > d.maxBind {
 		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %s; one storage buffer binding on %s holds at most %s (use Sgemm on host slices, which splits)",
-			ErrTooLarge, rows, cols, byteSize(size), d.info.Name, byteSize(d.maxBind))
+			ErrTooLarge, rows, cols, vk.FormatBytes(size), d.info.Name, vk.FormatBytes(d.maxBind))
 	}
 	buf, err := d.dev.NewBuffer(size, vk.Storage, d.cfg.ForceStaging)
 	if err != nil {
@@ -171,7 +171,7 @@ func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 	}
 	staging, err := d.lease(size, kind)
 	if err != nil {
-		return fmt.Errorf("gpu: allocating %s of staging memory: %w", byteSize(size), err)
+		return fmt.Errorf("gpu: allocating %s of staging memory: %w", vk.FormatBytes(size), err)
 	}
 	defer d.drop(staging)
 	st := floats(staging.buf, 0, size)

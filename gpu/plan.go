@@ -177,7 +177,7 @@ func (d *Device) newBlockBufs(pl *plan) (*blockBufs, error) {
 	s := &blockBufs{}
 	fail := func(what string, size int64, err error) (*blockBufs, error) {
 		d.dropBlockBufs(s)
-		return nil, fmt.Errorf("gpu: allocating %s %s for a %dx%dx%d block: %w", byteSize(size), what, pl.mb, pl.nb, pl.kb, err)
+		return nil, fmt.Errorf("gpu: allocating %s %s for a %dx%dx%d block: %w", vk.FormatBytes(size), what, pl.mb, pl.nb, pl.kb, err)
 	}
 	var err error
 	for i, l := range []**lease{&s.a, &s.b, &s.c} {

@@ -2,18 +2,47 @@ package shaders
 
 import _ "embed"
 
-// SgemmWGSL is the WGSL kernel of the browser's WebGPU engine: C = alpha*A*B
-// on packed, zero-padded, row-major matrices, 4×4 elements of C per
-// invocation, workgroup shape in the override constants WG_X and WG_Y.
-//
-//go:embed sgemm.wgsl
-var SgemmWGSL string
+// WGSLKernel is one WGSL SGEMM kernel of the browser's WebGPU engine. Every
+// kernel computes C = alpha*A*B on packed, zero-padded, row-major matrices
+// (rows padded to a multiple of 4, vec4 columns) with the same bindings: A,
+// B and C as arrays of vec4<f32> (0, 1, 2) and the uniform Params (3), and
+// a range of rows [row0, row_end) per dispatch. Its shape is set through
+// WGSL override constants, so one source serves every shape.
+type WGSLKernel struct {
+	Name   string // "direct" or "tiled"
+	Source string
+	// For says which adapters the family is for.
+	For string
+	// Software: the family the engine picks on software/fallback adapters.
+	Software bool
+	// GroupX×GroupY invocations per workgroup (<= 256, WebGPU's default
+	// maxComputeInvocationsPerWorkgroup), each computing BlockM×BlockN
+	// elements of C: a workgroup covers a TileM×TileN block.
+	GroupX, GroupY, BlockM, BlockN int
+	// Constants are the override constants the engine sets.
+	Constants map[string]int
+	// WorkgroupBytes is the workgroup memory it declares (<= 16 KiB, the
+	// WebGPU default maxComputeWorkgroupStorageSize).
+	WorkgroupBytes int
+}
 
-// WGSL override constants of SgemmWGSL and their defaults: 256 invocations,
-// the most WebGPU guarantees, covering a 64×64 block of C.
-const (
-	WGSLWorkgroupX = 16
-	WGSLWorkgroupY = 16
-	// WGSLBlock is the block of C one invocation computes, per side.
-	WGSLBlock = 4
-)
+// TileM is the rows of C a workgroup computes.
+func (k WGSLKernel) TileM() int { return k.GroupY * k.BlockM }
+
+// TileN is the columns of C a workgroup computes.
+func (k WGSLKernel) TileN() int { return k.GroupX * k.BlockN }
+
+//go:embed sgemm_direct.wgsl
+var sgemmDirect string
+
+// WGSLDirect is the family for software adapters (SwiftShader): no
+// workgroup memory and no barriers, each invocation a 4×4 block of C read as
+// vec4 straight from the buffers.
+var WGSLDirect = WGSLKernel{
+	Name: "direct", Source: sgemmDirect, For: "software adapters (SwiftShader)", Software: true,
+	GroupX: 16, GroupY: 16, BlockM: 4, BlockN: 4,
+	Constants: map[string]int{"WG_X": 16, "WG_Y": 16},
+}
+
+// WGSLKernels lists the families, the software one first.
+func WGSLKernels() []WGSLKernel { return []WGSLKernel{WGSLDirect} }

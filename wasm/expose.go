@@ -25,7 +25,7 @@ func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
 	// conformance returns a Promise: the cases run on a goroutine, because
 	// waiting for WebGPU inside this callback would deadlock.
 	page.Set("conformance", js.FuncOf(func(js.Value, []js.Value) any {
-		return promise(func() (any, error) {
+		return webgpu.Promise(func() (any, error) {
 			if gpu == nil {
 				return nil, errors.New("WebGPU unavailable: nothing to check")
 			}
@@ -33,25 +33,6 @@ func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
 			return string(b), err
 		})
 	}))
-}
-
-// promise runs f on a goroutine and settles a new Promise with its result.
-func promise(f func() (any, error)) js.Value {
-	var executor js.Func
-	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		resolve, reject := args[0], args[1]
-		go func() {
-			defer executor.Release()
-			v, err := f()
-			if err != nil {
-				reject.Invoke(js.Global().Get("Error").New(err.Error()))
-				return
-			}
-			resolve.Invoke(v)
-		}()
-		return nil
-	})
-	return js.Global().Get("Promise").New(executor)
 }
 
 // CaseResult is one correctness case run in the browser.

@@ -46,6 +46,8 @@ type options struct {
 	canvas int
 	// bandFlops is the work of one WebGPU dispatch (0: the engine's default).
 	bandFlops float64
+	// kernel forces a WGSL kernel family ("": the adapter's own).
+	kernel string
 }
 
 // softwareCanvas caps the canvas where WebGL runs on the CPU (SwiftShader,
@@ -87,6 +89,7 @@ func parse(search string) (options, error) {
 		}
 	}
 	o.gpu = q.Get("gpu") != "off"
+	o.kernel = q.Get("kernel")
 	if v := q.Get("band"); v != "" {
 		if o.bandFlops, err = strconv.ParseFloat(v, 64); err != nil || o.bandFlops <= 0 {
 			return o, fmt.Errorf("?band=%q: want the floating-point operations of one WebGPU dispatch, such as 4e6", v)
@@ -118,7 +121,7 @@ func run(page js.Value) error {
 	gpuLane := viz.Contender{Role: "GPU", Name: "WebGPU"}
 	var engine *webgpu.Engine
 	if o.gpu {
-		engine, err = webgpu.Open()
+		engine, err = webgpu.Open(webgpu.Options{Memory: page.Get("wasmMemory"), Family: o.kernel})
 	} else {
 		err = errors.New("WebGPU unavailable: turned off with ?gpu=off")
 	}

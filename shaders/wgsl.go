@@ -44,5 +44,19 @@ var WGSLDirect = WGSLKernel{
 	Constants: map[string]int{"WG_X": 16, "WG_Y": 16},
 }
 
+//go:embed sgemm_tiled.wgsl
+var sgemmTiled string
+
+// WGSLTiled is the family for real GPUs: k-tiles of A and B staged in
+// workgroup memory (double-buffered, one barrier per tile), 8×8 elements of
+// C per invocation, 128×128 per workgroup of 16×16.
+var WGSLTiled = WGSLKernel{
+	Name: "tiled", Source: sgemmTiled, For: "GPUs",
+	GroupX: 16, GroupY: 16, BlockM: 8, BlockN: 8,
+	Constants: map[string]int{"WG_X": 16, "WG_Y": 16, "TK": 8},
+	// Two stages of a TK×128 tile of A and of B.
+	WorkgroupBytes: 2 * 4 * 8 * (128 + 128),
+}
+
 // WGSLKernels lists the families, the software one first.
-func WGSLKernels() []WGSLKernel { return []WGSLKernel{WGSLDirect} }
+func WGSLKernels() []WGSLKernel { return []WGSLKernel{WGSLDirect, WGSLTiled} }

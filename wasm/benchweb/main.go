@@ -69,14 +69,31 @@ func run(site, query, chromium string, limit time.Duration, out io.Writer) error
 	if query != "" {
 		url += "?" + query
 	}
-	err = chromedp.Do(tctx, chromedp.Navigate(url),
-		chromedp.Poll[chromedp.Void](`window.benchDone === true`, chromedp.WithPollingInterval(time.Second)))
-	if errors.Is(err, context.DeadlineExceeded) {
-		log, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("log").textContent`))
-		return fmt.Errorf("the page did not finish within %v; it had written:\n%s", limit, log)
-	}
-	if err != nil {
+	if err := chromedp.Do(tctx, chromedp.Navigate(url)); err != nil {
 		return err
+	}
+	// Wait for the page, echoing its log to stderr as it goes: a full run
+	// takes minutes on a software adapter.
+	shown := 0
+	for {
+		st, err := chromedp.Run(tctx, chromedp.Evaluate[struct {
+			Done bool
+			Log  string
+		}](`({Done: window.benchDone === true, Log: document.getElementById("log").textContent})`))
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("the page did not finish within %v", limit)
+		}
+		if err != nil {
+			return err
+		}
+		if len(st.Log) > shown {
+			fmt.Fprint(os.Stderr, st.Log[shown:])
+			shown = len(st.Log)
+		}
+		if st.Done {
+			break
+		}
+		time.Sleep(2 * time.Second)
 	}
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.benchResult`))
 	if err != nil {

@@ -110,6 +110,7 @@ async function main() {
             ms.push(performance.now() - t0);
           }
           run.rounds.push(ms);
+          log(`  n=${n} round ${r + 1} ${run.engine}: ${median(ms).toFixed(1)} ms`);
         } catch (err) {
           run.error = String(err);
         }

@@ -24,6 +24,11 @@ type WGSLKernel struct {
 	// WorkgroupBytes is the workgroup memory it declares (<= 16 KiB, the
 	// WebGPU default maxComputeWorkgroupStorageSize).
 	WorkgroupBytes int
+	// Feature is the WebGPU feature the kernel needs ("" for none).
+	Feature string
+	// ShapeConstants: the override constants N4 and K4 (vec4 columns of C
+	// and of A) are set per product, one pipeline per shape.
+	ShapeConstants bool
 }
 
 // TileM is the rows of C a workgroup computes.
@@ -58,5 +63,6 @@ var WGSLTiled = WGSLKernel{
 	WorkgroupBytes: 2 * 4 * 8 * (128 + 128),
 }
 
-// WGSLKernels lists the families, the software one first.
-func WGSLKernels() []WGSLKernel { return []WGSLKernel{WGSLDirect, WGSLTiled} }
+// WGSLKernels lists the families, those for software adapters first, in
+// the order the engine prefers them where the adapter has their feature.
+func WGSLKernels() []WGSLKernel { return []WGSLKernel{WGSLSubgroup, WGSLDirect, WGSLTiled} }

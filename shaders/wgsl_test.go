@@ -13,7 +13,7 @@ import (
 // what the engine relies on: the entry point, the bindings, the override
 // constants it sets and WebGPU's default limits.
 func TestWGSLInterface(t *testing.T) {
-	software := 0
+	software, plain := 0, 0
 	for _, k := range shaders.WGSLKernels() {
 		src := k.Source
 		assert.Contains(t, src, "fn main(", k.Name)
@@ -31,7 +31,18 @@ func TestWGSLInterface(t *testing.T) {
 		}
 		if k.Software {
 			software++
+			if k.Feature == "" {
+				plain++
+			}
+		}
+		if k.ShapeConstants {
+			assert.Regexp(t, regexp.MustCompile(`override N4: u32`), src, k.Name)
+			assert.Regexp(t, regexp.MustCompile(`override K4: u32`), src, k.Name)
+		}
+		if k.Feature != "" {
+			assert.Contains(t, src, "enable "+k.Feature+";", k.Name)
 		}
 	}
-	assert.Equal(t, 1, software, "one family for software adapters")
+	assert.Equal(t, 1, plain, "a family for software adapters that needs no optional feature")
+	assert.GreaterOrEqual(t, software, 1)
 }

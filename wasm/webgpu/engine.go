@@ -26,9 +26,13 @@ var ErrUnavailable = errors.New("WebGPU unavailable")
 // Engine runs Sgemm on the page's WebGPU device. Use it from one goroutine
 // at a time, or several: every product has its own buffers.
 type Engine struct {
-	device, queue, pipeline js.Value
-	kernel                  shaders.WGSLKernel
-	adapter                 string
+	device, queue js.Value
+	// features the device was given (among those the kernels need).
+	features map[string]bool
+	kernel   shaders.WGSLKernel
+	// pipelines of kernel: one, or one per shape (ShapeConstants).
+	pipelines *pipelines
+	adapter   string
 	software                bool
 	maxBinding              int64
 	// memory is the program's WebAssembly.Memory, if the page gave it:
@@ -65,9 +69,10 @@ type Options struct {
 	// (instance.exports.mem), if the page hands it over: the engine then
 	// uploads A and B from a view of it, without a copy into JavaScript.
 	Memory js.Value
-	// Family forces a WGSL kernel family by name ("direct", "tiled");
-	// "" picks the software family on software/fallback adapters and the
-	// GPU family elsewhere.
+	// Family forces a WGSL kernel family by name ("subgroup", "direct",
+	// "tiled"); "" picks the first software family whose feature the
+	// adapter has on software/fallback adapters, and the GPU family
+	// elsewhere.
 	Family string
 }
 
@@ -76,9 +81,10 @@ type Options struct {
 // compiles the kernel family for that adapter.
 func Open(o Options) (e *Engine, err error) {
 	defer catch(&err)
-	kernel, err := family(o.Family, false)
-	if err != nil {
-		return nil, err
+	if o.Family != "" {
+		if _, err := family(o.Family, false, nil); err != nil {
+			return nil, err
+		}
 	}
 	gpu := js.Global().Get("navigator").Get("gpu")
 	if gpu.IsUndefined() || gpu.IsNull() {
@@ -94,16 +100,23 @@ func Open(o Options) (e *Engine, err error) {
 	if adapter.IsNull() || adapter.IsUndefined() {
 		return nil, fmt.Errorf("%w: the browser offers no adapter, not even a fallback one (Chromium on Linux needs --enable-unsafe-webgpu)", ErrUnavailable)
 	}
-	device, err := Await(adapter.Call("requestDevice"))
+	// Ask for the optional features some kernels need, where offered.
+	features, want := map[string]bool{}, arr()
+	for _, k := range shaders.WGSLKernels() {
+		if f := k.Feature; f != "" && !features[f] && adapter.Get("features").Call("has", f).Truthy() {
+			features[f] = true
+			want.Call("push", f)
+		}
+	}
+	device, err := Await(adapter.Call("requestDevice", obj("requiredFeatures", want)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: requestDevice: %v", ErrUnavailable, err)
 	}
-	e = &Engine{device: device, queue: device.Get("queue"), BandFlops: 32e6}
+	e = &Engine{device: device, queue: device.Get("queue"), features: features, BandFlops: 32e6}
 	e.adapter, e.software = describe(adapter)
-	if o.Family == "" {
-		if kernel, err = family("", e.software); err != nil {
-			return nil, err
-		}
+	kernel, err := family(o.Family, e.software, features)
+	if err != nil {
+		return nil, err
 	}
 	if o.Memory.Type() == js.TypeObject && o.Memory.Get("buffer").Truthy() {
 		e.memory = o.Memory
@@ -116,25 +129,36 @@ func Open(o Options) (e *Engine, err error) {
 }
 
 // family finds a kernel family by name, or the default one for the
-// adapter when name is "".
-func family(name string, software bool) (shaders.WGSLKernel, error) {
+// adapter when name is "": the first of shaders.WGSLKernels for software
+// adapters, or else for GPUs, whose feature the device has. It is an error
+// to name a family whose feature the device lacks (has nil: not checked).
+func family(name string, software bool, has map[string]bool) (shaders.WGSLKernel, error) {
 	var names []string
 	for _, k := range shaders.WGSLKernels() {
-		if k.Name == name || (name == "" && k.Software == software) {
+		names = append(names, k.Name)
+		usable := has == nil || k.Feature == "" || has[k.Feature]
+		if k.Name == name {
+			if !usable {
+				return k, fmt.Errorf("%w: the %s kernel needs the WebGPU feature %q, which this adapter does not offer", ErrUnavailable, name, k.Feature)
+			}
 			return k, nil
 		}
-		names = append(names, k.Name)
-	}
-	if name == "" {
-		return shaders.WGSLDirect, nil
+		if name == "" && k.Software == software && usable {
+			return k, nil
+		}
 	}
 	return shaders.WGSLKernel{}, fmt.Errorf("%w: no WGSL kernel family %q (have %s)", gemm.ErrBadArgument, name, strings.Join(names, ", "))
 }
 
+// pipelines holds a kernel's compiled pipelines: one, or one per shape.
+type pipelines struct {
+	module, fixed js.Value
+	shapes        map[[2]int]js.Value // by (n4/4, k4/4)
+}
+
 // use compiles a kernel family and makes it the one the engine runs.
 func (e *Engine) use(k shaders.WGSLKernel) error {
-	d := e.device
-	module := d.Call("createShaderModule", obj("code", k.Source, "label", "sgemm "+k.Name))
+	module := e.device.Call("createShaderModule", obj("code", k.Source, "label", "sgemm "+k.Name))
 	if info, err := Await(module.Call("getCompilationInfo")); err == nil {
 		var errs []string
 		msgs := info.Get("messages")
@@ -147,19 +171,7 @@ func (e *Engine) use(k shaders.WGSLKernel) error {
 			return fmt.Errorf("the %s WGSL kernel does not compile: %s", k.Name, strings.Join(errs, "; "))
 		}
 	}
-	constants := obj()
-	for name, v := range k.Constants {
-		constants.Set(name, v)
-	}
-	pipeline, err := Await(d.Call("createComputePipelineAsync", obj(
-		"label", "sgemm "+k.Name,
-		"layout", "auto",
-		"compute", obj("module", module, "entryPoint", "main", "constants", constants),
-	)))
-	if err != nil {
-		return fmt.Errorf("creating the %s sgemm pipeline: %w", k.Name, err)
-	}
-	e.pipeline, e.kernel = pipeline, k
+	e.kernel, e.pipelines = k, &pipelines{module: module, shapes: map[[2]int]js.Value{}}
 	// A software adapter compiles the kernel on its first dispatch, which
 	// holds up the page's drawing for a second: pay that while the page
 	// still shows its loading indicator.
@@ -170,11 +182,55 @@ func (e *Engine) use(k shaders.WGSLKernel) error {
 	return nil
 }
 
+// maxShapes bounds the pipelines kept per kernel: a sweep or a test suite
+// meets a few dozen shapes.
+const maxShapes = 64
+
+// pipeline returns the kernel's pipeline for products with n4v vec4
+// columns of C and k4v of A, compiling it on first use.
+func (e *Engine) pipeline(n4v, k4v int) (js.Value, error) {
+	ps, k := e.pipelines, e.kernel
+	key := [2]int{n4v, k4v}
+	if !k.ShapeConstants {
+		key = [2]int{}
+		if ps.fixed.Truthy() {
+			return ps.fixed, nil
+		}
+	} else if p, ok := ps.shapes[key]; ok {
+		return p, nil
+	}
+	constants := obj()
+	for name, v := range k.Constants {
+		constants.Set(name, v)
+	}
+	if k.ShapeConstants {
+		constants.Set("N4", n4v)
+		constants.Set("K4", k4v)
+	}
+	p, err := Await(e.device.Call("createComputePipelineAsync", obj(
+		"label", "sgemm "+k.Name,
+		"layout", "auto",
+		"compute", obj("module", ps.module, "entryPoint", "main", "constants", constants),
+	)))
+	if err != nil {
+		return js.Value{}, fmt.Errorf("creating the %s sgemm pipeline: %w", k.Name, err)
+	}
+	if !k.ShapeConstants {
+		ps.fixed = p
+	} else {
+		if len(ps.shapes) >= maxShapes {
+			clear(ps.shapes)
+		}
+		ps.shapes[key] = p
+	}
+	return p, nil
+}
+
 // WithKernel returns a copy of the engine (the same device) running another
 // kernel family, by name: the conformance check runs every family on one
 // adapter.
 func (e *Engine) WithKernel(name string) (*Engine, error) {
-	k, err := family(name, false)
+	k, err := family(name, e.software, e.features)
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +339,10 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 		out = make([]float32, m4*n4)
 	}
 
+	pipeline, err := e.pipeline(n4/4, k4/4)
+	if err != nil {
+		return err
+	}
 	d := e.device
 	d.Call("pushErrorScope", "out-of-memory")
 	d.Call("pushErrorScope", "validation")
@@ -305,7 +365,7 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	e.upload(bufB, bp)
 
 	kn := e.kernel
-	layout := e.pipeline.Call("getBindGroupLayout", 0)
+	layout := pipeline.Call("getBindGroupLayout", 0)
 	params := make([]byte, paramsBytes)
 	bands := []Band{{Row0: 0, RowEnd: m4}}
 	if e.Yield != nil {
@@ -332,7 +392,7 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 		)))
 		enc := d.Call("createCommandEncoder")
 		pass := enc.Call("beginComputePass")
-		pass.Call("setPipeline", e.pipeline)
+		pass.Call("setPipeline", pipeline)
 		pass.Call("setBindGroup", 0, group)
 		gx := (n4 + kn.TileN() - 1) / kn.TileN()
 		gy := (band.RowEnd - band.Row0 + kn.TileM() - 1) / kn.TileM()

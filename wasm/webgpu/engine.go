@@ -31,10 +31,10 @@ type Engine struct {
 	features map[string]bool
 	kernel   shaders.WGSLKernel
 	// pipelines of kernel: one, or one per shape (ShapeConstants).
-	pipelines *pipelines
-	adapter   string
-	software                bool
-	maxBinding              int64
+	pipelines  *pipelines
+	adapter    string
+	software   bool
+	maxBinding int64
 	// memory is the program's WebAssembly.Memory, if the page gave it:
 	// uploads then read straight from Go's memory.
 	memory js.Value

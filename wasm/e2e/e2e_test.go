@@ -257,10 +257,10 @@ func TestBrowserRacesWebGPUAgainstCPU(t *testing.T) {
 
 	// The adapter, whether it is software, and the kernel family in use.
 	info := within(t, ctx, 10*time.Second, chromedp.Evaluate[[]string](`[String(window.vkgemm.adapter), String(window.vkgemm.software), String(window.vkgemm.kernel)]`))
-	assert.Equal(t, []string{"google/swiftshader", "true", "direct"}, info, "SwiftShader is a software adapter: the direct family")
-	assert.Contains(t, gpu.Device, "software; WGSL direct", "the GPU card names the adapter and the kernel")
+	assert.Equal(t, []string{"google/swiftshader", "true", "subgroup"}, info, "SwiftShader is a software adapter with 4-wide subgroups: the subgroup family")
+	assert.Contains(t, gpu.Device, "software; WGSL subgroup", "the GPU card names the adapter and the kernel")
 
-	conformance(t, ctx, []string{"direct", "tiled"})
+	conformance(t, ctx, []string{"subgroup", "direct", "tiled"})
 }
 
 // conformance runs gemm's correctness cases on every WGSL kernel family in

@@ -31,7 +31,9 @@ type Engine struct {
 	features map[string]bool
 	kernel   shaders.WGSLKernel
 	// pipelines of kernel: one, or one per shape (ShapeConstants).
-	pipelines  *pipelines
+	pipelines *pipelines
+	// pool keeps the buffers of finished products for the next ones.
+	pool       *pool
 	adapter    string
 	software   bool
 	maxBinding int64
@@ -112,7 +114,7 @@ func Open(o Options) (e *Engine, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: requestDevice: %v", ErrUnavailable, err)
 	}
-	e = &Engine{device: device, queue: device.Get("queue"), features: features, BandFlops: 32e6}
+	e = &Engine{device: device, queue: device.Get("queue"), features: features, pool: &pool{}, BandFlops: 32e6}
 	e.adapter, e.software = describe(adapter)
 	kernel, err := family(o.Family, e.software, features)
 	if err != nil {
@@ -346,15 +348,21 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	d := e.device
 	d.Call("pushErrorScope", "out-of-memory")
 	d.Call("pushErrorScope", "validation")
-	var bufs []js.Value
+	// Buffers come from the pool and go back to it once the product is
+	// done, or are destroyed if it failed (one may still be mapped).
+	var bufs []pooled
 	buffer := func(label string, size, usage int) js.Value {
-		buf := d.Call("createBuffer", obj("label", label, "size", size, "usage", usage))
-		bufs = append(bufs, buf)
-		return buf
+		b := e.pool.take(d, label, size, usage)
+		bufs = append(bufs, b)
+		return b.buf
 	}
 	defer func() {
 		for _, b := range bufs {
-			b.Call("destroy")
+			if err != nil {
+				b.buf.Call("destroy")
+			} else {
+				e.pool.give(b)
+			}
 		}
 	}()
 	bufA := buffer("A", 4*len(ap), usageStorage|usageCopyDst)

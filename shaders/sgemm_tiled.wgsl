@@ -1,7 +1,7 @@
 // SGEMM for WebGPU on real GPUs: C = alpha * A * B on packed, row-major,
 // zero-padded matrices (rows padded to a multiple of 4; A and B read as
 // vec4: 4 k-values of a row of A, 4 columns of a row of B), the same
-// bindings and Params as sgemm_direct.wgsl.
+// bindings and Params as every kernel (sgemm_common.wgsl).
 //
 // A workgroup of WG_X x WG_Y invocations computes a TILE_M x TILE_N =
 // (8*WG_Y) x (8*WG_X) block of C, stepping through k in tiles of TK: the
@@ -33,21 +33,7 @@ override B_STAGE: u32 = TK * TILE_N / 4u;
 // A_VECS, B_VECS <= 4 * THREADS.
 const LOADS: u32 = 4u;
 
-struct Params {
-    m4: u32,      // rows of C, padded to a multiple of 4
-    n4: u32,      // vec4 columns of B and C (N padded / 4)
-    k4: u32,      // vec4 columns of A (K padded / 4)
-    row0: u32,    // first row of this dispatch: long products are split into bands
-    row_end: u32, // one past the last row of this dispatch
-    alpha: f32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-@group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;       // m4 x k4
-@group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;       // (4*k4) x n4
-@group(0) @binding(2) var<storage, read_write> c: array<vec4<f32>>; // m4 x n4
-@group(0) @binding(3) var<uniform> p: Params;
+// Params and the bindings a, b, c, p: sgemm_common.wgsl.
 
 var<workgroup> sa: array<vec4<f32>, 2u * A_STAGE>;
 var<workgroup> sb: array<vec4<f32>, 2u * B_STAGE>;

@@ -37,6 +37,12 @@ func (k WGSLKernel) TileM() int { return k.GroupY * k.BlockM }
 // TileN is the columns of C a workgroup computes.
 func (k WGSLKernel) TileN() int { return k.GroupX * k.BlockN }
 
+// sgemmCommon declares Params and the bindings; every kernel's Source
+// starts with it (after any enable directive).
+//
+//go:embed sgemm_common.wgsl
+var sgemmCommon string
+
 //go:embed sgemm_direct.wgsl
 var sgemmDirect string
 
@@ -44,7 +50,7 @@ var sgemmDirect string
 // workgroup memory and no barriers, each invocation a 4×4 block of C read as
 // vec4 straight from the buffers.
 var WGSLDirect = WGSLKernel{
-	Name: "direct", Source: sgemmDirect, For: "software adapters (SwiftShader)", Software: true,
+	Name: "direct", Source: sgemmCommon + sgemmDirect, For: "software adapters (SwiftShader)", Software: true,
 	GroupX: 16, GroupY: 16, BlockM: 4, BlockN: 4,
 	Constants: map[string]int{"WG_X": 16, "WG_Y": 16},
 }
@@ -56,7 +62,7 @@ var sgemmTiled string
 // workgroup memory (double-buffered, one barrier per tile), 8×8 elements of
 // C per invocation, 128×128 per workgroup of 16×16.
 var WGSLTiled = WGSLKernel{
-	Name: "tiled", Source: sgemmTiled, For: "GPUs",
+	Name: "tiled", Source: sgemmCommon + sgemmTiled, For: "GPUs",
 	GroupX: 16, GroupY: 16, BlockM: 8, BlockN: 8,
 	Constants: map[string]int{"WG_X": 16, "WG_Y": 16, "TK": 8},
 	// Two stages of a TK×128 tile of A and of B.

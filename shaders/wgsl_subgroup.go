@@ -34,22 +34,8 @@ func subgroupWGSL(tm, tn int) string {
 	p("override N4: u32; // vec4 columns of B and C")
 	p("override K4: u32; // vec4 columns of A")
 	p("")
-	p(`struct Params {
-    m4: u32,      // rows of C, padded to a multiple of 4
-    n4: u32,      // = N4
-    k4: u32,      // = K4
-    row0: u32,    // first row of this dispatch
-    row_end: u32, // one past the last row of this dispatch
-    alpha: f32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-@group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;       // m4 x K4
-@group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;       // (4*K4) x N4
-@group(0) @binding(2) var<storage, read_write> c: array<vec4<f32>>; // m4 x N4
-@group(0) @binding(3) var<uniform> p: Params;
-
+	s.WriteString(sgemmCommon)
+	p(`
 @compute @workgroup_size(4, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {`)
 	nq := tn / 4

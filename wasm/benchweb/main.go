@@ -21,7 +21,7 @@ func main() {
 	site := flag.String("site", "out/bench-web/site", "the folder with index.html, bench.js, engine.wasm, wasm_exec.js and node_modules")
 	query := flag.String("query", "", "the page's query, e.g. sizes=128,256&family=tiled")
 	chromium := flag.String("chromium", "/usr/lib/chromium/chromium", "the Chromium binary (not the /usr/bin wrapper)")
-	limit := flag.Duration("timeout", 20*time.Minute, "give up after this long")
+	limit := flag.Duration("timeout", time.Hour, "give up after this long")
 	flag.Parse()
 	if err := run(*site, *query, *chromium, *limit, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "benchweb:", err)
@@ -81,7 +81,14 @@ func run(site, query, chromium string, limit time.Duration, out io.Writer) error
 			Log  string
 		}](`({Done: window.benchDone === true, Log: document.getElementById("log").textContent})`))
 		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("the page did not finish within %v", limit)
+			if raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.benchResult || ""`)); err == nil && raw != "" {
+				var res Result
+				if json.Unmarshal([]byte(raw), &res) == nil {
+					fmt.Fprintln(out, "the sizes done before the time limit:")
+					res.Table(out)
+				}
+			}
+			return fmt.Errorf("the page did not finish within %v (-timeout)", limit)
 		}
 		if err != nil {
 			return err

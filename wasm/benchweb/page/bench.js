@@ -116,6 +116,8 @@ async function main() {
         }
       }
     }
+    // What is done so far, for a driver that gives up before the end.
+    window.benchResult = JSON.stringify(result);
     for (const run of result.runs.filter((x) => x.n === n)) {
       const ms = run.rounds.length ? median(run.rounds.map(median)) : NaN;
       log(`n=${n} ${run.engine}: ${run.error || `${ms.toFixed(2)} ms, ${(2 * n ** 3 / ms / 1e6).toFixed(3)} GFLOPS`}`);

@@ -351,8 +351,10 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	// Buffers come from the pool and go back to it once the product is
 	// done, or are destroyed if it failed (one may still be mapped).
 	var bufs []pooled
+	fresh := false // a buffer was created for this product
 	buffer := func(label string, size, usage int) js.Value {
 		b := e.pool.take(d, label, size, usage)
+		fresh = fresh || b.created
 		bufs = append(bufs, b)
 		return b.buf
 	}
@@ -421,7 +423,16 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	// Ask for everything at once: each answer may take a frame to arrive.
 	scopes := []js.Value{d.Call("popErrorScope"), d.Call("popErrorScope")}
 	mapped := read.Call("mapAsync", mapModeRead)
-	for i, scope := range []string{"validation", "out-of-memory"} {
+	// Errors come from creating buffers (out of memory) or from commands
+	// that are wrong whatever the buffers hold, which the first product
+	// with these buffers shows. Later ones skip the wait for the scopes:
+	// their answers can come a device tick after the mapping's, which
+	// doubled the time of a 128³ product in the bench-web page. A lost
+	// device still fails mapAsync.
+	if !fresh {
+		scopes = nil
+	}
+	for i, scope := range []string{"validation", "out-of-memory"}[:len(scopes)] {
 		gpuErr, err := Await(scopes[i])
 		if err != nil {
 			return fmt.Errorf("WebGPU %s error scope: %w", scope, err)

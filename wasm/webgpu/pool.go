@@ -12,6 +12,7 @@ const maxPooled = 32 << 20
 type pooled struct {
 	buf         js.Value
 	size, usage int
+	created     bool // by this take, not from the pool
 }
 
 // pool keeps WebGPU buffers between products: creating them costs a round
@@ -29,11 +30,12 @@ func (p *pool) take(device js.Value, label string, size, usage int) pooled {
 		if b.size == size && b.usage == usage {
 			p.free = append(p.free[:i], p.free[i+1:]...)
 			p.bytes -= size
+			b.created = false
 			return b
 		}
 	}
 	buf := device.Call("createBuffer", obj("label", label, "size", size, "usage", usage))
-	return pooled{buf: buf, size: size, usage: usage}
+	return pooled{buf: buf, size: size, usage: usage, created: true}
 }
 
 // give keeps a buffer for later, dropping the oldest ones beyond maxPooled.

@@ -228,6 +228,29 @@ screenshots() {
 	log "docs/desktop.png and docs/browser.png made $(date -u +%F): put the date in README's Visualizer section"
 }
 
+# bench_web races the browser engines (vkgemm's WebGPU engine, tfjs-webgpu,
+# jax-js) in one headless Chromium page and prints the table. The npm
+# packages are pinned by wasm/benchweb/package-lock.json and installed into
+# out/bench-web/node_modules, never into dist/. Args go to the driver, e.g.
+# -query 'sizes=128,256&family=tiled'.
+bench_web() {
+	need_pkgs chromium
+	command -v npm >/dev/null || need_pkgs npm
+	local out="$ROOT/out/bench-web" site="$ROOT/out/bench-web/site"
+	mkdir -p "$site"
+	cp wasm/benchweb/package.json wasm/benchweb/package-lock.json "$out/"
+	if ! cmp -s wasm/benchweb/package-lock.json "$out/node_modules/.package-lock.json.vkgemm" 2>/dev/null; then
+		log "installing tfjs and jax-js (pinned) into out/bench-web/node_modules"
+		(cd "$out" && npm ci --no-audit --no-fund --loglevel=error)
+		cp wasm/benchweb/package-lock.json "$out/node_modules/.package-lock.json.vkgemm"
+	fi
+	log "building the benchmark page into out/bench-web/site"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$site/engine.wasm" ./wasm/benchweb/engine
+	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" wasm/benchweb/page/index.html wasm/benchweb/page/bench.js "$site/"
+	ln -sfn ../node_modules "$site/node_modules"
+	go run ./wasm/benchweb -site "$site" "$@"
+}
+
 usage() {
 	cat <<'USAGE'
 usage: ./build.sh [command] [args]
@@ -243,6 +266,7 @@ usage: ./build.sh [command] [args]
   serve     build dist/ and serve it on http://127.0.0.1:8080/ (args go to cmd/serve)
   bench     GFLOPS of the Vulkan engine against the CPU engine (args go to `vkgemm bench`)
   screenshots  remake docs/desktop.png and docs/browser.png from the current build (Xvfb, Chromium)
+  bench-web the browser engines (vkgemm WebGPU, tfjs, jax-js) in one headless Chromium page
   help      this text
 USAGE
 }
@@ -258,6 +282,7 @@ test) test_all ;;
 checks) test_checks ;;
 screenshots) screenshots ;;
 bench) deps; bench "$@" ;;
+bench-web) bench_web "$@" ;;
 run) run_visualizer "$@" ;;
 web) web ;;
 serve) serve "$@" ;;

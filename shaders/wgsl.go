@@ -2,18 +2,73 @@ package shaders
 
 import _ "embed"
 
-// SgemmWGSL is the WGSL kernel of the browser's WebGPU engine: C = alpha*A*B
-// on packed, zero-padded, row-major matrices, 4×4 elements of C per
-// invocation, workgroup shape in the override constants WG_X and WG_Y.
-//
-//go:embed sgemm.wgsl
-var SgemmWGSL string
+// WGSLKernel is one WGSL SGEMM kernel of the browser's WebGPU engine. Every
+// kernel computes C = alpha*A*B on packed, zero-padded, row-major matrices
+// (rows padded to a multiple of 4, vec4 columns) with the same bindings: A,
+// B and C as arrays of vec4<f32> (0, 1, 2) and the uniform Params (3), and
+// a range of rows [row0, row_end) per dispatch. Its shape is set through
+// WGSL override constants, so one source serves every shape.
+type WGSLKernel struct {
+	Name   string // "direct" or "tiled"
+	Source string
+	// For says which adapters the family is for.
+	For string
+	// Software: the family the engine picks on software/fallback adapters.
+	Software bool
+	// GroupX×GroupY invocations per workgroup (<= 256, WebGPU's default
+	// maxComputeInvocationsPerWorkgroup), each computing BlockM×BlockN
+	// elements of C: a workgroup covers a TileM×TileN block.
+	GroupX, GroupY, BlockM, BlockN int
+	// Constants are the override constants the engine sets.
+	Constants map[string]int
+	// WorkgroupBytes is the workgroup memory it declares (<= 16 KiB, the
+	// WebGPU default maxComputeWorkgroupStorageSize).
+	WorkgroupBytes int
+	// Feature is the WebGPU feature the kernel needs ("" for none).
+	Feature string
+	// ShapeConstants: the override constants N4 and K4 (vec4 columns of C
+	// and of A) are set per product, one pipeline per shape.
+	ShapeConstants bool
+}
 
-// WGSL override constants of SgemmWGSL and their defaults: 256 invocations,
-// the most WebGPU guarantees, covering a 64×64 block of C.
-const (
-	WGSLWorkgroupX = 16
-	WGSLWorkgroupY = 16
-	// WGSLBlock is the block of C one invocation computes, per side.
-	WGSLBlock = 4
-)
+// TileM is the rows of C a workgroup computes.
+func (k WGSLKernel) TileM() int { return k.GroupY * k.BlockM }
+
+// TileN is the columns of C a workgroup computes.
+func (k WGSLKernel) TileN() int { return k.GroupX * k.BlockN }
+
+// sgemmCommon declares Params and the bindings; every kernel's Source
+// starts with it (after any enable directive).
+//
+//go:embed sgemm_common.wgsl
+var sgemmCommon string
+
+//go:embed sgemm_direct.wgsl
+var sgemmDirect string
+
+// WGSLDirect is the family for software adapters (SwiftShader): no
+// workgroup memory and no barriers, each invocation a 4×4 block of C read as
+// vec4 straight from the buffers.
+var WGSLDirect = WGSLKernel{
+	Name: "direct", Source: sgemmCommon + sgemmDirect, For: "software adapters (SwiftShader)", Software: true,
+	GroupX: 16, GroupY: 16, BlockM: 4, BlockN: 4,
+	Constants: map[string]int{"WG_X": 16, "WG_Y": 16},
+}
+
+//go:embed sgemm_tiled.wgsl
+var sgemmTiled string
+
+// WGSLTiled is the family for real GPUs: k-tiles of A and B staged in
+// workgroup memory (double-buffered, one barrier per tile), 8×8 elements of
+// C per invocation, 128×128 per workgroup of 16×16.
+var WGSLTiled = WGSLKernel{
+	Name: "tiled", Source: sgemmCommon + sgemmTiled, For: "GPUs",
+	GroupX: 16, GroupY: 16, BlockM: 8, BlockN: 8,
+	Constants: map[string]int{"WG_X": 16, "WG_Y": 16, "TK": 8},
+	// Two stages of a TK×128 tile of A and of B.
+	WorkgroupBytes: 2 * 4 * 8 * (128 + 128),
+}
+
+// WGSLKernels lists the families, those for software adapters first, in
+// the order the engine prefers them where the adapter has their feature.
+func WGSLKernels() []WGSLKernel { return []WGSLKernel{WGSLSubgroup, WGSLDirect, WGSLTiled} }

@@ -12,17 +12,24 @@
 //	&canvas=960x540   the most pixels the canvas may have, or full; by default
 //	                  640×360 on software WebGL (SwiftShader), else full
 //	&band=16e6        the work of one WebGPU dispatch
+//	&kernel=tiled     force a WGSL kernel family: subgroup or direct (for
+//	                  software adapters), tiled (for GPUs); by default the
+//	                  adapter's own
 //
 // On software WebGL every frame that changes costs passes over the whole
 // canvas: the page draws into a small canvas that CSS scales up to the page,
 // redraws only what changed (view.Painter), and gives the engines a budget
 // of time per frame (viz.Pacer), since Go in the browser has one thread.
 //
-// The page exposes its state for tests as window.vkgemm: ready, frames,
+// The status line names the WebGPU adapter, whether it is software, and the
+// kernel family in use. The page exposes its state for tests as
+// window.vkgemm: ready, adapter, software, kernel, frames,
 // changedFrames (those that redrew something), maxFrameGapMs and
 // maxFrameGapAt (the longest wait between frames during a sweep), fps,
 // pixelRatio, webgl (the renderer), budgetMs (the engines' time per frame),
 // state() (a JSON snapshot of the sweep), error, and conformance(), a Promise
-// of the results of gemm's correctness cases on the WebGPU engine, each also
-// compared with the CPU engine's result.
+// of the results of gemm's correctness cases on every WGSL kernel family the
+// adapter runs, each also compared with the CPU engine's result. The loader
+// hands the program its own WebAssembly.Memory as window.vkgemm.wasmMemory,
+// so that the WebGPU engine uploads from a view of it.
 package main

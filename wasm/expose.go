@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/shaders"
 	"github.com/vkgemm/vkgemm/viz"
 	"github.com/vkgemm/vkgemm/wasm/webgpu"
 )
@@ -25,33 +26,26 @@ func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
 	// conformance returns a Promise: the cases run on a goroutine, because
 	// waiting for WebGPU inside this callback would deadlock.
 	page.Set("conformance", js.FuncOf(func(js.Value, []js.Value) any {
-		return promise(func() (any, error) {
+		return webgpu.Promise(func() (any, error) {
 			if gpu == nil {
 				return nil, errors.New("WebGPU unavailable: nothing to check")
 			}
-			b, err := json.Marshal(conformance(gpu, cpu))
+			var all []Conformance
+			// Every kernel family on this adapter, whichever the page runs.
+			for _, k := range shaders.WGSLKernels() {
+				e, err := gpu.WithKernel(k.Name)
+				if err != nil {
+					all = append(all, Conformance{Kernel: k.Name, Error: err.Error()})
+					continue
+				}
+				c := conformance(e, cpu)
+				c.Kernel = k.Name
+				all = append(all, c)
+			}
+			b, err := json.Marshal(all)
 			return string(b), err
 		})
 	}))
-}
-
-// promise runs f on a goroutine and settles a new Promise with its result.
-func promise(f func() (any, error)) js.Value {
-	var executor js.Func
-	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		resolve, reject := args[0], args[1]
-		go func() {
-			defer executor.Release()
-			v, err := f()
-			if err != nil {
-				reject.Invoke(js.Global().Get("Error").New(err.Error()))
-				return
-			}
-			resolve.Invoke(v)
-		}()
-		return nil
-	})
-	return js.Global().Get("Promise").New(executor)
 }
 
 // CaseResult is one correctness case run in the browser.
@@ -65,8 +59,11 @@ type CaseResult struct {
 	Err        string
 }
 
-// Conformance is what window.vkgemm.conformance() resolves to.
+// Conformance is one kernel family's results; window.vkgemm.conformance()
+// resolves to the JSON of a list of them, one per family.
 type Conformance struct {
+	Kernel       string
+	Error        string // the family could not be set up
 	Device       string
 	Cases        []CaseResult
 	BadArguments []string // one entry per bad call that was not rejected as gemm.ErrBadArgument

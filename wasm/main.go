@@ -53,7 +53,7 @@ func run(page js.Value) error {
 	gpuLane := viz.Contender{Role: "GPU", Name: "WebGPU"}
 	var engine *webgpu.Engine
 	if o.gpu {
-		engine, err = webgpu.Open()
+		engine, err = webgpu.Open(webgpu.Options{Memory: page.Get("wasmMemory"), Family: o.kernel})
 	} else {
 		err = errors.New("WebGPU unavailable: turned off with ?gpu=off")
 	}
@@ -65,10 +65,22 @@ func run(page js.Value) error {
 		}
 		gpuLane.Engine = engine
 	}
+	if engine != nil {
+		page.Set("adapter", engine.Adapter())
+		page.Set("software", engine.Software())
+		page.Set("kernel", engine.Kernel())
+	}
 	ratio, renderer := capPixelRatio(o.canvas)
 	page.Set("pixelRatio", ratio)
 	page.Set("webgl", renderer)
 	banner := "in the browser"
+	if engine != nil {
+		kind := "GPU"
+		if engine.Software() {
+			kind = "software"
+		}
+		banner += fmt.Sprintf(" · WebGPU on %s (%s), WGSL %s", engine.Adapter(), kind, engine.Kernel())
+	}
 	if ratio < 1 {
 		iw, ih := js.Global().Get("innerWidth").Float(), js.Global().Get("innerHeight").Float()
 		banner += fmt.Sprintf(" · drawn at %.0f×%.0f and scaled up", iw*ratio, ih*ratio)

@@ -20,6 +20,8 @@ type options struct {
 	canvas int
 	// bandFlops is the work of one WebGPU dispatch (0: the engine's default).
 	bandFlops float64
+	// kernel forces a WGSL kernel family ("": the adapter's own).
+	kernel string
 }
 
 // parse reads the page's query string (without the "?"). It builds on
@@ -57,6 +59,7 @@ func parse(search string) (options, error) {
 		}
 	}
 	o.gpu = q.Get("gpu") != "off"
+	o.kernel = q.Get("kernel")
 	if v := q.Get("band"); v != "" {
 		if o.bandFlops, err = strconv.ParseFloat(v, 64); err != nil || o.bandFlops <= 0 {
 			return o, fmt.Errorf("?band=%q: want the floating-point operations of one WebGPU dispatch, such as 4e6", v)

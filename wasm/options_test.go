@@ -15,9 +15,9 @@ func TestParseDefaults(t *testing.T) {
 }
 
 func TestParseEveryParameter(t *testing.T) {
-	o, err := parse("min=128&max=1024&mintime=1s&gpu=off&band=8e6&canvas=960x540")
+	o, err := parse("min=128&max=1024&mintime=1s&gpu=off&band=8e6&canvas=960x540&kernel=tiled")
 	require.NoError(t, err)
-	assert.Equal(t, options{sizes: []int{128, 256, 512, 1024}, minTime: time.Second, gpu: false, canvas: 960 * 540, bandFlops: 8e6}, o)
+	assert.Equal(t, options{sizes: []int{128, 256, 512, 1024}, minTime: time.Second, gpu: false, canvas: 960 * 540, bandFlops: 8e6, kernel: "tiled"}, o)
 	o, err = parse("canvas=full")
 	require.NoError(t, err)
 	assert.Zero(t, o.canvas, "the page's full resolution")

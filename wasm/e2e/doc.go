@@ -1,6 +1,7 @@
 // Package e2e tests the browser build end to end in real headless Chromium,
 // driven with chromedp: the page served by package static loads, WebGPU
-// runs on SwiftShader, the WGSL results match the float64 reference and the
+// runs on SwiftShader, the results of every WGSL kernel family (and of the
+// one forced with ?kernel=tiled) match the float64 reference and the
 // CPU engine, frames keep coming during the sweep, and without WebGPU the
 // page says so and races the CPU path alone. Screenshots are kept in
 // $VKGEMM_ARTIFACTS.

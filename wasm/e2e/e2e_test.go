@@ -255,12 +255,22 @@ func TestBrowserRacesWebGPUAgainstCPU(t *testing.T) {
 		assert.Greater(t, count(img, l.Plot, viz.LaneColor(i)), 50, "lane %d's line is in the chart", i)
 	}
 
-	// gemm's correctness cases on the WebGPU engine, in the page, each also
-	// compared with the CPU engine's result.
-	js := within(t, ctx, 4*time.Minute, chromedp.Evaluate[string](`window.vkgemm.conformance()`, chromedp.EvalAwaitPromise))
-	var conf struct {
-		Device string
-		Cases  []struct {
+	// The adapter, whether it is software, and the kernel family in use.
+	info := within(t, ctx, 10*time.Second, chromedp.Evaluate[[]string](`[String(window.vkgemm.adapter), String(window.vkgemm.software), String(window.vkgemm.kernel)]`))
+	assert.Equal(t, []string{"google/swiftshader", "true", "subgroup"}, info, "SwiftShader is a software adapter with 4-wide subgroups: the subgroup family")
+	assert.Contains(t, gpu.Device, "software; WGSL subgroup", "the GPU card names the adapter and the kernel")
+
+	conformance(t, ctx, []string{"subgroup", "direct", "tiled"})
+}
+
+// conformance runs gemm's correctness cases on every WGSL kernel family in
+// the page, each result also compared with the CPU engine's.
+func conformance(t *testing.T, ctx context.Context, families []string) {
+	t.Helper()
+	js := within(t, ctx, 6*time.Minute, chromedp.Evaluate[string](`window.vkgemm.conformance()`, chromedp.EvalAwaitPromise))
+	var confs []struct {
+		Kernel, Error, Device string
+		Cases                 []struct {
 			Case       string
 			OK         bool
 			MaxRelErr  float64
@@ -269,17 +279,38 @@ func TestBrowserRacesWebGPUAgainstCPU(t *testing.T) {
 		}
 		BadArguments []string
 	}
-	require.NoError(t, json.Unmarshal([]byte(js), &conf))
-	require.NotEmpty(t, conf.Cases)
-	worst := 0.0
-	for _, c := range conf.Cases {
-		assert.Empty(t, c.Err, c.Case)
-		assert.True(t, c.OK, "%s: outside the error bound (max rel err %g)", c.Case, c.MaxRelErr)
-		assert.True(t, c.MatchesCPU, "%s: WebGPU and CPU results differ by more than the bound", c.Case)
-		worst = max(worst, c.MaxRelErr)
+	require.NoError(t, json.Unmarshal([]byte(js), &confs))
+	var got []string
+	for _, conf := range confs {
+		got = append(got, conf.Kernel)
+		require.Empty(t, conf.Error, conf.Kernel)
+		require.NotEmpty(t, conf.Cases, conf.Kernel)
+		worst := 0.0
+		for _, c := range conf.Cases {
+			assert.Empty(t, c.Err, "%s: %s", conf.Kernel, c.Case)
+			assert.True(t, c.OK, "%s: %s: outside the error bound (max rel err %g)", conf.Kernel, c.Case, c.MaxRelErr)
+			assert.True(t, c.MatchesCPU, "%s: %s: WebGPU and CPU results differ by more than the bound", conf.Kernel, c.Case)
+			worst = max(worst, c.MaxRelErr)
+		}
+		assert.Empty(t, conf.BadArguments, "%s: bad arguments are errors wrapping gemm.ErrBadArgument", conf.Kernel)
+		t.Logf("WGSL %s: %d correctness cases on %s, all within the bound; worst relative error %.2g", conf.Kernel, len(conf.Cases), conf.Device, worst)
 	}
-	assert.Empty(t, conf.BadArguments, "bad arguments are errors wrapping gemm.ErrBadArgument")
-	t.Logf("%d correctness cases on %s, all within the bound; worst relative error %.2g", len(conf.Cases), conf.Device, worst)
+	assert.Equal(t, families, got, "every kernel family is checked")
+}
+
+// TestBrowserForcedTiledKernel forces the GPU family on SwiftShader with
+// ?kernel=tiled: the page runs it and says so.
+func TestBrowserForcedTiledKernel(t *testing.T) {
+	ctx, base := page(t, true)
+	load(t, ctx, base+"/?min=64&max=128&mintime=50ms&kernel=tiled")
+	kernel := within(t, ctx, 10*time.Second, chromedp.Evaluate[string](`String(window.vkgemm.kernel)`))
+	assert.Equal(t, "tiled", kernel)
+	s := liveness(t, ctx, 2*time.Minute)
+	gpu := s.Lanes[0]
+	assert.Contains(t, gpu.Device, "WGSL tiled")
+	for _, r := range gpu.Results {
+		assert.True(t, r.OK, "tiled at %d: max rel err %g", r.N, r.MaxRelErr)
+	}
 }
 
 func TestBrowserWithoutWebGPURacesTheCPU(t *testing.T) {

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
+	"runtime"
 	"strings"
 	"syscall/js"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 
@@ -23,17 +26,35 @@ var ErrUnavailable = errors.New("WebGPU unavailable")
 // Engine runs Sgemm on the page's WebGPU device. Use it from one goroutine
 // at a time, or several: every product has its own buffers.
 type Engine struct {
-	device, queue, pipeline js.Value
-	desc                    string
-	maxBinding              int64
-	// BandFlops is the work of one dispatch; smaller keeps frames coming on
-	// a software adapter, larger costs less per product.
+	device, queue js.Value
+	// features the device was given (among those the kernels need).
+	features map[string]bool
+	kernel   shaders.WGSLKernel
+	// pipelines of kernel: one, or one per shape (ShapeConstants).
+	pipelines *pipelines
+	// pool keeps the buffers of finished products for the next ones.
+	pool       *pool
+	adapter    string
+	software   bool
+	maxBinding int64
+	// memory is the program's WebAssembly.Memory, if the page gave it:
+	// uploads then read straight from Go's memory.
+	memory js.Value
+	// BandFlops is the work of one dispatch when the engine yields between
+	// dispatches (see Yield): smaller keeps frames coming on a software
+	// adapter, larger costs less per product.
 	BandFlops float64
 	// Yield, if set, is called after each dispatch of a product split in
 	// bands but the last, once the dispatch is done: the page's frames and
-	// the dispatches then take turns on a software adapter.
+	// the dispatches then take turns on a software adapter. Without it a
+	// product is one dispatch, up to MaxDispatchFlops.
 	Yield func()
 }
+
+// MaxDispatchFlops bounds one dispatch when the engine does not yield, so
+// that no dispatch runs for seconds on a software adapter (where browsers'
+// GPU watchdogs may lose the device).
+const MaxDispatchFlops = 2e9
 
 // WithYield returns a copy of the engine that calls yield between bands.
 func (e *Engine) WithYield(yield func()) gemm.Engine {
@@ -44,11 +65,29 @@ func (e *Engine) WithYield(yield func()) gemm.Engine {
 
 var _ gemm.Engine = (*Engine)(nil)
 
+// Options choose what Open sets up.
+type Options struct {
+	// Memory is the Go program's WebAssembly.Memory
+	// (instance.exports.mem), if the page hands it over: the engine then
+	// uploads A and B from a view of it, without a copy into JavaScript.
+	Memory js.Value
+	// Family forces a WGSL kernel family by name ("subgroup", "direct",
+	// "tiled"); "" picks the first software family whose feature the
+	// adapter has on software/fallback adapters, and the GPU family
+	// elsewhere.
+	Family string
+}
+
 // Open asks the browser for an adapter (retrying with forceFallbackAdapter,
 // which a software adapter may need), a device with the default limits, and
-// compiles the kernel.
-func Open() (e *Engine, err error) {
+// compiles the kernel family for that adapter.
+func Open(o Options) (e *Engine, err error) {
 	defer catch(&err)
+	if o.Family != "" {
+		if _, err := family(o.Family, false, nil); err != nil {
+			return nil, err
+		}
+	}
 	gpu := js.Global().Get("navigator").Get("gpu")
 	if gpu.IsUndefined() || gpu.IsNull() {
 		return nil, fmt.Errorf("%w: this browser has no navigator.gpu (Chromium on Linux needs --enable-unsafe-webgpu; the page must come from https or 127.0.0.1)", ErrUnavailable)
@@ -63,14 +102,65 @@ func Open() (e *Engine, err error) {
 	if adapter.IsNull() || adapter.IsUndefined() {
 		return nil, fmt.Errorf("%w: the browser offers no adapter, not even a fallback one (Chromium on Linux needs --enable-unsafe-webgpu)", ErrUnavailable)
 	}
-	device, err := Await(adapter.Call("requestDevice"))
+	// Ask for the optional features some kernels need, where offered.
+	features, want := map[string]bool{}, arr()
+	for _, k := range shaders.WGSLKernels() {
+		if f := k.Feature; f != "" && !features[f] && adapter.Get("features").Call("has", f).Truthy() {
+			features[f] = true
+			want.Call("push", f)
+		}
+	}
+	device, err := Await(adapter.Call("requestDevice", obj("requiredFeatures", want)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: requestDevice: %v", ErrUnavailable, err)
 	}
-	e = &Engine{device: device, queue: device.Get("queue"), desc: describe(adapter), BandFlops: 32e6}
+	e = &Engine{device: device, queue: device.Get("queue"), features: features, pool: &pool{}, BandFlops: 32e6}
+	e.adapter, e.software = describe(adapter)
+	kernel, err := family(o.Family, e.software, features)
+	if err != nil {
+		return nil, err
+	}
+	if o.Memory.Type() == js.TypeObject && o.Memory.Get("buffer").Truthy() {
+		e.memory = o.Memory
+	}
 	e.maxBinding = int64(device.Get("limits").Get("maxStorageBufferBindingSize").Float())
+	if err := e.use(kernel); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
 
-	module := device.Call("createShaderModule", obj("code", shaders.SgemmWGSL, "label", "sgemm.wgsl"))
+// family finds a kernel family by name, or the default one for the
+// adapter when name is "": the first of shaders.WGSLKernels for software
+// adapters, or else for GPUs, whose feature the device has. It is an error
+// to name a family whose feature the device lacks (has nil: not checked).
+func family(name string, software bool, has map[string]bool) (shaders.WGSLKernel, error) {
+	var names []string
+	for _, k := range shaders.WGSLKernels() {
+		names = append(names, k.Name)
+		usable := has == nil || k.Feature == "" || has[k.Feature]
+		if k.Name == name {
+			if !usable {
+				return k, fmt.Errorf("%w: the %s kernel needs the WebGPU feature %q, which this adapter does not offer", ErrUnavailable, name, k.Feature)
+			}
+			return k, nil
+		}
+		if name == "" && k.Software == software && usable {
+			return k, nil
+		}
+	}
+	return shaders.WGSLKernel{}, fmt.Errorf("%w: no WGSL kernel family %q (have %s)", gemm.ErrBadArgument, name, strings.Join(names, ", "))
+}
+
+// pipelines holds a kernel's compiled pipelines: one, or one per shape.
+type pipelines struct {
+	module, fixed js.Value
+	shapes        map[[2]int]js.Value // by (n4/4, k4/4)
+}
+
+// use compiles a kernel family and makes it the one the engine runs.
+func (e *Engine) use(k shaders.WGSLKernel) error {
+	module := e.device.Call("createShaderModule", obj("code", k.Source, "label", "sgemm "+k.Name))
 	if info, err := Await(module.Call("getCompilationInfo")); err == nil {
 		var errs []string
 		msgs := info.Get("messages")
@@ -80,32 +170,84 @@ func Open() (e *Engine, err error) {
 			}
 		}
 		if len(errs) > 0 {
-			return nil, fmt.Errorf("sgemm.wgsl does not compile: %s", strings.Join(errs, "; "))
+			return fmt.Errorf("the %s WGSL kernel does not compile: %s", k.Name, strings.Join(errs, "; "))
 		}
 	}
-	e.pipeline, err = Await(device.Call("createComputePipelineAsync", obj(
-		"label", "sgemm",
-		"layout", "auto",
-		"compute", obj("module", module, "entryPoint", "main",
-			"constants", obj("WG_X", shaders.WGSLWorkgroupX, "WG_Y", shaders.WGSLWorkgroupY)),
-	)))
-	if err != nil {
-		return nil, fmt.Errorf("creating the sgemm pipeline: %w", err)
-	}
+	e.kernel, e.pipelines = k, &pipelines{module: module, shapes: map[[2]int]js.Value{}}
 	// A software adapter compiles the kernel on its first dispatch, which
 	// holds up the page's drawing for a second: pay that while the page
 	// still shows its loading indicator.
 	a, b, c := make([]float32, 16), make([]float32, 16), make([]float32, 16)
 	if err := e.Sgemm(blas.NoTrans, blas.NoTrans, 4, 4, 4, 1, a, 4, b, 4, 0, c, 4); err != nil {
-		return nil, fmt.Errorf("a first 4×4 product: %w", err)
+		return fmt.Errorf("a first 4×4 product with the %s kernel: %w", k.Name, err)
 	}
-	return e, nil
+	return nil
 }
 
-// describe names the adapter like "google/swiftshader (WebGPU, software)".
-func describe(adapter js.Value) string {
+// maxShapes bounds the pipelines kept per kernel: a sweep or a test suite
+// meets a few dozen shapes.
+const maxShapes = 64
+
+// pipeline returns the kernel's pipeline for products with n4v vec4
+// columns of C and k4v of A, compiling it on first use.
+func (e *Engine) pipeline(n4v, k4v int) (js.Value, error) {
+	ps, k := e.pipelines, e.kernel
+	key := [2]int{n4v, k4v}
+	if !k.ShapeConstants {
+		key = [2]int{}
+		if ps.fixed.Truthy() {
+			return ps.fixed, nil
+		}
+	} else if p, ok := ps.shapes[key]; ok {
+		return p, nil
+	}
+	constants := obj()
+	for name, v := range k.Constants {
+		constants.Set(name, v)
+	}
+	if k.ShapeConstants {
+		constants.Set("N4", n4v)
+		constants.Set("K4", k4v)
+	}
+	p, err := Await(e.device.Call("createComputePipelineAsync", obj(
+		"label", "sgemm "+k.Name,
+		"layout", "auto",
+		"compute", obj("module", ps.module, "entryPoint", "main", "constants", constants),
+	)))
+	if err != nil {
+		return js.Value{}, fmt.Errorf("creating the %s sgemm pipeline: %w", k.Name, err)
+	}
+	if !k.ShapeConstants {
+		ps.fixed = p
+	} else {
+		if len(ps.shapes) >= maxShapes {
+			clear(ps.shapes)
+		}
+		ps.shapes[key] = p
+	}
+	return p, nil
+}
+
+// WithKernel returns a copy of the engine (the same device) running another
+// kernel family, by name: the conformance check runs every family on one
+// adapter.
+func (e *Engine) WithKernel(name string) (*Engine, error) {
+	k, err := family(name, e.software, e.features)
+	if err != nil {
+		return nil, err
+	}
+	c := *e
+	if err := c.use(k); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// describe names the adapter like "google/swiftshader" and says whether it
+// is a software/fallback adapter.
+func describe(adapter js.Value) (name string, software bool) {
 	info := adapter.Get("info")
-	name := "unknown adapter"
+	name = "unknown adapter"
 	fallback := adapter.Get("isFallbackAdapter").Truthy()
 	if !info.IsUndefined() {
 		var parts []string
@@ -124,17 +266,34 @@ func describe(adapter js.Value) string {
 		}
 		fallback = fallback || info.Get("isFallbackAdapter").Truthy()
 	}
-	if fallback {
-		return name + " (WebGPU, software)"
-	}
-	return name + " (WebGPU)"
+	return name, fallback || softwareAdapter.MatchString(name)
 }
+
+// softwareAdapter matches the names of adapters that run on the CPU, for
+// browsers that do not mark them as fallback adapters.
+var softwareAdapter = regexp.MustCompile(`(?i)swiftshader|llvmpipe|lavapipe|software|warp|basic render`)
 
 // Name returns "WebGPU".
 func (e *Engine) Name() string { return "WebGPU" }
 
-// Device describes the adapter, e.g. "google/swiftshader (WebGPU, software)".
-func (e *Engine) Device() string { return e.desc }
+// Device describes the adapter and the kernel family in use, e.g.
+// "google/swiftshader (WebGPU, software; WGSL direct)".
+func (e *Engine) Device() string {
+	kind := "WebGPU"
+	if e.software {
+		kind += ", software"
+	}
+	return fmt.Sprintf("%s (%s; WGSL %s)", e.adapter, kind, e.kernel.Name)
+}
+
+// Adapter names the adapter, e.g. "google/swiftshader".
+func (e *Engine) Adapter() string { return e.adapter }
+
+// Software reports whether the adapter runs on the CPU (a fallback adapter).
+func (e *Engine) Software() bool { return e.software }
+
+// Kernel names the WGSL kernel family in use ("direct", "tiled").
+func (e *Engine) Kernel() string { return e.kernel.Name }
 
 // Close releases the device.
 func (e *Engine) Close() {
@@ -144,14 +303,13 @@ func (e *Engine) Close() {
 }
 
 const (
-	usageMapRead  = 0x0001
-	usageCopySrc  = 0x0004
-	usageCopyDst  = 0x0008
-	usageUniform  = 0x0040
-	usageStorage  = 0x0080
-	mapModeRead   = 0x0001
-	paramsBytes   = 32
-	rowsPerThread = shaders.WGSLBlock
+	usageMapRead = 0x0001
+	usageCopySrc = 0x0004
+	usageCopyDst = 0x0008
+	usageUniform = 0x0040
+	usageStorage = 0x0080
+	mapModeRead  = 0x0001
+	paramsBytes  = 32
 )
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C on the WebGPU device.
@@ -174,38 +332,57 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 		}
 	}
 	defer catch(&err)
-	ap := Pack(tA, m, k, a, lda, m4, k4)
-	bp := Pack(tB, k, n, b, ldb, k4, n4)
-	out := make([]float32, m4*n4)
+	ap := Packed(tA, m, k, a, lda, m4, k4)
+	bp := Packed(tB, k, n, b, ldb, k4, n4)
+	// C comes back straight into c when it has the packed layout.
+	out := c[:min(len(c), m4*n4)]
+	direct := beta == 0 && m == m4 && n == n4 && ldc == n
+	if !direct {
+		out = make([]float32, m4*n4)
+	}
 
+	pipeline, err := e.pipeline(n4/4, k4/4)
+	if err != nil {
+		return err
+	}
 	d := e.device
 	d.Call("pushErrorScope", "out-of-memory")
 	d.Call("pushErrorScope", "validation")
-	var bufs []js.Value
+	// Buffers come from the pool and go back to it once the product is
+	// done, or are destroyed if it failed (one may still be mapped).
+	var bufs []pooled
+	fresh := false // a buffer was created for this product
 	buffer := func(label string, size, usage int) js.Value {
-		buf := d.Call("createBuffer", obj("label", label, "size", size, "usage", usage))
-		bufs = append(bufs, buf)
-		return buf
+		b := e.pool.take(d, label, size, usage)
+		fresh = fresh || b.created
+		bufs = append(bufs, b)
+		return b.buf
 	}
 	defer func() {
 		for _, b := range bufs {
-			b.Call("destroy")
+			if err != nil {
+				b.buf.Call("destroy")
+			} else {
+				e.pool.give(b)
+			}
 		}
 	}()
 	bufA := buffer("A", 4*len(ap), usageStorage|usageCopyDst)
 	bufB := buffer("B", 4*len(bp), usageStorage|usageCopyDst)
 	bufC := buffer("C", 4*len(out), usageStorage|usageCopySrc)
 	read := buffer("readback", 4*len(out), usageMapRead|usageCopyDst)
-	e.write(bufA, bytesOf(ap))
-	e.write(bufB, bytesOf(bp))
+	e.upload(bufA, ap)
+	e.upload(bufB, bp)
 
-	layout := e.pipeline.Call("getBindGroupLayout", 0)
+	kn := e.kernel
+	layout := pipeline.Call("getBindGroupLayout", 0)
 	params := make([]byte, paramsBytes)
-	groupRows := rowsPerThread * shaders.WGSLWorkgroupY
-	// Bands of whole invocations (4 rows): a band narrower than a workgroup
-	// leaves the rest of it idle, which costs little next to the frames it
-	// keeps coming.
-	bands := Bands(m4, n4, k4, rowsPerThread, e.BandFlops)
+	bands := []Band{{Row0: 0, RowEnd: m4}}
+	if e.Yield != nil {
+		bands = Bands(m4, n4, k4, kn.BlockM, e.BandFlops)
+	} else if gemm.Flops(m4, n4, k4) > MaxDispatchFlops {
+		bands = Bands(m4, n4, k4, kn.TileM(), MaxDispatchFlops)
+	}
 	for bi, band := range bands {
 		// Each band has its own uniform buffer, so products that interleave
 		// at the awaits below never see each other's parameters.
@@ -225,30 +402,37 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 		)))
 		enc := d.Call("createCommandEncoder")
 		pass := enc.Call("beginComputePass")
-		pass.Call("setPipeline", e.pipeline)
+		pass.Call("setPipeline", pipeline)
 		pass.Call("setBindGroup", 0, group)
-		gx := (n4/4 + shaders.WGSLWorkgroupX - 1) / shaders.WGSLWorkgroupX
-		gy := (band.RowEnd - band.Row0 + groupRows - 1) / groupRows
+		gx := (n4 + kn.TileN() - 1) / kn.TileN()
+		gy := (band.RowEnd - band.Row0 + kn.TileM() - 1) / kn.TileM()
 		pass.Call("dispatchWorkgroups", gx, gy)
 		pass.Call("end")
 		if bi == len(bands)-1 {
 			enc.Call("copyBufferToBuffer", bufC, 0, read, 0, 4*len(out))
 		}
 		e.queue.Call("submit", arr(enc.Call("finish")))
-		if bi < len(bands)-1 {
+		if bi < len(bands)-1 && e.Yield != nil {
 			// Wait for the band: the page draws its frames meanwhile.
 			if _, err := Await(e.queue.Call("onSubmittedWorkDone")); err != nil {
 				return fmt.Errorf("WebGPU dispatch: %w", err)
 			}
-			if e.Yield != nil {
-				e.Yield()
-			}
+			e.Yield()
 		}
 	}
 	// Ask for everything at once: each answer may take a frame to arrive.
 	scopes := []js.Value{d.Call("popErrorScope"), d.Call("popErrorScope")}
 	mapped := read.Call("mapAsync", mapModeRead)
-	for i, scope := range []string{"validation", "out-of-memory"} {
+	// Errors come from creating buffers (out of memory) or from commands
+	// that are wrong whatever the buffers hold, which the first product
+	// with these buffers shows. Later ones skip the wait for the scopes:
+	// their answers can come a device tick after the mapping's, which
+	// doubled the time of a 128³ product in the bench-web page. A lost
+	// device still fails mapAsync.
+	if !fresh {
+		scopes = nil
+	}
+	for i, scope := range []string{"validation", "out-of-memory"}[:len(scopes)] {
 		gpuErr, err := Await(scopes[i])
 		if err != nil {
 			return fmt.Errorf("WebGPU %s error scope: %w", scope, err)
@@ -264,8 +448,21 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	view := js.Global().Get("Uint8Array").New(read.Call("getMappedRange"))
 	js.CopyBytesToGo(bytesOf(out), view)
 	read.Call("unmap")
-	Unpack(m, n, out, n4, beta, c, ldc)
+	if !direct {
+		Unpack(m, n, out, n4, beta, c, ldc)
+	}
 	return nil
+}
+
+// upload writes f to a buffer: from a view of the program's memory when the
+// page gave it (one copy, by the browser), else through a JavaScript copy.
+func (e *Engine) upload(buf js.Value, f []float32) {
+	if e.memory.IsUndefined() {
+		e.write(buf, bytesOf(f))
+		return
+	}
+	e.queue.Call("writeBuffer", buf, 0, e.memory.Get("buffer"), uintptr(unsafe.Pointer(&f[0])), 4*len(f))
+	runtime.KeepAlive(f)
 }
 
 // write uploads bytes to a buffer through the queue.
@@ -273,4 +470,13 @@ func (e *Engine) write(buf js.Value, b []byte) {
 	u8 := js.Global().Get("Uint8Array").New(len(b))
 	js.CopyBytesToJS(u8, b)
 	e.queue.Call("writeBuffer", buf, 0, u8)
+}
+
+// View returns f as a Float32Array: a view of the program's memory (valid
+// until the Go program's memory grows) when the page gave it, else a copy.
+func (e *Engine) View(f []float32) js.Value {
+	if e.memory.IsUndefined() || len(f) == 0 {
+		return CopyToJS(f)
+	}
+	return js.Global().Get("Float32Array").New(e.memory.Get("buffer"), uintptr(unsafe.Pointer(&f[0])), len(f))
 }

@@ -92,3 +92,35 @@ func arr(vs ...any) js.Value {
 	}
 	return a
 }
+
+// Promise runs f on a goroutine and settles a new Promise with its result:
+// how a js.FuncOf callback hands back work that waits on the browser.
+func Promise(f func() (any, error)) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		resolve, reject := args[0], args[1]
+		go func() {
+			defer executor.Release()
+			v, err := f()
+			if err != nil {
+				reject.Invoke(js.Global().Get("Error").New(err.Error()))
+				return
+			}
+			resolve.Invoke(v)
+		}()
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
+}
+
+// CopyToJS copies f into a new Float32Array.
+func CopyToJS(f []float32) js.Value {
+	u8 := js.Global().Get("Uint8Array").New(4 * len(f))
+	js.CopyBytesToJS(u8, bytesOf(f))
+	return js.Global().Get("Float32Array").New(u8.Get("buffer"))
+}
+
+// CopyToGo copies the Float32Array src into dst, which must have its length.
+func CopyToGo(dst []float32, src js.Value) {
+	js.CopyBytesToGo(bytesOf(dst), js.Global().Get("Uint8Array").New(src.Get("buffer"), src.Get("byteOffset"), 4*len(dst)))
+}

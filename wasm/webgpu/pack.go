@@ -29,6 +29,15 @@ func Pack(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP in
 	return out
 }
 
+// Packed is Pack, except that it returns x itself (no copy) when x already
+// has the packed layout: not transposed, no padding, and ld == cols.
+func Packed(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP int) []float32 {
+	if !gemm.Transposed(t) && rows == rowsP && cols == colsP && ld == cols {
+		return x[:rows*cols]
+	}
+	return Pack(t, rows, cols, x, ld, rowsP, colsP)
+}
+
 // Unpack writes the m×n product held in out (row-major, leading dimension
 // np) into c as out + beta*c; when beta is 0, c is not read, so NaNs there
 // do not survive.

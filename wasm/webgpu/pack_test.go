@@ -62,3 +62,15 @@ func TestBandsCoverEveryRowOnce(t *testing.T) {
 	assert.Len(t, webgpu.Bands(1024, 1024, 1024, 64, 1), 16, "at least one workgroup row per band")
 	assert.Nil(t, webgpu.Bands(0, 5, 5, 64, 1e6))
 }
+
+func TestPackedCopiesOnlyWhenTheLayoutDiffers(t *testing.T) {
+	x := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	same := webgpu.Packed(blas.NoTrans, 2, 4, x, 4, 2, 4)
+	assert.Equal(t, []float32{1, 2, 3, 4, 5, 6, 7, 8}, same)
+	assert.Same(t, &x[0], &same[0], "already packed: used as it is")
+	padded := webgpu.Packed(blas.NoTrans, 2, 3, x, 4, 4, 4)
+	assert.Equal(t, webgpu.Pack(blas.NoTrans, 2, 3, x, 4, 4, 4), padded)
+	trans := webgpu.Packed(blas.Trans, 2, 2, x, 2, 2, 2)
+	assert.Equal(t, []float32{1, 3, 2, 4}, trans)
+	assert.NotSame(t, &x[0], &trans[0])
+}

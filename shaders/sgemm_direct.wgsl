@@ -14,21 +14,7 @@
 override WG_X: u32 = 16; // invocations along N; each does 4 columns
 override WG_Y: u32 = 16; // invocations along M; each does 4 rows
 
-struct Params {
-    m4: u32,      // rows of C, padded to a multiple of 4
-    n4: u32,      // vec4 columns of B and C (N padded / 4)
-    k4: u32,      // vec4 columns of A (K padded / 4)
-    row0: u32,    // first row of this dispatch: long products are split into bands
-    row_end: u32, // one past the last row of this dispatch
-    alpha: f32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-@group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;       // m4 x k4
-@group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;       // (4*k4) x n4
-@group(0) @binding(2) var<storage, read_write> c: array<vec4<f32>>; // m4 x n4
-@group(0) @binding(3) var<uniform> p: Params;
+// Params and the bindings a, b, c, p: sgemm_common.wgsl.
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -31,6 +31,8 @@ type Device struct {
 	matrices map[*Matrix]struct{}
 	closed   bool
 	maxBind  int64 // bytes one binding may span
+	// cpuBelow holds the BLAS adapter's measured crossovers (hybrid.go).
+	cpuBelow map[cpuBelowKey]float64
 }
 
 var _ gemm.Engine = (*Device)(nil)

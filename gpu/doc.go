@@ -16,8 +16,22 @@
 // device, and copies C back. Problems larger than one storage-buffer binding
 // are split into blocks. Device-resident matrices (NewMatrix, MatMul,
 // MatMulAsync) skip the copies, so chained products never touch the host.
-// NewBLAS adapts a device to gonum's blas.Float32, so
-// blas32.Use(gpu.NewBLAS(dev)) sends gonum's float32 GEMMs to the GPU.
+// NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so
+// blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send gonum's
+// GEMMs (and mat.Dense.Mul) to the GPU where that is faster.
+//
+// The adapter's dispatch is hybrid, so that using it never makes a program
+// slower than the CPU path (package gemm's CPU engine: OpenBLAS where
+// installed, else gonum's pure Go). Each device has a crossover per precision
+// and shape class (Device.CPUBelow): products of fewer flops (2·m·n·k) run on
+// the CPU path, larger ones on the device. The crossover is what
+// Device.SetCPUBelow set from a measurement (Device.MeasureCPUBelow, which
+// `vkgemm tune` runs and stores), else a conservative built-in: on a CPU
+// driver with OpenBLAS installed, Never (the driver runs on the same cores at
+// a fraction of OpenBLAS's speed); on a CPU driver without it, 512³; on a
+// GPU 256³ in float32 and 1024³ in float64. The adapter's Dgemm runs on the
+// CPU path (OpenBLAS's dgemm where installed): the device has no float64
+// kernels yet.
 //
 // Kernels: the "direct" family (no shared memory, no barriers) for CPU
 // drivers, which emulate barriers; the "subgroup" family, the direct one with
@@ -46,5 +60,11 @@
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)
 //	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1)
 //
+// read by NewBLAS:
+//
+//	VKGEMM_CPU_BELOW          flops below which the adapter's products stay on the
+//	                          CPU path, for every precision and class (0: all on the device)
+//
+// by package gemm's CPU engine: VKGEMM_OPENBLAS (see package gemm);
 // and the Vulkan loader's own, such as VK_DRIVER_FILES to pick a driver.
 package gpu

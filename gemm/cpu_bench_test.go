@@ -18,7 +18,7 @@ func BenchmarkCPU(b *testing.B) {
 	if _, err := gemm.OpenBLAS(); err == nil {
 		engines = append(engines, gemm.CPU{})
 	}
-	for _, n := range []int{256, 1024} {
+	for _, n := range []int{16, 64, 256, 1024} {
 		for _, e := range engines {
 			b.Run(fmt.Sprintf("n=%d/%s/float32", n, e.Device()), func(b *testing.B) {
 				p := gemm.NewProblem(gemm.Case{M: n, N: n, K: n, TA: blas.NoTrans, TB: blas.NoTrans}, 1)

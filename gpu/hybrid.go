@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -49,9 +50,15 @@ func (d *Device) CPUBelow(p Precision, class string) float64 {
 	if ok {
 		return v
 	}
-	_, err := gemm.OpenBLAS()
-	return builtinCPUBelow(d.info.Type, p, err == nil)
+	return builtinCPUBelow(d.info.Type, p, haveOpenBLAS())
 }
+
+// haveOpenBLAS says whether the CPU path runs OpenBLAS; asked once, as the
+// adapter asks before every product.
+var haveOpenBLAS = sync.OnceValue(func() bool {
+	_, err := gemm.OpenBLAS()
+	return err == nil
+})
 
 // SetCPUBelow sets the crossover of precision p and shape class for this
 // device, as measured by MeasureCPUBelow; `vkgemm tune` stores it with its
@@ -79,10 +86,10 @@ func (d *Device) SetCPUBelow(p Precision, class string, flops float64) error {
 // the device runs on the cores the CPU path uses, at a third of OpenBLAS's
 // speed at best (lavapipe reaches 47 GFLOPS at 1024³ in float32, OpenBLAS
 // 145-166): with OpenBLAS it never wins. Against gonum's pure-Go code
-// lavapipe wins from about 256³ up (see docs/perf.md); twice that is the
-// margin. On a GPU, below 256³ the copies and the dispatch cost more than
-// the CPU path's whole product; float64 runs at 1/16 to 1/64 of float32 on
-// most consumer GPUs, hence 1024³.
+// lavapipe lost at 128³ and won at 1024³; 512³ lies between. On a GPU, below
+// about 256³ the copies and the dispatch cost more than the CPU path's whole
+// product; float64 runs at 1/16 to 1/64 of float32 on most consumer GPUs,
+// hence 1024³. The GPU figures are estimates: no GPU was at hand to measure.
 func builtinCPUBelow(t DeviceType, p Precision, openBLAS bool) float64 {
 	switch {
 	case t == TypeCPU && openBLAS:

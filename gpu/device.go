@@ -94,6 +94,7 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 		d.dev.Destroy()
 		return nil, err
 	}
+	d.warmOnOpen() // warm.go
 	return d, nil
 }
 

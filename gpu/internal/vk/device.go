@@ -3,6 +3,7 @@ package vk
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	vk "github.com/vulkan-go/vulkan"
 )
@@ -28,6 +29,8 @@ type Device struct {
 	pushSize uint32
 	free     []*Batch // batches ready for reuse
 	batches  []*Batch // every batch, destroyed with the device
+	inflight []*Batch // submitted and not yet collected, in submission order
+	counts   Counts
 	lost     bool
 }
 
@@ -174,13 +177,20 @@ func (d *Device) Properties() *Properties { return &d.phys.Props }
 // Messages returns the validation messages collected since the last call.
 func (d *Device) Messages() error { return d.inst.Messages() }
 
-// Destroy waits for the device to finish and destroys it and everything
-// made from it that is still alive.
+// destroyWait bounds Destroy's wait for batches still in flight.
+const destroyWait = 10 * time.Minute
+
+// Destroy waits for the batches in flight and destroys the device and
+// everything made from it that is still alive. Where they do not finish
+// within destroyWait the device is left alive rather than destroyed under
+// the driver's feet: call Drain first to choose the wait and see the error.
 func (d *Device) Destroy() {
 	if d.h == nil {
 		return
 	}
-	vk.DeviceWaitIdle(d.h)
+	if d.Drain(destroyWait) != nil {
+		return
+	}
 	for _, b := range d.batches {
 		b.destroy()
 	}

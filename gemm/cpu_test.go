@@ -163,3 +163,13 @@ func TestZeroSizesTouchNothing(t *testing.T) {
 	require.NoError(t, gemm.CPU{}.Sgemm(blas.NoTrans, blas.NoTrans, 0, 3, 2, 1, nil, 2, nil, 3, 0, c, 3))
 	assert.Equal(t, []float32{1, 2, 3}, c)
 }
+
+func TestCPUDgemmConformance(t *testing.T) {
+	requireOpenBLAS(t)
+	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
+		t.Run(e.Device(), func(t *testing.T) {
+			gemmtest.Correctness64(t, e, true)
+			gemmtest.BadArguments64(t, e)
+		})
+	}
+}

@@ -32,6 +32,7 @@ var shaderOf = map[string]string{
 	kernelSubgroup: shaders.Subgroup,
 	kernelTiled:    shaders.Tiled,
 	kernelPeak:     shaders.Peak,
+	kernelDirect64: shaderDirect64, // dgemm.go
 }
 
 // Kernel is one configuration of a kernel family: the workgroup shape, the

@@ -46,6 +46,9 @@ type Properties struct {
 	// buffers of R32G32B32A32_SFLOAT, at most MaxTexelElements texels, with
 	// offsets aligned to TexelAlignment bytes.
 	TexelBuffers          bool
+	// ShaderFloat64: shaders may use float64 (VkPhysicalDeviceFeatures
+	// shaderFloat64); NewDevice enables it where present.
+	ShaderFloat64 bool
 	MaxTexelElements      uint32
 	TexelAlignment        uint64
 	MaxSharedMemory       uint32
@@ -128,6 +131,11 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 			props.MaxAllocationSize = p2.MaxMemoryAllocationSize
 		}
 	}
+
+	var feats vk.PhysicalDeviceFeatures
+	vk.GetPhysicalDeviceFeatures(h, &feats)
+	feats.Deref()
+	props.ShaderFloat64 = feats.ShaderFloat64 == vk.True
 
 	var fp vk.FormatProperties
 	vk.GetPhysicalDeviceFormatProperties(h, vk.FormatR32g32b32a32Sfloat, &fp)

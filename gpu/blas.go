@@ -20,12 +20,13 @@ import (
 // crossover for its precision and shape class (Device.CPUBelow) runs on the
 // CPU path, so using the adapter never makes a program slower than the CPU
 // path. VKGEMM_CPU_BELOW, read by NewBLAS, overrides every crossover; 0
-// sends every product to the device. Dgemm runs on the CPU path: the device
-// has no float64 kernels yet.
+// sends every product to the device. Dgemm runs on the CPU path on devices
+// without float64 in shaders (Device.Dgemm says why).
 //
 // As gonum's contract says, bad arguments panic, with gonum's own messages.
-// blas.Float32 has no error return, so a device failure panics too; call
-// Device.Sgemm where you want to handle those as errors.
+// blas.Float32 and blas.Float64 have no error return, so a device failure
+// panics too; call Device.Sgemm or Device.Dgemm where you want to handle
+// those as errors.
 type BLAS struct {
 	gonum.Implementation
 	dev *Device
@@ -75,14 +76,21 @@ func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float
 	}
 }
 
-// Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64 on the CPU path.
+// Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64: on the device
+// above its crossover where it has float64 kernels, else on the CPU path.
 func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
 	bm []float64, ldb int, beta float64, c []float64, ldc int) {
 	if gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(bm), ldb, len(c), ldc) != nil {
 		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return
 	}
-	if err := b.cpu.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc); err != nil {
+	var err error
+	if b.dev.float64Support() != nil || b.onCPU(Float64, m, n, k) {
+		err = b.cpu.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+	} else {
+		err = b.dev.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+	}
+	if err != nil {
 		panic("vkgemm: " + err.Error())
 	}
 }

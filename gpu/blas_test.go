@@ -2,6 +2,7 @@ package gpu_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,10 +38,20 @@ func TestHybridDispatchRoutes(t *testing.T) {
 	impl = gpu.NewBLAS(d)
 	assert.Panics(t, func() { checkIdentityProduct(t, impl, 1) })
 
-	// Dgemm has no device route yet: the CPU path runs it at any size.
+	// Dgemm goes to the device too where it has float64 kernels, and to the
+	// CPU path where it has not (SwiftShader).
 	a, c := []float64{1, 2, 3, 4}, make([]float64, 4)
-	impl.Dgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, a, 2, []float64{1, 0, 0, 1}, 2, 0, c, 2)
-	assert.Equal(t, a, c)
+	dgemm := func() { impl.Dgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, a, 2, []float64{1, 0, 0, 1}, 2, 0, c, 2) }
+	if strings.Contains(d.Device(), "SwiftShader") {
+		dgemm()
+		assert.Equal(t, a, c)
+	} else {
+		assert.PanicsWithValue(t, "vkgemm: gpu: vkgemm device is closed", dgemm)
+	}
+	t.Setenv(gpu.EnvCPUBelow, "1e6")
+	impl = gpu.NewBLAS(d)
+	dgemm()
+	assert.Equal(t, a, c, "a small Dgemm runs on the CPU path")
 }
 
 // checkIdentityProduct multiplies an n×n matrix by the identity through impl.

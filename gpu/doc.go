@@ -1,4 +1,5 @@
-// Package gpu is vkgemm's Vulkan engine: single-precision GEMM through SPIR-V
+// Package gpu is vkgemm's Vulkan engine: GEMM (Sgemm, and Dgemm on devices
+// with float64 in shaders) through SPIR-V
 // compute shaders on any Vulkan 1.1 device, from discrete GPUs to the CPU
 // drivers lavapipe and SwiftShader.
 //
@@ -29,9 +30,9 @@
 // `vkgemm tune` runs and stores), else a conservative built-in: on a CPU
 // driver with OpenBLAS installed, Never (the driver runs on the same cores at
 // a fraction of OpenBLAS's speed); on a CPU driver without it, 512³; on a
-// GPU 256³ in float32 and 1024³ in float64. The adapter's Dgemm runs on the
-// CPU path (OpenBLAS's dgemm where installed): the device has no float64
-// kernels yet.
+// GPU 256³ in float32 and 1024³ in float64. Dgemm runs on the device where
+// it has float64 in shaders (shaderFloat64: lavapipe has it) and on the CPU
+// path (OpenBLAS's dgemm where installed) where it has not (SwiftShader).
 //
 // Kernels: the "direct" family (no shared memory, no barriers) for CPU
 // drivers, which emulate barriers; the "subgroup" family, the direct one with

@@ -160,7 +160,15 @@ func (d *Device) racers(p Precision) (func(m, n, k int) (cpu, dev time.Duration,
 				func() error { return d.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) })
 		}, nil
 	case Float64:
-		return nil, fmt.Errorf("gpu: %w: no float64 kernels yet; the adapter's Dgemm runs on the CPU path", ErrUnsupported)
+		if err := d.float64Support(); err != nil {
+			return nil, err
+		}
+		return func(m, n, k int) (time.Duration, time.Duration, error) {
+			a, b, c := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+			return race(
+				func() error { return cpu.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) },
+				func() error { return d.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) })
+		}, nil
 	}
 	return nil, fmt.Errorf("gpu: %w: precision %q is neither %q nor %q", ErrBadArgument, p, Float32, Float64)
 }

@@ -9,7 +9,8 @@ import (
 const EnvWarm = "VKGEMM_WARM"
 
 // Warm builds ahead of the first product the pipelines products use: the
-// kernel of every shape class for every pair of transposes, each run once on
+// kernel of every shape class for every pair of transposes, and the float64
+// kernel where the device has one, each run once on
 // a 4×4×4 product, because some drivers (lavapipe) compile a pipeline at its
 // first dispatch, not when it is created. Then the first product of the
 // process pays no compile. Close saves the pipeline cache, so drivers that
@@ -26,6 +27,9 @@ func (d *Device) Warm() error {
 		kernels = append(kernels, d.kernels[c])
 	}
 	d.mu.Unlock()
+	if d.float64Support() == nil {
+		kernels = append(kernels, direct64)
+	}
 	seen := map[pipeKey]bool{}
 	for _, k := range kernels {
 		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
@@ -52,8 +56,12 @@ func (d *Device) warm(key pipeKey) error {
 		return nil
 	}
 	const n = 4
-	a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
-	p := problem{tA: key.transA, tB: key.transB, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, c: c, ldc: n}
+	w := 1
+	if key.Family == kernelDirect64 {
+		w = 2
+	}
+	a, b, c := make([]float32, n*n*w), make([]float32, n*n*w), make([]float32, n*n*w)
+	p := problem{tA: key.transA, tB: key.transB, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, c: c, ldc: n, words: w, alpha64: 1}
 	if _, err := d.run(&p, key.Kernel); err != nil {
 		return d.finish(fmt.Errorf("gpu: warming %s: %w", key.Kernel, err))
 	}

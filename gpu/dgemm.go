@@ -43,16 +43,7 @@ func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []fl
 	}
 	if alpha == 0 || k == 0 {
 		// No product to compute: C = beta*C, exactly, without the device.
-		for i := range m {
-			row := c[i*ldc : i*ldc+n]
-			for j := range row {
-				if beta == 0 {
-					row[j] = 0
-				} else {
-					row[j] *= beta
-				}
-			}
-		}
+		scaleC(m, n, beta, c, ldc)
 		return nil
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k,

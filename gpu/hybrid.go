@@ -153,24 +153,29 @@ func (d *Device) racers(p Precision) (func(m, n, k int) (cpu, dev time.Duration,
 	var cpu gemm.CPU
 	switch p {
 	case Float32:
-		return func(m, n, k int) (time.Duration, time.Duration, error) {
-			a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
-			return race(
-				func() error { return cpu.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) },
-				func() error { return d.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) })
-		}, nil
+		return racer(cpu.Sgemm, d.Sgemm), nil
 	case Float64:
 		if err := d.float64Support(); err != nil {
 			return nil, err
 		}
-		return func(m, n, k int) (time.Duration, time.Duration, error) {
-			a, b, c := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
-			return race(
-				func() error { return cpu.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) },
-				func() error { return d.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) })
-		}, nil
+		return racer(cpu.Dgemm, d.Dgemm), nil
 	}
 	return nil, fmt.Errorf("gpu: %w: precision %q is neither %q nor %q", ErrBadArgument, p, Float32, Float64)
+}
+
+// gemmCall is Sgemm or Dgemm with an error.
+type gemmCall[T float32 | float64] func(tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int,
+	b []T, ldb int, beta T, c []T, ldc int) error
+
+// racer races cpu and dev on zero-filled m×n×k products.
+func racer[T float32 | float64](cpu, dev gemmCall[T]) func(m, n, k int) (time.Duration, time.Duration, error) {
+	return func(m, n, k int) (time.Duration, time.Duration, error) {
+		a, b, c := make([]T, m*k), make([]T, k*n), make([]T, m*n)
+		call := func(f gemmCall[T]) func() error {
+			return func() error { return f(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) }
+		}
+		return race(call(cpu), call(dev))
+	}
 }
 
 // race times x and y alternately, after one untimed call of each (which

@@ -65,7 +65,7 @@ func (d *Device) sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	return t, d.finish(err)
 }
 
-func scaleC(m, n int, beta float32, c []float32, ldc int) {
+func scaleC[T float32 | float64](m, n int, beta T, c []T, ldc int) {
 	for i := range m {
 		row := c[i*ldc : i*ldc+n]
 		if beta == 0 {

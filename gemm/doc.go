@@ -3,7 +3,9 @@
 // reference with a documented error bound, the Engine interface that the
 // visualizer races, and the CPU engine: OpenBLAS where it is installed, loaded
 // at run time so that building needs nothing extra, and gonum's pure-Go code
-// elsewhere.
+// elsewhere. The CPU engine also has Dgemm, the float64 GEMM with the same
+// convention, and Reference64, Bound64 and Verify64 hold float64 results to
+// float64's bound.
 //
 // The convention is gonum's blas.Float32Level3.Sgemm: matrices are row-major,
 // and

@@ -60,6 +60,7 @@
 //	VKGEMM_MAX_BINDING_BYTES  split problems as if bindings held at most this many bytes
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)
 //	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1)
+//	VKGEMM_WARM=1             build every pipeline in the background after Open (Device.Warm)
 //
 // read by NewBLAS:
 //

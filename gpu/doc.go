@@ -15,7 +15,11 @@
 // device buffers (straight into device memory where that is host-visible,
 // through staging buffers otherwise), dispatches the kernel chosen for the
 // device, and copies C back. Problems larger than one storage-buffer binding
-// are split into blocks. Device-resident matrices (NewMatrix, MatMul,
+// are split into blocks, and no submission carries more than about half a
+// second of work at the device's peak (drivers reset queues that run for
+// seconds). Blocks are pipelined: the host packs the next while the device
+// computes one. Every buffer a submitted batch uses stays reserved until its
+// fence signals, even after a timeout; Close waits for all of it. Device-resident matrices (NewMatrix, MatMul,
 // MatMulAsync) skip the copies, so chained products never touch the host.
 // NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so
 // blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send gonum's

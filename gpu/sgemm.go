@@ -114,7 +114,7 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 		t.GPU += q.f.gpu
 		if b := q.blk; b.last {
 			w := p.wordsPerElement()
-			unpack(p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, slots[b.tile%depth].host[2], pad4(b.cols)*w, b.rows, b.cols*w)
+			unpack(p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, slots[b.tile%depth].out, pad4(b.cols)*w, b.rows, b.cols*w)
 		}
 		return nil
 	}
@@ -132,7 +132,7 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 			}
 		}
 		ab, cs := slots[b.step%depth], slots[b.tile%depth]
-		f, n, err := d.submit(pl.pack(b, ab, cs, pipe), ab.a, ab.b, ab.stage, cs.c, cs.stage)
+		f, n, err := d.submit(pl.pack(b, ab, cs, pipe), ab.a, ab.b, ab.up, cs.c, cs.up, cs.down)
 		if err != nil {
 			return t, err
 		}
@@ -153,8 +153,8 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 // the tile's last slice.
 func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission {
 	p := pl.p
-	ldA, rowsA := packA(p, ab.host[0], b.i0, b.rows, b.p0, b.depth)
-	ldB, rowsB := packB(p, ab.host[1], b.j0, b.cols, b.p0, b.depth)
+	ldA, rowsA := packA(p, ab.in[0], b.i0, b.rows, b.p0, b.depth)
+	ldB, rowsB := packB(p, ab.in[1], b.j0, b.cols, b.p0, b.depth)
 	ldc := pad4(b.cols)
 	beta := p.beta
 	if !b.first {
@@ -163,7 +163,7 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 	uploadC := b.first && beta != 0
 	w := p.wordsPerElement()
 	if uploadC {
-		pack(cs.host[2], ldc*w, p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, b.rows, b.cols*w)
+		pack(cs.in[2], ldc*w, p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, b.rows, b.cols*w)
 	}
 	sizes := [3]int64{pl.elem * int64(ldA*rowsA), pl.elem * int64(ldB*rowsB), pl.elem * int64(ldc*b.rows)}
 	s := &submission{timed: p.timed, prod: &product{
@@ -177,18 +177,18 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 	if w == 2 {
 		s.prod.push.setFloat64Scalars(p.alpha64, p.beta64, b.first)
 	}
-	if ab.stage == nil {
+	if ab.up == nil {
 		return s
 	}
 	s.in = []transferOp{
-		{src: ab.stage.buf, dst: ab.a.buf, srcOff: ab.stageOff[0], size: sizes[0]},
-		{src: ab.stage.buf, dst: ab.b.buf, srcOff: ab.stageOff[1], size: sizes[1]},
+		{src: ab.up.buf, dst: ab.a.buf, srcOff: ab.upOff[0], size: sizes[0]},
+		{src: ab.up.buf, dst: ab.b.buf, srcOff: ab.upOff[1], size: sizes[1]},
 	}
 	if uploadC {
-		s.in = append(s.in, transferOp{src: cs.stage.buf, dst: cs.c.buf, srcOff: cs.stageOff[2], size: sizes[2]})
+		s.in = append(s.in, transferOp{src: cs.up.buf, dst: cs.c.buf, srcOff: cs.upOff[2], size: sizes[2]})
 	}
 	if b.last {
-		s.out = []transferOp{{src: cs.c.buf, dst: cs.stage.buf, dstOff: cs.stageOff[2], size: sizes[2]}}
+		s.out = []transferOp{{src: cs.c.buf, dst: cs.down.buf, size: sizes[2]}}
 	}
 	return s
 }

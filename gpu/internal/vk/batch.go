@@ -170,6 +170,9 @@ const MaxPushBytes = 128
 // Dispatch records a dispatch of p over a grid of gx×gy workgroups with
 // the three buffer ranges bound and push as the push constants.
 func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy uint32) error {
+	if len(push) > MaxPushBytes || uint32(len(push)) > b.d.pushSize {
+		return fmt.Errorf("vkgemm: %d bytes of push constants; the pipeline layout holds %d (at most %d)", len(push), b.d.pushSize, MaxPushBytes)
+	}
 	lay := layoutIndex(p.texels)
 	set, err := b.set(lay)
 	if err != nil {
@@ -190,9 +193,6 @@ func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy 
 	vk.CmdBindDescriptorSets(b.cmd, vk.PipelineBindPointCompute, b.d.pipeLay[lay], 0, 1, []vk.DescriptorSet{set}, 0, nil)
 	// Copied out first: push may point into a struct that holds Go pointers.
 	var pc [MaxPushBytes]byte
-	if len(push) > len(pc) || uint32(len(push)) > b.d.pushSize {
-		return fmt.Errorf("vkgemm: %d bytes of push constants; the pipeline layout holds %d (at most %d)", len(push), b.d.pushSize, MaxPushBytes)
-	}
 	n := copy(pc[:], push)
 	vk.CmdPushConstants(b.cmd, b.d.pipeLay[lay], vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
 	vk.CmdDispatch(b.cmd, gx, gy, 1)

@@ -14,11 +14,14 @@ import (
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
+// The default engine runs the whole sweep; gonum's pure-Go fallback, which
+// gonum tests itself, the short one (the float64 references of the 1000³
+// cases take minutes under -race).
 func TestCPUConformance(t *testing.T) {
 	requireOpenBLAS(t)
 	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
 		t.Run(e.Device(), func(t *testing.T) {
-			gemmtest.Correctness(t, e, testing.Short())
+			gemmtest.Correctness(t, e, testing.Short() || e.PureGo)
 			gemmtest.BadArguments(t, e)
 		})
 	}

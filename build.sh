@@ -11,6 +11,9 @@ PKGS_VULKAN="libvulkan1 libvulkan-dev mesa-vulkan-drivers vulkan-validationlayer
 PKGS_SHADERS="glslc spirv-tools"
 PKGS_DESKTOP="libx11-dev libxrandr-dev libxxf86vm-dev libxi-dev libxcursor-dev libxinerama-dev libgl1-mesa-dri"
 PKGS_TEST="xvfb xauth chromium"
+# The CPU path calls OpenBLAS where installed (loaded at run time): without it
+# every race is against gonum's pure-Go code, 5-10x slower.
+PKGS_CPU="libopenblas0-pthread"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -33,7 +36,7 @@ run:  sudo apt-get install -y ${missing[*]}"
 }
 
 deps() {
-	need_pkgs $PKGS_VULKAN $PKGS_SHADERS $PKGS_DESKTOP "$@"
+	need_pkgs $PKGS_VULKAN $PKGS_SHADERS $PKGS_DESKTOP $PKGS_CPU "$@"
 	go mod download
 }
 
@@ -60,14 +63,14 @@ test_go() {
 	go vet ./...
 	# A missing device fails instead of skipping, and every device test runs
 	# on both CPU drivers with the validation layer on: any message fails.
-	export VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1
+	export VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1 VKGEMM_REQUIRE_OPENBLAS=1
 	log "go test on Mesa lavapipe"
 	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 -timeout 25m ./...
 	log "go test on SwiftShader"
 	VK_DRIVER_FILES=$SWIFTSHADER go test -count=1 -timeout 25m ./gpu/... ./cmd/vkgemm/...
 	log "go test -race on lavapipe"
 	VK_DRIVER_FILES=$LAVAPIPE go test -count=1 -timeout 25m -race ./...
-	unset VKGEMM_REQUIRE_DEVICE VKGEMM_VALIDATION
+	unset VKGEMM_REQUIRE_DEVICE VKGEMM_VALIDATION VKGEMM_REQUIRE_OPENBLAS
 }
 
 # test_platforms: the library packages build and vet without cgo and for
@@ -165,7 +168,7 @@ bench() {
 
 # --- the visualizer: desktop and browser ---
 run_visualizer() {
-	need_pkgs $PKGS_VULKAN $PKGS_DESKTOP
+	need_pkgs $PKGS_VULKAN $PKGS_DESKTOP $PKGS_CPU
 	mkdir -p "$BIN"
 	log "building bin/visualizer"
 	go build -o "$BIN/visualizer" ./cmd/visualizer

@@ -28,6 +28,7 @@ func TestExamplesRun(t *testing.T) {
 	t.Setenv(gpu.EnvCacheDir, t.TempDir())
 	for name, says := range map[string][]string{
 		"gonum":       {"device: ", "largest difference from gonum's own Sgemm"},
+		"mat":         {"device: ", "largest difference from gonum's own Dgemm"},
 		"chain":       {"Z = (X·Y)·X, n = 256, on the device"},
 		"badargument": {"C = [4 5 10 11]", "errors.Is(err, gpu.ErrBadArgument): true", "lda=2"},
 	} {

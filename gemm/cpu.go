@@ -8,7 +8,9 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// CPU is the CPU engine: gonum's pure-Go Sgemm, which uses every core.
+// CPU is the CPU engine: the best CPU BLAS present. Where OpenBLAS is
+// installed it is loaded at run time and called (see OpenBLAS); elsewhere,
+// and with PureGo set, gonum's pure-Go code runs. Both use every core.
 //
 // RowsPerStep > 0 splits the product into bands of that many rows of C and
 // yields to the scheduler between them. In a browser, where Go has no threads,
@@ -19,6 +21,8 @@ type CPU struct {
 	// Yield, if set, is called between bands instead of runtime.Gosched; a
 	// browser build passes a short sleep so the event loop gets a turn.
 	Yield func()
+	// PureGo runs gonum's pure-Go code even where OpenBLAS is installed.
+	PureGo bool
 }
 
 var _ Engine = CPU{}
@@ -26,28 +30,71 @@ var _ Engine = CPU{}
 // Name returns "CPU".
 func (CPU) Name() string { return "CPU" }
 
-// Device describes the processor and the implementation.
-func (CPU) Device() string {
-	threads := fmt.Sprintf("%d threads", runtime.GOMAXPROCS(0))
-	if runtime.GOMAXPROCS(0) == 1 { // as in the browser, where Go has one
-		threads = "1 thread"
+// Device says which implementation runs, e.g. "OpenBLAS 0.3.21 (Zen), 2
+// threads" or "gonum, pure Go (linux/amd64, 2 threads)".
+func (e CPU) Device() string {
+	if l := e.library(); l != nil {
+		return l.Describe()
 	}
-	return fmt.Sprintf("gonum Sgemm (%s/%s, %s)", runtime.GOOS, runtime.GOARCH, threads)
+	return fmt.Sprintf("gonum, pure Go (%s/%s, %s)", runtime.GOOS, runtime.GOARCH, threads(runtime.GOMAXPROCS(0)))
 }
 
-// Sgemm computes C = alpha*op(A)*op(B) + beta*C on the CPU.
+// threads says "1 thread" (as in the browser, where Go has one) or "n threads".
+func threads(n int) string {
+	if n == 1 {
+		return "1 thread"
+	}
+	return fmt.Sprintf("%d threads", n)
+}
+
+// library is the C library this engine calls, or nil for gonum's code.
+func (e CPU) library() *cblas {
+	if e.PureGo {
+		return nil
+	}
+	l, err := loadedBLAS()
+	if err != nil {
+		return nil
+	}
+	return l
+}
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32 on the CPU.
 func (e CPU) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	var impl gonum.Implementation
+	f := impl.Sgemm
+	if l := e.library(); l != nil && l.fits(m, n, k, lda, ldb, ldc) {
+		f = l.sgemm
+	}
+	return gemmInBands(e, f, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64 on the CPU, with
+// the same convention and errors as Sgemm.
+func (e CPU) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+	b []float64, ldb int, beta float64, c []float64, ldc int) error {
+	var impl gonum.Implementation
+	f := impl.Dgemm
+	if l := e.library(); l != nil && l.fits(m, n, k, lda, ldb, ldc) {
+		f = l.dgemm
+	}
+	return gemmInBands(e, f, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmInBands checks the arguments, so that f never sees bad ones, and runs
+// f on the whole product or in bands of e.RowsPerStep rows.
+func gemmInBands[T float32 | float64](e CPU, f gemmFunc[T], tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int,
+	b []T, ldb int, beta T, c []T, ldc int) error {
 	if err := CheckArgs(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc); err != nil {
 		return err
 	}
 	if m == 0 || n == 0 {
 		return nil
 	}
-	var impl gonum.Implementation
 	step := e.RowsPerStep
 	if step <= 0 || step >= m {
-		impl.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		f(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return nil
 	}
 	for i0 := 0; i0 < m; i0 += step {
@@ -60,7 +107,7 @@ func (e CPU) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float3
 		if k == 0 {
 			aOff = 0
 		}
-		impl.Sgemm(tA, tB, rows, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i0*ldc:], ldc)
+		f(tA, tB, rows, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i0*ldc:], ldc)
 		if i0+rows < m {
 			if e.Yield != nil {
 				e.Yield()

@@ -1,7 +1,11 @@
 // Package gemm holds what every vkgemm engine shares: the single-precision GEMM
 // problem in gonum's argument convention, argument checking, a float64
 // reference with a documented error bound, the Engine interface that the
-// visualizer races, and the CPU engine built on gonum.
+// visualizer races, and the CPU engine: OpenBLAS where it is installed, loaded
+// at run time so that building needs nothing extra, and gonum's pure-Go code
+// elsewhere. The CPU engine also has Dgemm, the float64 GEMM with the same
+// convention, and Reference64, Bound64 and Verify64 hold float64 results to
+// float64's bound.
 //
 // The convention is gonum's blas.Float32Level3.Sgemm: matrices are row-major,
 // and
@@ -17,4 +21,12 @@
 //
 // Engines return bad arguments as errors wrapping ErrBadArgument; they never
 // panic on them.
+//
+// Environment variables:
+//
+//	VKGEMM_OPENBLAS   path of the OpenBLAS library the CPU engine loads (default:
+//	                  libopenblas.so.0 and the other usual names); "off" runs
+//	                  gonum's pure-Go code instead
+//
+// OpenBLAS reads its own, such as OPENBLAS_NUM_THREADS.
 package gemm

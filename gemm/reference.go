@@ -17,6 +17,24 @@ const Unit = 1.0 / (1 << 24)
 // when beta == 0. The arguments must already have passed CheckArgs.
 func Reference(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) (want, scale []float64) {
+	return reference(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Reference64 is Reference for float64 inputs. Its sums are compensated
+// (Ogita, Rump and Oishi's Dot2, SIAM J. Sci. Comput. 26(6), 2005): as
+// accurate as if computed in twice float64's precision, so the reference
+// is far closer to the exact product than Bound64 allows a result to be.
+func Reference64(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+	b []float64, ldb int, beta float64, c []float64, ldc int) (want, scale []float64) {
+	return reference(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func reference[T float32 | float64](tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int,
+	b []T, ldb int, beta T, c []T, ldc int) (want, scale []float64) {
+	// float32 products are exact in float64 and their sums far more accurate
+	// than float32's bound; float64 sums need compensation.
+	var zero T
+	_, compensated := any(zero).(float64)
 	want = make([]float64, m*n)
 	scale = make([]float64, m*n)
 	at := func(i, p int) float64 {
@@ -39,11 +57,21 @@ func Reference(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, l
 		for j := range n {
 			var sum, mag float64
 			if alpha != 0 {
+				var errSum float64 // Dot2's running error term
 				for p := range k {
 					x := row[p] * bt(p, j)
-					sum += x
 					mag += math.Abs(x)
+					if !compensated {
+						sum += x
+						continue
+					}
+					xErr := math.FMA(row[p], bt(p, j), -x)
+					s := sum + x
+					bb := s - sum
+					errSum += (sum - (s - bb)) + (x - bb) + xErr
+					sum = s
 				}
+				sum += errSum
 			}
 			w := float64(alpha) * sum
 			s := math.Abs(float64(alpha)) * mag
@@ -77,6 +105,16 @@ func Bound(k int, scale float64) float64 {
 	return ku/(1-ku)*scale + 0x1p-126
 }
 
+// Unit64 is the unit roundoff of float64.
+const Unit64 = 0x1p-53
+
+// Bound64 is Bound for float64: (k+2)·u·scale/(1-(k+2)·u) + 2^-1022 with
+// u = 2^-53.
+func Bound64(k int, scale float64) float64 {
+	ku := float64(k+2) * Unit64
+	return ku/(1-ku)*scale + 0x1p-1022
+}
+
 // Comparison is the outcome of checking a result against Reference.
 type Comparison struct {
 	MaxAbsErr float64 // largest |got - want|
@@ -95,6 +133,15 @@ type Comparison struct {
 // Compare checks an m×n result c (leading dimension ldc) against want and
 // scale from Reference, for a GEMM of inner dimension k.
 func Compare(m, n, k int, c []float32, ldc int, want, scale []float64) Comparison {
+	return compare(m, n, k, c, ldc, want, scale, Bound)
+}
+
+// Compare64 is Compare for a float64 result, within Bound64.
+func Compare64(m, n, k int, c []float64, ldc int, want, scale []float64) Comparison {
+	return compare(m, n, k, c, ldc, want, scale, Bound64)
+}
+
+func compare[T float32 | float64](m, n, k int, c []T, ldc int, want, scale []float64, bound func(int, float64) float64) Comparison {
 	r := Comparison{OK: true}
 	worstExcess := math.Inf(-1)
 	for i := 0; i < m; i++ {
@@ -117,7 +164,7 @@ func Compare(m, n, k int, c []float32, ldc int, want, scale []float64) Compariso
 			}
 			r.MaxAbsErr = max(r.MaxAbsErr, diff)
 			r.MaxRelErr = max(r.MaxRelErr, rel)
-			excess := diff - Bound(k, scale[idx])
+			excess := diff - bound(k, scale[idx])
 			if excess > worstExcess {
 				worstExcess, r.Worst = excess, idx
 			}

@@ -82,27 +82,42 @@ func Cases(short bool) []Case {
 	return cs
 }
 
-// Problem is a Case laid out in memory with random inputs.
-type Problem struct {
+// Problem is a Case laid out in memory with random float32 inputs.
+type Problem = ProblemOf[float32]
+
+// Problem64 is a Case laid out in memory with random float64 inputs.
+type Problem64 = ProblemOf[float64]
+
+// ProblemOf is a Case laid out in memory with random inputs of type T.
+type ProblemOf[T float32 | float64] struct {
 	Case
-	A, B, C       []float32 // the whole slices, views start at Offset
+	A, B, C       []T // the whole slices, views start at Offset
 	LDA, LDB, LDC int
 }
 
 // NewProblem fills a Case with uniform random inputs in [-1, 1) drawn from
 // seed, so every engine can be given the same problem.
 func NewProblem(c Case, seed uint64) *Problem {
+	return newProblem(c, seed, func(r *rand.Rand) float32 { return r.Float32()*2 - 1 })
+}
+
+// NewProblem64 is NewProblem with float64 inputs, using all 53 bits.
+func NewProblem64(c Case, seed uint64) *Problem64 {
+	return newProblem(c, seed, func(r *rand.Rand) float64 { return r.Float64()*2 - 1 })
+}
+
+func newProblem[T float32 | float64](c Case, seed uint64, draw func(*rand.Rand) T) *ProblemOf[T] {
 	rng := rand.New(rand.NewPCG(seed, 0x766b67656d6d))
 	ar, ac := Shape(c.TA, c.M, c.K)
 	br, bc := Shape(c.TB, c.K, c.N)
-	p := &Problem{Case: c, LDA: max(1, ac) + c.PadA, LDB: max(1, bc) + c.PadB, LDC: max(1, c.N) + c.PadC}
-	fill := func(rows, ld int, nan bool) []float32 {
-		s := make([]float32, c.Offset+rows*ld)
+	p := &ProblemOf[T]{Case: c, LDA: max(1, ac) + c.PadA, LDB: max(1, bc) + c.PadB, LDC: max(1, c.N) + c.PadC}
+	fill := func(rows, ld int, nan bool) []T {
+		s := make([]T, c.Offset+rows*ld)
 		for i := range s {
 			if nan {
-				s[i] = float32(math.NaN())
+				s[i] = T(math.NaN())
 			} else {
-				s[i] = rng.Float32()*2 - 1
+				s[i] = draw(rng)
 			}
 		}
 		return s
@@ -119,13 +134,40 @@ func NewProblem(c Case, seed uint64) *Problem {
 // result is right.
 func Verify(e Engine, p *Problem) (Comparison, error) {
 	c := p.Case
-	cBefore := append([]float32(nil), p.C...)
 	o := c.Offset
 	want, scale := Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, c.Beta, p.C[o:], p.LDC)
-	if err := e.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, c.Beta, p.C[o:], p.LDC); err != nil {
+	return verify(p, want, scale, Compare, func() error {
+		return e.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, c.Beta, p.C[o:], p.LDC)
+	})
+}
+
+// Dgemmer is what runs a float64 GEMM with an error for bad arguments: the
+// CPU engine and the Vulkan device.
+type Dgemmer interface {
+	Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+		b []float64, ldb int, beta float64, c []float64, ldc int) error
+}
+
+// Verify64 is Verify for a float64 GEMM, within Bound64 of Reference64.
+func Verify64(e Dgemmer, p *Problem64) (Comparison, error) {
+	c := p.Case
+	o := c.Offset
+	alpha, beta := float64(c.Alpha), float64(c.Beta)
+	want, scale := Reference64(c.TA, c.TB, c.M, c.N, c.K, alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, beta, p.C[o:], p.LDC)
+	return verify(p, want, scale, Compare64, func() error {
+		return e.Dgemm(c.TA, c.TB, c.M, c.N, c.K, alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, beta, p.C[o:], p.LDC)
+	})
+}
+
+func verify[T float32 | float64](p *ProblemOf[T], want, scale []float64,
+	compare func(m, n, k int, c []T, ldc int, want, scale []float64) Comparison, run func() error) (Comparison, error) {
+	c := p.Case
+	cBefore := append([]T(nil), p.C...)
+	o := c.Offset
+	if err := run(); err != nil {
 		return Comparison{}, err
 	}
-	r := Compare(c.M, c.N, c.K, p.C[o:], p.LDC, want, scale)
+	r := compare(c.M, c.N, c.K, p.C[o:], p.LDC, want, scale)
 	// Nothing outside the m×n view of C may change: not the padding between
 	// rows, not the elements before the offset or after the last row.
 	for idx := range p.C {
@@ -139,4 +181,11 @@ func Verify(e Engine, p *Problem) (Comparison, error) {
 	return r, nil
 }
 
-func sameBits(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) }
+func sameBits[T float32 | float64](x, y T) bool {
+	switch x := any(x).(type) {
+	case float32:
+		return math.Float32bits(x) == math.Float32bits(any(y).(float32))
+	default:
+		return math.Float64bits(any(x).(float64)) == math.Float64bits(any(y).(float64))
+	}
+}

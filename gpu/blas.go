@@ -7,28 +7,57 @@ import (
 	"github.com/vkgemm/vkgemm/gemm"
 )
 
-// BLAS is gonum's single-precision BLAS with Sgemm sent to a Vulkan device.
-// Every other routine is gonum's own. Use it as
+// BLAS is gonum's BLAS with its GEMMs sent to a Vulkan device where that is
+// faster, and to the best CPU BLAS (package gemm's CPU engine: OpenBLAS where
+// installed) where it is not. Every other routine is gonum's own. Use it as
 //
 //	blas32.Use(gpu.NewBLAS(dev))
+//	blas64.Use(gpu.NewBLAS(dev))
 //
-// to send every gonum float32 GEMM (blas32.Gemm, mat-style callers) to the
-// device.
+// to send gonum's GEMMs (blas32.Gemm, blas64.Gemm and so mat.Dense.Mul) there.
+//
+// Dispatch is hybrid: a product of fewer flops (2·m·n·k) than the device's
+// crossover for its precision and shape class (Device.CPUBelow) runs on the
+// CPU path, so using the adapter never makes a program slower than the CPU
+// path. VKGEMM_CPU_BELOW, read by NewBLAS, overrides every crossover; 0
+// sends every product to the device. Dgemm runs on the CPU path on devices
+// without float64 in shaders (Device.Dgemm says why).
 //
 // As gonum's contract says, bad arguments panic, with gonum's own messages.
-// blas.Float32 has no error return, so a device failure panics too; call
-// Device.Sgemm where you want to handle those as errors.
+// blas.Float32 and blas.Float64 have no error return, so a device failure
+// panics too; call Device.Sgemm or Device.Dgemm where you want to handle
+// those as errors.
 type BLAS struct {
 	gonum.Implementation
 	dev *Device
+	cpu gemm.CPU
+	// below is VKGEMM_CPU_BELOW when set: it replaces every crossover.
+	below    float64
+	override bool
 }
 
-var _ blas.Float32 = BLAS{}
+var (
+	_ blas.Float32 = BLAS{}
+	_ blas.Float64 = BLAS{}
+)
 
-// NewBLAS returns the BLAS that runs Sgemm on dev.
-func NewBLAS(dev *Device) BLAS { return BLAS{dev: dev} }
+// NewBLAS returns the BLAS that runs GEMMs on dev above its crossovers.
+func NewBLAS(dev *Device) BLAS {
+	b := BLAS{dev: dev}
+	b.below, b.override = dev.envCPUBelow()
+	return b
+}
 
-// Sgemm computes C = alpha*op(A)*op(B) + beta*C on the device.
+// onCPU says whether an m×n×k product of precision p stays on the CPU path.
+func (b BLAS) onCPU(p Precision, m, n, k int) bool {
+	below := b.below
+	if !b.override {
+		below = b.dev.CPUBelow(p, ShapeClass(m, n, k))
+	}
+	return gemm.Flops(m, n, k) < below
+}
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32.
 func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	bm []float32, ldb int, beta float32, c []float32, ldc int) {
 	if gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(bm), ldb, len(c), ldc) != nil {
@@ -36,7 +65,32 @@ func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float
 		b.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return
 	}
-	if err := b.dev.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc); err != nil {
+	var err error
+	if b.onCPU(Float32, m, n, k) {
+		err = b.cpu.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+	} else {
+		err = b.dev.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+	}
+	if err != nil {
+		panic("vkgemm: " + err.Error())
+	}
+}
+
+// Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64: on the device
+// above its crossover where it has float64 kernels, else on the CPU path.
+func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+	bm []float64, ldb int, beta float64, c []float64, ldc int) {
+	if gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(bm), ldb, len(c), ldc) != nil {
+		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+		return
+	}
+	var err error
+	if b.dev.float64Support() != nil || b.onCPU(Float64, m, n, k) {
+		err = b.cpu.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+	} else {
+		err = b.dev.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+	}
+	if err != nil {
 		panic("vkgemm: " + err.Error())
 	}
 }

@@ -40,6 +40,8 @@ type Device struct {
 	// depth is how many blocks of a host-slice product may be in flight
 	// at once: 2 overlaps packing with compute; 1 is the serial path.
 	depth int
+	// cpuBelow holds the BLAS adapter's measured crossovers (hybrid.go).
+	cpuBelow map[cpuBelowKey]float64
 }
 
 var _ gemm.Engine = (*Device)(nil)
@@ -101,6 +103,7 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 		d.dev.Destroy()
 		return nil, err
 	}
+	d.warmOnOpen() // warm.go
 	return d, nil
 }
 

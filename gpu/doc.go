@@ -1,4 +1,5 @@
-// Package gpu is vkgemm's Vulkan engine: single-precision GEMM through SPIR-V
+// Package gpu is vkgemm's Vulkan engine: GEMM (Sgemm, and Dgemm on devices
+// with float64 in shaders) through SPIR-V
 // compute shaders on any Vulkan 1.1 device, from discrete GPUs to the CPU
 // drivers lavapipe and SwiftShader.
 //
@@ -20,8 +21,22 @@
 // computes one. Every buffer a submitted batch uses stays reserved until its
 // fence signals, even after a timeout; Close waits for all of it. Device-resident matrices (NewMatrix, MatMul,
 // MatMulAsync) skip the copies, so chained products never touch the host.
-// NewBLAS adapts a device to gonum's blas.Float32, so
-// blas32.Use(gpu.NewBLAS(dev)) sends gonum's float32 GEMMs to the GPU.
+// NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so
+// blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send gonum's
+// GEMMs (and mat.Dense.Mul) to the GPU where that is faster.
+//
+// The adapter's dispatch is hybrid, so that using it never makes a program
+// slower than the CPU path (package gemm's CPU engine: OpenBLAS where
+// installed, else gonum's pure Go). Each device has a crossover per precision
+// and shape class (Device.CPUBelow): products of fewer flops (2·m·n·k) run on
+// the CPU path, larger ones on the device. The crossover is what
+// Device.SetCPUBelow set from a measurement (Device.MeasureCPUBelow, which
+// `vkgemm tune` runs and stores), else a conservative built-in: on a CPU
+// driver with OpenBLAS installed, Never (the driver runs on the same cores at
+// a fraction of OpenBLAS's speed); on a CPU driver without it, 512³; on a
+// GPU 256³ in float32 and 1024³ in float64. Dgemm runs on the device where
+// it has float64 in shaders (shaderFloat64: lavapipe has it) and on the CPU
+// path (OpenBLAS's dgemm where installed) where it has not (SwiftShader).
 //
 // Kernels: the "direct" family (no shared memory, no barriers) for CPU
 // drivers, which emulate barriers; the "subgroup" family, the direct one with
@@ -56,6 +71,13 @@
 //	                          then libMoltenVK.dylib, on macOS; vulkan-1.dll on Windows)
 //	VKGEMM_CACHE_DIR          where tuning files and pipeline caches live (default os.UserCacheDir()/vkgemm)
 //	VKGEMM_NO_CACHE=1         neither read nor write the cache directory
+//	VKGEMM_WARM=1             build every pipeline in the background after Open (Device.Warm)
 //
+// read by NewBLAS:
+//
+//	VKGEMM_CPU_BELOW          flops below which the adapter's products stay on the
+//	                          CPU path, for every precision and class (0: all on the device)
+//
+// by package gemm's CPU engine: VKGEMM_OPENBLAS (see package gemm);
 // and the Vulkan loader's own, such as VK_DRIVER_FILES to pick a driver.
 package gpu

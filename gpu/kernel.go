@@ -45,6 +45,8 @@ func (k Kernel) module() (string, error) {
 		return shaders.Block, nil
 	case kernelPeak:
 		return shaders.Peak, nil
+	case kernelDirect64:
+		return shaderDirect64, nil // dgemm.go
 	}
 	lanes := uint32(0)
 	if k.Family == kernelSubgroup {

@@ -18,7 +18,16 @@ type problem struct {
 	lda, ldb    int
 	ldc         int
 	timed       bool // record timestamps around the kernels
+	// words is the 4-byte words per element: 0 or 1 for float32, 2 for
+	// float64, whose matrices a, b and c then view as pairs of words
+	// (dgemm.go), and whose kernels take alpha64 and beta64 (alpha and
+	// beta only say which are zero).
+	words           int
+	alpha64, beta64 float64
 }
+
+// wordsPerElement is p.words, 1 where unset.
+func (p *problem) wordsPerElement() int { return max(1, p.words) }
 
 // plan is how a host-slice product runs: the block sizes, the bytes of a
 // packed block of A, B and C, and the blocks in the order they are
@@ -38,7 +47,7 @@ type plan struct {
 // binding (limit bytes), the grid of workgroups in the device's maximum
 // (maxGroups), and the work of one submission in work FLOP.
 func makePlan(p *problem, kern Kernel, limit int64, maxGroups [3]uint32, work float64) (*plan, error) {
-	pl := &plan{p: p, elem: 4}
+	pl := &plan{p: p, elem: 4 * int64(p.wordsPerElement())}
 	pl.bm, pl.bn = kern.block()
 	pl.kChunk = kern.KChunk
 	maxRows, maxCols := int(maxGroups[1])*pl.bm, int(maxGroups[0])*pl.bn

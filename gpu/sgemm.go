@@ -65,7 +65,7 @@ func (d *Device) sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	return t, d.finish(err)
 }
 
-func scaleC(m, n int, beta float32, c []float32, ldc int) {
+func scaleC[T float32 | float64](m, n int, beta T, c []T, ldc int) {
 	for i := range m {
 		row := c[i*ldc : i*ldc+n]
 		if beta == 0 {
@@ -117,7 +117,8 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 			if err != nil {
 				return err
 			}
-			unpack(p.c[b.i0*p.ldc+b.j0:], p.ldc, out, pad4(b.cols), b.rows, b.cols)
+			w := p.wordsPerElement()
+			unpack(p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, out, pad4(b.cols)*w, b.rows, b.cols*w)
 		}
 		return nil
 	}
@@ -164,8 +165,9 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 		beta = 1 // later slices of k add to what the first left in C
 	}
 	uploadC := b.first && beta != 0
+	w := p.wordsPerElement()
 	if uploadC {
-		pack(cs.in[2], ldc, p.c[b.i0*p.ldc+b.j0:], p.ldc, b.rows, b.cols)
+		pack(cs.in[2], ldc*w, p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, b.rows, b.cols*w)
 	}
 	sizes := [3]int64{pl.elem * int64(ldA*rowsA), pl.elem * int64(ldB*rowsB), pl.elem * int64(ldc*b.rows)}
 	s := &submission{timed: p.timed, prod: &product{
@@ -176,6 +178,9 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 		kChunk: int(pl.kChunk),
 		tA:     p.tA, tB: p.tB,
 	}}
+	if w == 2 {
+		s.prod.push.setFloat64Scalars(p.alpha64, p.beta64, b.first)
+	}
 	if ab.up == nil {
 		return s
 	}
@@ -197,25 +202,27 @@ func ceilDiv(x, y int) int { return (x + y - 1) / y }
 // packA packs rows i0.. and columns p0.. of op(A) as A is stored, and
 // returns the padded leading dimension and the number of stored rows.
 func packA(p *problem, dst []float32, i0, rows, p0, depth int) (ld, stored int) {
+	w := p.wordsPerElement()
 	if p.tA {
 		ld = pad4(rows)
-		pack(dst, ld, p.a[p0*p.lda+i0:], p.lda, depth, rows)
+		pack(dst, ld*w, p.a[(p0*p.lda+i0)*w:], p.lda*w, depth, rows*w)
 		return ld, depth
 	}
 	ld = pad4(depth)
-	pack(dst, ld, p.a[i0*p.lda+p0:], p.lda, rows, depth)
+	pack(dst, ld*w, p.a[(i0*p.lda+p0)*w:], p.lda*w, rows, depth*w)
 	return ld, rows
 }
 
 // packB packs rows p0.. and columns j0.. of op(B) as B is stored.
 func packB(p *problem, dst []float32, j0, cols, p0, depth int) (ld, stored int) {
+	w := p.wordsPerElement()
 	if p.tB {
 		ld = pad4(depth)
-		pack(dst, ld, p.b[j0*p.ldb+p0:], p.ldb, cols, depth)
+		pack(dst, ld*w, p.b[(j0*p.ldb+p0)*w:], p.ldb*w, cols, depth*w)
 		return ld, cols
 	}
 	ld = pad4(cols)
-	pack(dst, ld, p.b[p0*p.ldb+j0:], p.ldb, depth, cols)
+	pack(dst, ld*w, p.b[(p0*p.ldb+j0)*w:], p.ldb*w, depth, cols*w)
 	return ld, depth
 }
 

@@ -15,13 +15,28 @@ import (
 // Correctness runs every case of gemm.Cases(short) on e as a subtest.
 func Correctness(t *testing.T, e gemm.Engine, short bool) {
 	t.Helper()
+	correctness(t, short, gemm.Bound, func(c gemm.Case, seed uint64) (gemm.Comparison, error) {
+		return gemm.Verify(e, gemm.NewProblem(c, seed))
+	})
+}
+
+// Correctness64 is Correctness for a float64 GEMM, held to gemm.Bound64.
+func Correctness64(t *testing.T, e gemm.Dgemmer, short bool) {
+	t.Helper()
+	correctness(t, short, gemm.Bound64, func(c gemm.Case, seed uint64) (gemm.Comparison, error) {
+		return gemm.Verify64(e, gemm.NewProblem64(c, seed))
+	})
+}
+
+func correctness(t *testing.T, short bool, bound func(int, float64) float64, verify func(gemm.Case, uint64) (gemm.Comparison, error)) {
+	t.Helper()
 	for i, c := range gemm.Cases(short) {
 		t.Run(c.String(), func(t *testing.T) {
-			r, err := gemm.Verify(e, gemm.NewProblem(c, uint64(i)))
+			r, err := verify(c, uint64(i))
 			require.NoError(t, err)
 			assert.Zero(t, r.Outside, "elements outside the view of C were written")
 			assert.True(t, r.OK, "result outside the error bound: max abs err %g, max rel err %g at element %d (bound for k=%d is %g relative)",
-				r.MaxAbsErr, r.MaxRelErr, r.Worst, c.K, gemm.Bound(c.K, 1))
+				r.MaxAbsErr, r.MaxRelErr, r.Worst, c.K, bound(c.K, 1))
 		})
 	}
 }
@@ -30,27 +45,39 @@ func Correctness(t *testing.T, e gemm.Engine, short bool) {
 // wrapping gemm.ErrBadArgument, without panicking and without touching C.
 func BadArguments(t *testing.T, e gemm.Engine) {
 	t.Helper()
-	a := make([]float32, 12)
-	b := make([]float32, 12)
-	c := make([]float32, 12)
+	badArguments(t, e.Sgemm)
+}
+
+// BadArguments64 is BadArguments for a float64 GEMM.
+func BadArguments64(t *testing.T, e gemm.Dgemmer) {
+	t.Helper()
+	badArguments(t, e.Dgemm)
+}
+
+func badArguments[T float32 | float64](t *testing.T, gemmFunc func(tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int,
+	b []T, ldb int, beta T, c []T, ldc int) error) {
+	t.Helper()
+	a := make([]T, 12)
+	b := make([]T, 12)
+	c := make([]T, 12)
 	for i := range c {
-		c[i] = float32(i)
+		c[i] = T(i)
 	}
-	const N, T = blas.NoTrans, blas.Trans
+	const N, T_ = blas.NoTrans, blas.Trans
 	cases := []struct {
 		name          string
 		tA, tB        blas.Transpose
 		m, n, k       int
 		lda, ldb, ldc int
-		a, b, c       []float32
+		a, b, c       []T
 	}{
 		{"negative m", N, N, -1, 3, 4, 4, 3, 3, a, b, c},
 		{"negative n", N, N, 3, -1, 4, 4, 3, 3, a, b, c},
 		{"negative k", N, N, 3, 3, -4, 4, 3, 3, a, b, c},
 		{"lda too small", N, N, 3, 3, 4, 3, 3, 3, a, b, c},
-		{"lda too small transposed", T, N, 3, 3, 4, 2, 3, 3, a, b, c},
+		{"lda too small transposed", T_, N, 3, 3, 4, 2, 3, 3, a, b, c},
 		{"ldb too small", N, N, 3, 3, 4, 4, 2, 3, a, b, c},
-		{"ldb too small transposed", N, T, 3, 3, 4, 4, 3, 3, a, b, c},
+		{"ldb too small transposed", N, T_, 3, 3, 4, 4, 3, 3, a, b, c},
 		{"ldc too small", N, N, 3, 3, 4, 4, 3, 2, a, b, c},
 		{"A too short", N, N, 3, 3, 4, 4, 3, 3, a[:11], b, c},
 		{"B too short", N, N, 3, 3, 4, 4, 3, 3, a, b[:11], c},
@@ -60,10 +87,10 @@ func BadArguments(t *testing.T, e gemm.Engine) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before := append([]float32(nil), c...)
+			before := append([]T(nil), c...)
 			var err error
 			require.NotPanics(t, func() {
-				err = e.Sgemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, 1, tc.a, tc.lda, tc.b, tc.ldb, 0, tc.c, tc.ldc)
+				err = gemmFunc(tc.tA, tc.tB, tc.m, tc.n, tc.k, 1, tc.a, tc.lda, tc.b, tc.ldb, 0, tc.c, tc.ldc)
 			})
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, gemm.ErrBadArgument), "error %q does not wrap gemm.ErrBadArgument", err)

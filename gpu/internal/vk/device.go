@@ -66,6 +66,10 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 		EnabledExtensionCount:   uint32(len(names)),
 		PpEnabledExtensionNames: names,
 	}
+	if pd.Props.ShaderFloat64 {
+		// The float64 kernels (Dgemm) need it.
+		info.PEnabledFeatures = []vk.PhysicalDeviceFeatures{{ShaderFloat64: vk.True}}
+	}
 	var h vk.Device
 	r := vk.CreateDevice(pd.h, info, nil, &h)
 	info.Free()

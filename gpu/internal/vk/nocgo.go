@@ -64,6 +64,13 @@ type PhysicalDevice struct {
 type Pipeline struct {
 }
 
+// Statistics stands in for the cgo build's type.
+type Statistics struct {
+	SubgroupSize uint32
+	Values       map[string]float64
+	Names        []string
+}
+
 func (*Device) Begin() (*Batch, error) {
 	return *new(*Batch), errNoCgo
 }
@@ -187,3 +194,15 @@ func (*Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels bool) (*
 }
 
 func (*Pipeline) Destroy() {}
+
+func (*Device) HasStatistics() bool {
+	return *new(bool)
+}
+
+func (*Device) CaptureStatistics() error {
+	return errNoCgo
+}
+
+func (*Pipeline) Statistics() (*Statistics, error) {
+	return *new(*Statistics), errNoCgo
+}

@@ -77,6 +77,11 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 		}
 	}
 
+	var feats vk.PhysicalDeviceFeatures
+	vk.GetPhysicalDeviceFeatures(h, &feats)
+	feats.Deref()
+	props.ShaderFloat64 = feats.ShaderFloat64 == vk.True
+
 	var fp vk.FormatProperties
 	vk.GetPhysicalDeviceFormatProperties(h, vk.FormatR32g32b32a32Sfloat, &fp)
 	fp.Deref()

@@ -34,7 +34,10 @@ type Properties struct {
 	// TexelBuffers: storage buffers can also be read as uniform texel
 	// buffers of R32G32B32A32_SFLOAT, at most MaxTexelElements texels, with
 	// offsets aligned to TexelAlignment bytes.
-	TexelBuffers          bool
+	TexelBuffers bool
+	// ShaderFloat64: shaders may use float64 (VkPhysicalDeviceFeatures
+	// shaderFloat64); NewDevice enables it where present.
+	ShaderFloat64         bool
 	MaxTexelElements      uint32
 	TexelAlignment        uint64
 	MaxSharedMemory       uint32

@@ -1,0 +1,82 @@
+package gpu
+
+import (
+	"errors"
+	"fmt"
+)
+
+// EnvWarm=1 makes Open start Warm in the background.
+const EnvWarm = "VKGEMM_WARM"
+
+// Warm builds ahead of the first product the pipelines products use: the
+// kernel of every shape class for every pair of transposes, and the float64
+// kernel where the device has one, each run once on
+// a 4×4×4 product, because some drivers (lavapipe) compile a pipeline at its
+// first dispatch, not when it is created. Then the first product of the
+// process pays no compile. Close saves the pipeline cache, so drivers that
+// fill it start the next process with compiled pipelines; lavapipe keeps
+// them in Mesa's own shader cache on disk instead.
+//
+// Warm may run in a goroutine beside products (VKGEMM_WARM=1 makes Open do
+// that): it holds the device for one pipeline at a time. It returns
+// ErrClosed if the device is closed meanwhile.
+func (d *Device) Warm() error {
+	d.mu.Lock()
+	kernels := make([]Kernel, 0, len(ShapeClasses))
+	for _, c := range ShapeClasses {
+		kernels = append(kernels, d.kernels[c])
+	}
+	d.mu.Unlock()
+	if d.float64Support() == nil {
+		kernels = append(kernels, direct64)
+	}
+	seen := map[pipeKey]bool{}
+	for _, k := range kernels {
+		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+			key := pipeKey{k, tr[0], tr[1]}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if err := d.warm(key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// warm builds and runs one pipeline, unless a product already has.
+func (d *Device) warm(key pipeKey) error {
+	if err := d.lock(); err != nil {
+		return err
+	}
+	defer d.mu.Unlock()
+	if _, ok := d.pipes[key]; ok {
+		return nil
+	}
+	const n = 4
+	w := 1
+	if key.Family == kernelDirect64 {
+		w = 2
+	}
+	a, b, c := make([]float32, n*n*w), make([]float32, n*n*w), make([]float32, n*n*w)
+	p := problem{tA: key.transA, tB: key.transB, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, c: c, ldc: n, words: w, alpha64: 1}
+	if _, err := d.run(&p, key.Kernel); err != nil {
+		return d.finish(fmt.Errorf("gpu: warming %s: %w", key.Kernel, err))
+	}
+	return d.finish(nil)
+}
+
+// warmOnOpen starts Warm in the background where VKGEMM_WARM=1 asks for it;
+// a failure is logged, as nobody waits for it.
+func (d *Device) warmOnOpen() {
+	if !envBool(EnvWarm) {
+		return
+	}
+	go func() {
+		if err := d.Warm(); err != nil && !errors.Is(err, ErrClosed) {
+			d.cfg.logf("vkgemm: warming pipelines in the background: %v", err)
+		}
+	}()
+}

@@ -135,10 +135,11 @@ test_all() {
 STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # wasm_packages lists the packages that build for GOOS=js: all but those
-# that reach the Vulkan binding (package gpu), tests included.
+# that reach the Vulkan binding (package gpu) or drive a browser (chromedp),
+# tests included.
 wasm_packages() {
 	GOOS=js GOARCH=wasm go list -e -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... |
-		grep -Ev 'github.com/vulkan-go/vulkan|vkgemm/gpu( |$)' | cut -d' ' -f1
+		grep -Ev 'github.com/vulkan-go/vulkan|vkgemm/gpu( |$)|github.com/chromedp/chromedp( |$)' | cut -d' ' -f1
 }
 
 test_checks() {

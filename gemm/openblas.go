@@ -82,28 +82,3 @@ func OpenBLAS() (string, error) {
 	}
 	return l.Describe(), nil
 }
-
-// openBLASName turns openblas_get_config's "OpenBLAS 0.3.21 DYNAMIC_ARCH
-// NO_AFFINITY Zen MAX_THREADS=64" and the core name into "OpenBLAS 0.3.21 (Zen)".
-func openBLASName(config, core string) string {
-	f := strings.Fields(config)
-	name := "OpenBLAS"
-	if len(f) >= 2 && f[0] == "OpenBLAS" {
-		name += " " + f[1]
-	}
-	if core = strings.TrimSpace(core); core != "" {
-		name += " (" + core + ")"
-	}
-	return name
-}
-
-// uses64BitInts reports whether openblas_get_config says the library was
-// built with 64-bit integers.
-func uses64BitInts(config string) bool {
-	for _, f := range strings.Fields(config) {
-		if f == "USE64BITINT" {
-			return true
-		}
-	}
-	return false
-}

@@ -3,6 +3,9 @@ package gemm
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
+	"strings"
 
 	"gonum.org/v1/gonum/blas"
 )
@@ -30,12 +33,43 @@ func Shape(t blas.Transpose, rows, cols int) (storedRows, storedCols int) {
 func Transposed(t blas.Transpose) bool { return t == blas.Trans || t == blas.ConjTrans }
 
 // MinLen is the shortest slice that holds a rows×cols row-major matrix with
-// leading dimension ld.
+// leading dimension ld (all non-negative). Where that length overflows an
+// int it returns math.MaxInt, which no slice reaches, so a length check
+// against it fails instead of wrapping around.
 func MinLen(rows, cols, ld int) int {
-	if rows == 0 || cols == 0 {
-		return 0
+	n, ok := minLen(rows, cols, ld)
+	if !ok {
+		return math.MaxInt
 	}
-	return (rows-1)*ld + cols
+	return n
+}
+
+// minLen is MinLen with ok = false on overflow.
+func minLen(rows, cols, ld int) (int, bool) {
+	if rows == 0 || cols == 0 {
+		return 0, true
+	}
+	if rows < 0 || cols < 0 || ld < 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(rows-1), uint64(ld))
+	if hi != 0 || lo > uint64(math.MaxInt-cols) {
+		return 0, false
+	}
+	return int(lo) + cols, true
+}
+
+// checkLen reports a slice too short for its matrix, or a matrix whose
+// length overflows an int.
+func checkLen(name string, n, rows, cols, ld int) error {
+	need, ok := minLen(rows, cols, ld)
+	if !ok {
+		return badArg("a %d×%d matrix %s with leading dimension %d has more elements than an int can count", rows, cols, name, ld)
+	}
+	if n < need {
+		return badArg("%s has %d elements; a %d×%d matrix with ld%s=%d needs %d", name, n, rows, cols, strings.ToLower(name), ld, need)
+	}
+	return nil
 }
 
 // CheckArgs checks the arguments of Sgemm as gonum does, in the same order,
@@ -69,14 +103,11 @@ func CheckArgs(tA, tB blas.Transpose, m, n, k int, lenA, lda, lenB, ldb, lenC, l
 	if m == 0 || n == 0 {
 		return nil
 	}
-	if need := MinLen(aRows, aCols, lda); lenA < need {
-		return badArg("A has %d elements; a %d×%d matrix with lda=%d needs %d", lenA, aRows, aCols, lda, need)
+	if err := checkLen("A", lenA, aRows, aCols, lda); err != nil {
+		return err
 	}
-	if need := MinLen(bRows, bCols, ldb); lenB < need {
-		return badArg("B has %d elements; a %d×%d matrix with ldb=%d needs %d", lenB, bRows, bCols, ldb, need)
+	if err := checkLen("B", lenB, bRows, bCols, ldb); err != nil {
+		return err
 	}
-	if need := MinLen(m, n, ldc); lenC < need {
-		return badArg("C has %d elements; a %d×%d matrix with ldc=%d needs %d", lenC, m, n, ldc, need)
-	}
-	return nil
+	return checkLen("C", lenC, m, n, ldc)
 }

@@ -17,10 +17,10 @@ type Config struct {
 	// is returned as an error wrapping ErrValidation by the call that caused
 	// it. Also VKGEMM_VALIDATION=1.
 	Validation bool
-	// Kernel forces a kernel family, "direct", "subgroup" or "tiled",
-	// instead of the choice made for the device; Open fails with
-	// ErrUnsupported where the device cannot run it ("subgroup" needs
-	// 8-wide subgroups). Also VKGEMM_KERNEL.
+	// Kernel forces a kernel family, "direct", "subgroup", "block" or
+	// "tiled", instead of the choice made for the device; Open fails with
+	// ErrUnsupported where the device cannot run it ("subgroup" needs 4- or
+	// 8-wide subgroups with subgroupBroadcast). Also VKGEMM_KERNEL.
 	Kernel string
 	// ForceStaging copies every matrix through staging buffers even where
 	// device memory is host-visible, as a discrete GPU needs. For testing
@@ -71,9 +71,9 @@ func (c Config) withEnv() (Config, error) {
 		c.Kernel = os.Getenv(EnvKernel)
 	}
 	switch c.Kernel {
-	case "", kernelDirect, kernelSubgroup, kernelTiled:
+	case "", kernelDirect, kernelSubgroup, kernelBlock, kernelTiled:
 	default:
-		return c, fmt.Errorf("gpu: unknown kernel %q: use %q, %q or %q", c.Kernel, kernelDirect, kernelSubgroup, kernelTiled)
+		return c, fmt.Errorf("gpu: unknown kernel %q: use %q, %q, %q or %q", c.Kernel, kernelDirect, kernelSubgroup, kernelBlock, kernelTiled)
 	}
 	if !c.ForceStaging {
 		c.ForceStaging = envBool(EnvForceStaging)

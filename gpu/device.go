@@ -31,6 +31,15 @@ type Device struct {
 	matrices map[*Matrix]struct{}
 	closed   bool
 	maxBind  int64 // bytes one binding may span
+	// flights are the batches submitted and not yet landed, in order.
+	flights []*flight
+	// peakGFLOPS is the measured peak (MeasurePeak), zero until measured.
+	peakGFLOPS float64
+	// workCap overrides the work one submission may carry, in FLOP (tests).
+	workCap float64
+	// depth is how many blocks of a host-slice product may be in flight
+	// at once: 2 overlaps packing with compute; 1 is the serial path.
+	depth int
 }
 
 var _ gemm.Engine = (*Device)(nil)
@@ -75,6 +84,7 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 		pipes:    map[pipeKey]*vk.Pipeline{},
 		matrices: map[*Matrix]struct{}{},
 		maxBind:  info.MaxStorageBufferRange,
+		depth:    2,
 	}
 	d.pool.dev = dev
 	d.pool.noMap = cfg.ForceStaging
@@ -95,13 +105,21 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 	return d, nil
 }
 
-// Close waits for the device's work and frees it. Calls after Close
-// return ErrClosed; a second Close returns nil.
+// Close waits for the device's work, including products that timed out or
+// were never waited for, and then frees it. Calls after Close return
+// ErrClosed; a second Close returns nil. Where the work does not end
+// within the timeout (at least 10 minutes), Close returns an error wrapping
+// ErrTimeout and leaves the device's memory allocated rather than free it
+// under the running work.
 func (d *Device) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return nil
+	}
+	d.closed = true
+	if err := d.drain(); err != nil {
+		return d.finish(fmt.Errorf("gpu: closing %s: %w; its memory was left allocated (exit the process to free it)", d.info.Name, err))
 	}
 	d.savePipelineCache()
 	err := d.validation()
@@ -109,16 +127,15 @@ func (d *Device) Close() error {
 	return err
 }
 
+// destroy frees everything; nothing may be in flight (see drain).
 func (d *Device) destroy() {
-	d.closed = true
 	for _, p := range d.pipes {
 		p.Destroy()
 	}
 	d.pipes = nil
-	_ = d.dev.Idle()
 	for m := range d.matrices {
 		m.released = true
-		m.buf.Destroy()
+		d.drop(m.hold)
 	}
 	d.matrices = nil
 	d.pool.clear()
@@ -169,6 +186,10 @@ func (d *Device) lock() error {
 	if d.dev.Lost() {
 		d.mu.Unlock()
 		return fmt.Errorf("gpu: %s was %w earlier; close it and open it again", d.info.Name, ErrDeviceLost)
+	}
+	if err := d.settle(); err != nil {
+		d.mu.Unlock()
+		return err
 	}
 	return nil
 }

@@ -14,7 +14,11 @@
 // device buffers (straight into device memory where that is host-visible,
 // through staging buffers otherwise), dispatches the kernel chosen for the
 // device, and copies C back. Problems larger than one storage-buffer binding
-// are split into blocks. Device-resident matrices (NewMatrix, MatMul,
+// are split into blocks, and no submission carries more than about half a
+// second of work at the device's peak (drivers reset queues that run for
+// seconds). Blocks are pipelined: the host packs the next while the device
+// computes one. Every buffer a submitted batch uses stays reserved until its
+// fence signals, even after a timeout; Close waits for all of it. Device-resident matrices (NewMatrix, MatMul,
 // MatMulAsync) skip the copies, so chained products never touch the host.
 // NewBLAS adapts a device to gonum's blas.Float32, so
 // blas32.Use(gpu.NewBLAS(dev)) sends gonum's float32 GEMMs to the GPU.
@@ -22,13 +26,17 @@
 // Kernels: the "direct" family (no shared memory, no barriers) for CPU
 // drivers, which emulate barriers; the "subgroup" family, the direct one with
 // the loads of A shared across a 4- or 8-wide subgroup, for CPU drivers that
-// have them; and the "tiled" family (shared-memory tiles) for GPUs. The
+// have them; and the "block" family (double-buffered shared-memory block
+// tiles, per-vendor built-in shapes) for GPUs, beside "tiled", its simpler
+// predecessor, kept to compare with. The
 // direct and 8-wide subgroup kernels can also read A and B as texel buffers,
 // which lavapipe runs much faster than storage-buffer loads. A kernel's
 // workgroup, block and transposes are baked into its SPIR-V before the
 // pipeline is built (package gpu/internal/spirv), as SwiftShader does not
 // fold specialization constants itself. See package shaders, and Kernel for
-// what a tuning file holds.
+// what a tuning file holds. CompilerStats reports what the driver's
+// compiler makes of each kernel (registers, spills, occupancy) where the
+// driver offers VK_KHR_pipeline_executable_properties.
 //
 // Errors wrap the sentinels of this package (ErrNoLoader, ErrNoDevice,
 // ErrDeviceIndex, ErrUnsupported, ErrOutOfMemory, ErrDeviceLost,
@@ -40,7 +48,7 @@
 //
 //	VKGEMM_DEVICE             device index or name substring
 //	VKGEMM_VALIDATION=1       enable VK_LAYER_KHRONOS_validation; messages become errors
-//	VKGEMM_KERNEL             force the kernel family: direct, subgroup or tiled
+//	VKGEMM_KERNEL             force the kernel family: direct, subgroup, block or tiled
 //	VKGEMM_FORCE_STAGING=1    copy through staging buffers, as on a discrete GPU
 //	VKGEMM_MAX_BINDING_BYTES  split problems as if bindings held at most this many bytes
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)

@@ -1,5 +1,7 @@
 package gpu
 
+import "github.com/vkgemm/vkgemm/gpu/internal/vk"
+
 // SimulateLoss marks d lost, as if the driver had returned
 // VK_ERROR_DEVICE_LOST.
 func SimulateLoss(d *Device) { d.dev.SimulateLoss() }
@@ -17,3 +19,35 @@ var SortDevices = sortDevices
 
 // Supported exposes the support check for tests.
 var Supported = supported
+
+// InFlight is the number of batches submitted and not yet landed.
+func InFlight(d *Device) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.flights)
+}
+
+// Counts returns the submissions and fence waits since ResetCounts, and
+// the most batches that were in flight at once.
+func Counts(d *Device) vk.Counts {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.dev.Counts()
+}
+
+// ResetCounts starts the counts again.
+func ResetCounts(d *Device) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.dev.ResetCounts()
+}
+
+// SetWorkCap caps the work of one submission at flops.
+func SetWorkCap(d *Device, flops float64) { d.workCap = flops }
+
+// SetDepth sets how many blocks of a host-slice product may be in flight;
+// 1 is the serial path (pack, submit, wait, unpack), for comparison.
+func SetDepth(d *Device, n int) { d.depth = n }
+
+// MaxFlights is the most batches in flight at once.
+const MaxFlights = maxFlights

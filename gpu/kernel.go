@@ -12,26 +12,48 @@ import (
 const (
 	kernelDirect   = "direct"
 	kernelSubgroup = "subgroup" // direct, with the rows of A shared through subgroupBroadcast
-	kernelTiled    = "tiled"
-	kernelPeak     = "peak" // not a GEMM: the FMA-throughput shader
+	kernelTiled    = "tiled"    // the first shared-memory kernel, kept to compare with
+	kernelBlock    = "block"    // the GPU family: double-buffered block tiles
+	kernelPeak     = "peak"     // not a GEMM: the FMA-throughput shader
 )
 
 // The subgroup family is written for one subgroup per workgroup, 8 wide
 // (lavapipe on AVX2) or 4 wide (SwiftShader). Per width, subgroupMaxRows
-// is the largest TM its shaders unroll and subgroupKernels the default.
-var subgroupMaxRows = map[uint32]uint32{8: 24, 4: 16}
+// is the largest TM its modules unroll and subgroupKernels the default.
+var subgroupMaxRows = func() map[uint32]uint32 {
+	rows := map[uint32]uint32{}
+	for _, v := range shaders.Variants {
+		if v.Family == shaders.FamilySubgroup {
+			rows[v.Lanes] = max(rows[v.Lanes], v.MaxM)
+		}
+	}
+	return rows
+}()
 
 var subgroupKernels = map[uint32]Kernel{
 	8: {Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512},
 	4: {Family: kernelSubgroup, WGX: 4, WGY: 1, TM: 16, TN: 8, TK: 4, KChunk: 512},
 }
 
-// shaderOf maps a kernel family to its SPIR-V.
-var shaderOf = map[string]string{
-	kernelDirect:   shaders.Direct,
-	kernelSubgroup: shaders.Subgroup,
-	kernelTiled:    shaders.Tiled,
-	kernelPeak:     shaders.Peak,
+// module is the SPIR-V module k runs: the hand-written tiled kernel, or the
+// smallest generated variant (shaders.Variants) that unrolls k's block.
+func (k Kernel) module() (string, error) {
+	switch k.Family {
+	case kernelTiled:
+		return shaders.Tiled, nil
+	case kernelBlock:
+		return shaders.Block, nil
+	case kernelPeak:
+		return shaders.Peak, nil
+	}
+	lanes := uint32(0)
+	if k.Family == kernelSubgroup {
+		lanes = k.WGX
+	}
+	if name := shaders.ModuleFor(k.Family, k.Texel, lanes, k.TM, k.TN); name != "" {
+		return name, nil
+	}
+	return "", fmt.Errorf("gpu: no %s module for %v", k.Family, k)
 }
 
 // Kernel is one configuration of a kernel family: the workgroup shape, the
@@ -39,7 +61,7 @@ var shaderOf = map[string]string{
 // pipeline through specialization constants, so trying one costs a
 // pipeline build, not a recompile.
 type Kernel struct {
-	Family string `json:"family"` // "direct", "subgroup" or "tiled"
+	Family string `json:"family"` // "direct", "subgroup", "block" or "tiled"
 	WGX    uint32 `json:"wgx"`    // workgroup size along columns of C
 	WGY    uint32 `json:"wgy"`    // workgroup size along rows of C
 	TM     uint32 `json:"tm"`     // rows of C per invocation
@@ -69,20 +91,23 @@ func (k Kernel) String() string {
 	return s
 }
 
-// sharedBytes is the workgroup memory the tiled family declares: a BM×TK
-// tile of A and a TK×BN tile of B.
+// sharedBytes is the workgroup memory a kernel declares: a BM×TK tile of A
+// and a TK×BN tile of B, twice in the block family (double-buffered).
 func (k Kernel) sharedBytes() int {
-	if k.Family != kernelTiled {
-		return 0
-	}
 	bm, bn := k.block()
-	return 4 * int(k.TK) * (bm + bn)
+	switch k.Family {
+	case kernelTiled:
+		return 4 * int(k.TK) * (bm + bn)
+	case kernelBlock:
+		return 2 * 4 * int(k.TK) * (bm + bn)
+	}
+	return 0
 }
 
 // fits says whether the device can run k, and if not, why.
 func (k Kernel) fits(p *vk.Properties) error {
 	switch {
-	case k.Family != kernelDirect && k.Family != kernelSubgroup && k.Family != kernelTiled:
+	case k.Family != kernelDirect && k.Family != kernelSubgroup && k.Family != kernelTiled && k.Family != kernelBlock:
 		return fmt.Errorf("unknown kernel family %q", k.Family)
 	case k.WGX == 0 || k.WGY == 0 || k.TM == 0 || k.TN == 0 || k.TK == 0:
 		return fmt.Errorf("kernel %v has a zero size", k)
@@ -95,6 +120,10 @@ func (k Kernel) fits(p *vk.Properties) error {
 	case k.Family == kernelSubgroup && (p.SubgroupSize != k.WGX || !p.SubgroupBroadcast):
 		return fmt.Errorf("kernel %v: the subgroup family needs %d-wide subgroups with subgroupBroadcast in compute shaders; the device has %d-wide subgroups%s",
 			k, k.WGX, p.SubgroupSize, map[bool]string{false: " without broadcast", true: ""}[p.SubgroupBroadcast])
+	case k.Family == kernelBlock && (k.TM%4 != 0 || k.TN%4 != 0 || k.TM > 8 || k.TN > 8 || k.TK%4 != 0 || k.TK > 32):
+		return fmt.Errorf("kernel %v: the block family takes 4 or 8 rows and columns per invocation and a k-step that is a multiple of 4 up to 32", k)
+	case k.Family == kernelBlock && (k.TM*k.TK > 4*shaders.BlockMaxLoads*k.WGX || k.TN*k.TK > 4*shaders.BlockMaxLoads*k.WGY):
+		return fmt.Errorf("kernel %v: each invocation would load more than %d vec4s of a tile; use a wider workgroup or a smaller k-step", k, shaders.BlockMaxLoads)
 	case k.Family != kernelSubgroup && (k.TM%4 != 0 || k.TN%4 != 0 || k.TM > 16 || k.TN > 16):
 		// The kernels keep blocks as vec4s in arrays sized for 16.
 		return fmt.Errorf("kernel %v: per-invocation blocks are multiples of 4 up to 16x16", k)
@@ -114,25 +143,25 @@ func (k Kernel) fits(p *vk.Properties) error {
 
 var (
 	// CPU drivers emulate barriers and shared memory; the direct family,
-	// which uses neither, is much faster there. They run consecutive
-	// invocations as SIMD lanes and pay a per-lane loop for every buffer
-	// load, so large blocks (more FMAs per load) win; 8x8 compiles in 0.6 s
-	// on lavapipe where 12x16 takes 4 s, so it is the default for unknown
-	// CPU drivers and small products.
-	// Slices of k of 512 keep what a CPU core streams in its cache: on
-	// lavapipe n = 2048 went from 9 to 23 GFLOPS.
+	// which uses neither, is much faster there. 8x8 compiles several times
+	// faster than larger blocks, so it is the default for unknown CPU
+	// drivers; slices of k keep what a core streams in its cache (see
+	// docs/kernels.md).
 	defaultDirect = Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 8, TN: 8, TK: 4, KChunk: 512}
 	// GPUs want shared-memory tiles: a 128x128 block of C per workgroup of
 	// 16x16 invocations (SwiftShader's maximum of 256), 8x8 outputs each,
-	// k-tiles of 16 (16 KiB of shared memory). Chosen from CLBlast's and
-	// ggml's choices for NVIDIA and AMD; tune on the device to do better.
+	// k-tiles of 16 (32 KiB of shared memory, double-buffered): the shape of
+	// ggml's and CLBlast's large tiles. Per-vendor built-ins (builtin.go)
+	// refine it; tune on the device to do better.
+	defaultBlock = Kernel{Family: kernelBlock, WGX: 16, WGY: 16, TM: 8, TN: 8, TK: 16}
+	// defaultTiled is the first shared-memory kernel, forced by name only.
 	defaultTiled = Kernel{Family: kernelTiled, WGX: 16, WGY: 16, TM: 8, TN: 8, TK: 16}
 )
 
 // defaultKernel picks the kernel for a device, or the forced family; an
 // error says why the device cannot run the forced family.
 func defaultKernel(p *vk.Properties, forced string) (Kernel, error) {
-	k := defaultTiled
+	k := defaultBlock
 	if deviceType(p.Type) == TypeCPU {
 		k = defaultDirect
 	}
@@ -151,6 +180,8 @@ func defaultKernel(p *vk.Properties, forced string) (Kernel, error) {
 		}
 	case kernelTiled:
 		k = defaultTiled
+	case kernelBlock:
+		k = defaultBlock
 	}
 	// Shrink the workgroup to what the device runs.
 	for k.fits(p) != nil && k.WGY > 1 && k.Family != kernelSubgroup {
@@ -202,18 +233,19 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if p, ok := d.pipes[key]; ok {
 		return p, nil
 	}
-	// The module: the family's, or a variant of it for texel loads, 4-wide
-	// subgroups or small blocks.
-	name := shaderOf[k.Family]
-	switch {
-	case k.Texel && k.Family == kernelSubgroup:
-		name = shaders.SubgroupTexel
-	case k.Texel:
-		name = shaders.DirectTexel
-	case k.Family == kernelSubgroup && k.WGX == 4:
-		name = shaders.Subgroup4
-	case k.Family == kernelDirect && k.TM <= 8 && k.TN <= 8:
-		name = shaders.Direct8 // same kernel, smaller module, faster compile
+	p, err := d.newPipeline(k, transA, transB)
+	if err != nil {
+		return nil, err
+	}
+	d.pipes[key] = p
+	return p, nil
+}
+
+// newPipeline builds the pipeline of k for the transposes.
+func (d *Device) newPipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
+	name, err := k.module()
+	if err != nil {
+		return nil, err
 	}
 	module, err := shaders.SPIRV(name)
 	if err != nil {
@@ -238,17 +270,15 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gpu: building the %s pipeline: %w", k, err)
 	}
-	d.pipes[key] = p
 	return p, nil
 }
 
 // freezes says whether k's constants are frozen into its module (see
 // package spirv) rather than passed as specialization info. SwiftShader
-// keeps every test on a specialization constant as a run-time branch: the
-// subgroup kernel ran 3.6x faster frozen, direct 8x8 3x. But frozen, its
-// compiler (Subzero) takes minutes over the direct family's larger blocks
-// (12x16: 4 s as specialization info, over 100 s frozen; 8x12, 12x8 1-8 s), so
-// those stay as they were. Mesa's lavapipe and GPU drivers fold
+// keeps every test on a specialization constant as a run-time branch, so
+// frozen kernels run several times faster there; but its compiler takes
+// minutes over the direct family's larger blocks frozen, so those stay as
+// they were (docs/kernels.md). Mesa's lavapipe and GPU drivers fold
 // specialization constants themselves: it makes no difference there.
 func (k Kernel) freezes() bool {
 	return k.Family != kernelDirect || k.TM*k.TN <= 64

@@ -50,7 +50,7 @@ func TestSubgroupFamilyNeedsItsSubgroupWidth(t *testing.T) {
 // Every shader module and load path is correct on every device that can run
 // it: the direct modules (blocks up to 8x8 and up to 16x16, storage and
 // texel loads), the subgroup ones (4 and 8 wide, storage and texel loads),
-// the tiled one. Defaults and
+// the tiled one, the block one. Defaults and
 // tuning pick among these, so each is run here whatever the device's
 // default.
 func TestEveryKernelModule(t *testing.T) {
@@ -72,6 +72,9 @@ func TestEveryKernelModule(t *testing.T) {
 		{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512, Texel: true},
 		{Family: kernelSubgroup, WGX: 4, WGY: 1, TM: 12, TN: 8, TK: 4, KChunk: 512},
 		defaultTiled,
+		defaultBlock,
+		{Family: kernelBlock, WGX: 16, WGY: 16, TM: 4, TN: 4, TK: 4}, // tiles of fewer vec4s than invocations
+		{Family: kernelBlock, WGX: 32, WGY: 8, TM: 4, TN: 8, TK: 32}, // the most loads per invocation
 	} {
 		if err := k.fits(p); err != nil {
 			t.Logf("%s: skipped on %s: %v", k, p.Name, err)
@@ -85,5 +88,5 @@ func TestEveryKernelModule(t *testing.T) {
 			gemmtest.Correctness(t, d, true)
 		})
 	}
-	assert.GreaterOrEqual(t, ran, 3, "a direct, a subgroup and the tiled kernel run on every device here")
+	assert.GreaterOrEqual(t, ran, 4, "a direct, a subgroup, the tiled and the block kernels run on every device here")
 }

@@ -34,22 +34,23 @@ func (d *Device) EmptyDispatch() (time.Duration, error) {
 	if err != nil {
 		return 0, d.finish(err)
 	}
-	buf, err := d.pool.get(16, vk.Storage)
+	buf, err := d.lease(16, vk.Storage)
 	if err != nil {
 		return 0, d.finish(err)
 	}
-	defer d.pool.put(buf, vk.Storage)
-	r := vk.Range{Buf: buf, Size: 16}
+	defer d.drop(buf)
+	r := vk.Range{Buf: buf.buf, Size: 16}
 	var none pushConstants // no iterations
 	t, err := d.timeBatch(func(b *vk.Batch) error {
 		return b.Dispatch(pipe, [3]vk.Range{r, r, r}, none.bytes(), 1, 1)
-	})
+	}, buf)
 	return t, d.finish(err)
 }
 
 // timeBatch times a batch from its start, through what record puts in it,
-// to the end of the wait for it. The caller holds d.mu.
-func (d *Device) timeBatch(record func(*vk.Batch) error) (time.Duration, error) {
+// to the end of the wait for it; the batch holds holds while it runs. The
+// caller holds d.mu.
+func (d *Device) timeBatch(record func(*vk.Batch) error, holds ...*lease) (time.Duration, error) {
 	start := time.Now()
 	b, err := d.dev.Begin()
 	if err != nil {
@@ -59,10 +60,10 @@ func (d *Device) timeBatch(record func(*vk.Batch) error) (time.Duration, error) 
 		b.Abandon()
 		return 0, err
 	}
-	if err := b.Submit(); err != nil {
-		b.Abandon()
+	f, err := d.launch(b, -1, -1, holds...)
+	if err != nil {
 		return 0, err
 	}
-	_, err = b.Wait(d.timeout())
+	err = d.await(f)
 	return time.Since(start), err
 }

@@ -1,7 +1,11 @@
 package gpu
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"math/bits"
+	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -15,7 +19,7 @@ import (
 // padded to a multiple of 4 elements on the device.
 type Matrix struct {
 	d          *Device
-	buf        *vk.Buffer
+	hold       *lease // the matrix's own buffer, also held by products using it
 	rows, cols int
 	ld         int
 	released   bool
@@ -28,12 +32,14 @@ func (d *Device) NewMatrix(rows, cols int) (*Matrix, error) {
 	if rows < 0 || cols < 0 {
 		return nil, fmt.Errorf("gpu: %w: matrix of %d×%d", ErrBadArgument, rows, cols)
 	}
+	ld, size, ok := matrixBytes(rows, cols)
+	if !ok {
+		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix has more bytes than a 64-bit size can count", ErrTooLarge, rows, cols)
+	}
 	if err := d.lock(); err != nil {
 		return nil, err
 	}
 	defer d.mu.Unlock()
-	ld := pad4(max(cols, 1))
-	size := 4 * int64(max(rows, 1)) * int64(ld)
 	if heap := d.deviceHeap(); size > heap {
 		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %d MiB; %s has %d MiB of device memory", ErrOutOfMemory, rows, cols, size>>20, d.info.Name, heap>>20)
 	}
@@ -45,20 +51,39 @@ func (d *Device) NewMatrix(rows, cols int) (*Matrix, error) {
 	if err != nil {
 		return nil, d.finish(fmt.Errorf("gpu: allocating a %d×%d matrix: %w", rows, cols, err))
 	}
-	m := &Matrix{d: d, buf: buf, rows: rows, cols: cols, ld: ld}
+	m := &Matrix{d: d, hold: &lease{buf: buf, kind: vk.Storage, own: true, refs: 1}, rows: rows, cols: cols, ld: ld}
 	d.matrices[m] = struct{}{}
 	if buf.Mapped != nil {
 		clear(buf.Mapped)
 		return m, d.finish(nil)
 	}
-	zeros := make([]float32, rows*cols)
-	return m, d.finish(d.transfer(m, zeros, cols, true))
+	f, _, err := d.submit(&submission{in: []transferOp{{dst: buf, size: size}}}, m.hold)
+	if err == nil {
+		err = d.await(f)
+	}
+	return m, d.finish(err)
+}
+
+// matrixBytes is the padded leading dimension and the size in bytes of a
+// rows×cols matrix on the device (at least one padded row); ok is false
+// where the size overflows.
+func matrixBytes(rows, cols int) (ld int, size int64, ok bool) {
+	if cols > math.MaxInt-3 {
+		return 0, 0, false
+	}
+	ld = pad4(max(cols, 1))
+	hi, lo := bits.Mul64(uint64(max(rows, 1)), uint64(ld))
+	if hi != 0 || lo > math.MaxInt64/4 {
+		return 0, 0, false
+	}
+	return ld, int64(lo) * 4, true
 }
 
 // Dims returns the rows and columns of the matrix.
 func (m *Matrix) Dims() (rows, cols int) { return m.rows, m.cols }
 
-// Release frees the matrix's device memory; later use is an error.
+// Release frees the matrix's device memory once the products using it
+// have ended; later use is an error. It does not wait.
 func (m *Matrix) Release() {
 	d := m.d
 	d.mu.Lock()
@@ -69,9 +94,7 @@ func (m *Matrix) Release() {
 	}
 	m.released = true
 	delete(d.matrices, m)
-	// Wait for work that may still read the buffer.
-	_ = d.dev.Idle()
-	m.buf.Destroy()
+	d.drop(m.hold)
 }
 
 func (m *Matrix) usable(d *Device) error {
@@ -117,17 +140,23 @@ func (m *Matrix) copyHost(host []float32, ld int, up bool) error {
 	return d.finish(d.transfer(m, host, ld, up))
 }
 
-// transfer copies between host memory and a matrix, through staging when
-// the matrix is not mapped. The caller holds d.mu.
+// transfer copies between host memory and a matrix: directly where the
+// matrix is mapped (after the products using it have ended), else through
+// staging memory in one batch waited for by its fence. The caller holds d.mu.
 func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 	if m.rows == 0 || m.cols == 0 {
 		return nil
 	}
-	if err := d.dev.Idle(); err != nil { // earlier asynchronous work may use the matrix
-		return err
-	}
-	if m.buf.Mapped != nil {
-		dev := floats(m.buf, 0, m.buf.Size)
+	buf := m.hold.buf
+	if buf.Mapped != nil {
+		for _, f := range slices.Clone(d.flights) {
+			if slices.Contains(f.holds, m.hold) {
+				if err := d.await(f); err != nil {
+					return err
+				}
+			}
+		}
+		dev := floats(buf, 0, buf.Size)
 		if up {
 			pack(dev, m.ld, host, ld, m.rows, m.cols)
 		} else {
@@ -136,30 +165,23 @@ func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 		return nil
 	}
 	size := 4 * int64(m.rows) * int64(m.ld)
-	staging, err := d.pool.get(size, vk.Staging)
+	staging, err := d.lease(size, vk.Staging)
 	if err != nil {
 		return fmt.Errorf("gpu: allocating %d MiB of staging memory: %w", size>>20, err)
 	}
-	defer d.pool.put(staging, vk.Staging)
-	st := floats(staging, 0, size)
+	defer d.drop(staging)
+	st := floats(staging.buf, 0, size)
+	s := &submission{out: []transferOp{{src: buf, dst: staging.buf, size: size}}}
 	if up {
 		pack(st, m.ld, host, ld, m.rows, m.cols)
+		s = &submission{in: []transferOp{{src: staging.buf, dst: buf, size: size}}}
 	}
-	b, err := d.dev.Begin()
+	// Products submitted earlier end with a barrier, so the copy runs after them.
+	f, _, err := d.submit(s, staging, m.hold)
 	if err != nil {
 		return err
 	}
-	if up {
-		b.Copy(staging, m.buf, 0, 0, size)
-	} else {
-		b.Copy(m.buf, staging, 0, 0, size)
-	}
-	b.Barrier()
-	if err := b.Submit(); err != nil {
-		b.Abandon()
-		return err
-	}
-	if _, err := b.Wait(d.timeout()); err != nil {
+	if err := d.await(f); err != nil {
 		return err
 	}
 	if !up {
@@ -169,10 +191,10 @@ func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 }
 
 // Pending is a product submitted to the device and not yet waited for.
+// One that is never waited for is reclaimed once it has ended.
 type Pending struct {
-	d      *Device
-	batch  *vk.Batch
-	t0, t1 int
+	d       *Device
+	flights []*flight // one per submission of the product
 	// dispatches recorded for the product
 	dispatches int
 	start      time.Time
@@ -230,7 +252,7 @@ func (d *Device) matMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 	if c == a || c == b {
 		return nil, fmt.Errorf("gpu: %w: C must not be A or B", ErrBadArgument)
 	}
-	p := &Pending{d: d, start: start, t0: -1, t1: -1}
+	p := &Pending{d: d, start: start}
 	if m == 0 || n == 0 {
 		p.done = true
 		return p, nil
@@ -249,35 +271,34 @@ func (d *Device) matMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 	if err != nil {
 		return nil, d.finish(err)
 	}
-	batch, err := d.dev.Begin()
-	if err != nil {
-		return nil, d.finish(err)
+	prod := product{
+		pipe:   pipe,
+		ranges: [3]vk.Range{{Buf: a.hold.buf, Size: a.hold.buf.Size}, {Buf: b.hold.buf, Size: b.hold.buf.Size}, {Buf: c.hold.buf, Size: c.hold.buf.Size}},
+		push:   pushConstants{M: u32(m), N: u32(n), K: u32(k), LDA: u32(a.ld), LDB: u32(b.ld), LDC: u32(c.ld), Alpha: alpha, Beta: beta},
+		groups: [2]uint32{u32(ceilDiv(n, bn)), u32(ceilDiv(m, bm))},
+		kChunk: int(kern.KChunk),
+		tA:     gemm.Transposed(tA), tB: gemm.Transposed(tB),
 	}
-	if timed {
-		p.t0 = batch.Timestamp()
+	// Work per submission is capped along k; later slices add to C.
+	_, _, slab := capBlock(m, n, max(k, 1), d.submissionWork())
+	for p0 := 0; p0 == 0 || p0 < k; p0 += slab {
+		slice := prod
+		slice.push = prod.push.sliceK(p0, min(slab, k-p0), slice.tA, slice.tB)
+		if p0 > 0 {
+			slice.push.Beta = 1
+		}
+		f, nd, err := d.submit(&submission{prod: &slice, timed: timed}, a.hold, b.hold, c.hold)
+		if err != nil {
+			return nil, d.finish(err)
+		}
+		p.flights = append(p.flights, f)
+		p.dispatches += nd
 	}
-	ranges := [3]vk.Range{{Buf: a.buf, Size: a.buf.Size}, {Buf: b.buf, Size: b.buf.Size}, {Buf: c.buf, Size: c.buf.Size}}
-	push := pushConstants{M: u32(m), N: u32(n), K: u32(k), LDA: u32(a.ld), LDB: u32(b.ld), LDC: u32(c.ld), Alpha: alpha, Beta: beta}
-	nd, err := recordProduct(batch, pipe, ranges, push, [2]uint32{u32(ceilDiv(n, bn)), u32(ceilDiv(m, bm))}, int(kern.KChunk), gemm.Transposed(tA), gemm.Transposed(tB))
-	if err != nil {
-		batch.Abandon()
-		return nil, d.finish(err)
-	}
-	p.dispatches = nd
-	if timed {
-		p.t1 = batch.Timestamp()
-	}
-	batch.Barrier()
-	if err := batch.Submit(); err != nil {
-		batch.Abandon()
-		return nil, d.finish(err)
-	}
-	p.batch = batch
 	return p, d.finish(nil)
 }
 
 // Wait waits for the product and reports its timing. Waiting again
-// returns the same result.
+// returns the same result; after ErrTimeout it waits again.
 func (p *Pending) Wait() (Timing, error) {
 	d := p.d
 	d.mu.Lock()
@@ -285,14 +306,21 @@ func (p *Pending) Wait() (Timing, error) {
 	if p.done {
 		return p.timing, p.err
 	}
-	p.done = true
-	if d.closed {
-		p.err = fmt.Errorf("gpu: %w before the product was waited for", ErrClosed)
-		return p.timing, p.err
+	t := Timing{Dispatches: p.dispatches}
+	var errs []error
+	for _, f := range p.flights {
+		if !f.landed && d.closed {
+			return t, fmt.Errorf("gpu: %w before the product was waited for", ErrClosed)
+		}
+		err := d.await(f)
+		if errors.Is(err, ErrTimeout) {
+			return t, d.finish(err)
+		}
+		errs = append(errs, err)
+		t.GPU += f.gpu
 	}
-	ts, err := p.batch.Wait(d.timeout())
-	p.timing = Timing{GPU: elapsed(ts, p.t0, p.t1), Wall: time.Since(p.start), Dispatches: p.dispatches}
-	p.err = d.finish(err)
+	t.Wall = time.Since(p.start)
+	p.done, p.timing, p.err = true, t, d.finish(errors.Join(errs...))
 	return p.timing, p.err
 }
 

@@ -29,7 +29,7 @@ func TestStagingPath(t *testing.T) {
 // is chosen; a device that cannot is refused at Open, with the reason.
 func TestKernelFamilies(t *testing.T) {
 	info := openDevice(t, gpu.Config{}).Info()
-	for _, k := range []string{"direct", "subgroup", "tiled"} {
+	for _, k := range []string{"direct", "subgroup", "block", "tiled"} {
 		t.Run(k, func(t *testing.T) {
 			if k == "subgroup" && info.SubgroupSize != 4 && info.SubgroupSize != 8 {
 				d, err := gpu.Open(gpu.Config{Kernel: k})

@@ -15,8 +15,10 @@ import (
 // TuneOptions bounds and reports a tuning run.
 type TuneOptions struct {
 	// Budget is the time the whole search may take (default 2 minutes),
-	// shared equally by the shape classes. Every class tries at least its
-	// current kernel.
+	// re-checks of the winners in every transpose included, shared equally
+	// by the shape classes (what one leaves goes to the next). Every class
+	// tries at least its current kernel, so a budget too short for that is
+	// overrun by one candidate per class.
 	Budget time.Duration
 	// Classes limits the search to some shape classes (default all).
 	Classes []string
@@ -36,6 +38,9 @@ type TuneProgress struct {
 	Err         error   // why the candidate was discarded
 	Best        Kernel
 	BestGFLOPS  float64
+	// Elapsed is the time since the run began; Left what remains of the
+	// budget (zero once it is spent: the winners' re-check may still run).
+	Elapsed, Left time.Duration
 }
 
 // ClassShape is the product that stands for a shape class in tuning and
@@ -62,16 +67,37 @@ var classShapes = map[string]struct{ cpu, gpu [3]int }{
 	ShapeWide:   {[3]int{256, 2048, 768}, [3]int{1024, 16384, 2048}},
 }
 
-// candidates lists the kernels worth trying on this device, start first.
+// candidates lists the kernels worth trying on this device, start first:
+// those that fit it, and on a GPU only whole subgroups per workgroup (a
+// workgroup of 8 invocations leaves 7/8 of a 64-wide wave idle).
 func (d *Device) candidates(start Kernel) []Kernel {
 	p := d.dev.Properties()
+	gpu := deviceType(p.Type) != TypeCPU
 	out := []Kernel{start}
 	add := func(k Kernel) {
-		if k.fits(p) == nil && !slices.Contains(out, k) {
-			out = append(out, k)
+		if k.fits(p) != nil || slices.Contains(out, k) {
+			return
+		}
+		if gpu && p.SubgroupSize > 0 && k.WGX*k.WGY%p.SubgroupSize != 0 {
+			return
+		}
+		out = append(out, k)
+	}
+	if gpu {
+		// The block family first: the built-ins of every vendor, then the
+		// other workgroup shapes, blocks and k-tiles.
+		for _, k := range builtinGPUKernels() {
+			add(k)
+		}
+		for _, wg := range [][2]uint32{{16, 16}, {32, 8}, {8, 32}, {16, 8}, {8, 16}, {8, 8}, {32, 4}} {
+			for _, b := range [][2]uint32{{8, 8}, {4, 8}, {8, 4}, {4, 4}} {
+				for _, tk := range []uint32{16, 8, 32} {
+					add(Kernel{Family: kernelBlock, WGX: wg[0], WGY: wg[1], TM: b[0], TN: b[1], TK: tk})
+				}
+			}
 		}
 	}
-	// CPU-driver kernels first, so a short budget sees them: the subgroup
+	// CPU-driver kernels, so a short budget sees them: the subgroup
 	// family (4- and 8-wide subgroups only) with and without texel loads,
 	// then the direct family with texel loads (where texel buffers are as
 	// large as storage buffers; on lavapipe the fastest). Others fail fits.
@@ -106,6 +132,32 @@ func (d *Device) candidates(start Kernel) []Kernel {
 	return out
 }
 
+// errSpills discards a candidate whose compiler statistics show spilled
+// registers or scratch memory: it would be slow, and timing it costs time.
+var errSpills = errors.New("spills registers")
+
+// spillCheck reports errSpills for k where the driver reports statistics
+// and they show spills or scratch; nil where it reports none.
+func (d *Device) spillCheck(k Kernel) error {
+	if !d.dev.HasStatistics() || d.dev.CaptureStatistics() != nil {
+		return nil
+	}
+	p, err := d.newPipeline(k, false, false)
+	if err != nil {
+		return err
+	}
+	defer p.Destroy()
+	s, err := p.Statistics()
+	if err != nil {
+		return nil // statistics are advice: a driver that fails to report them does not stop tuning
+	}
+	st := PipelineStats{SpilledVGPR: statValue(s, "svgpr"), SpilledSGPR: statValue(s, "ssgpr"), ScratchBytes: statValue(s, "scratch")}
+	if st.Spills() {
+		return fmt.Errorf("%w: %d VGPRs and %d SGPRs spilled, %d bytes of scratch", errSpills, st.SpilledVGPR, st.SpilledSGPR, st.ScratchBytes)
+	}
+	return nil
+}
+
 // Tune searches the kernel space for each shape class within the budget,
 // checking every candidate's result against the float64 reference before
 // timing it (a fast wrong kernel is discarded), and uses the fastest from
@@ -133,31 +185,44 @@ func (d *Device) Tune(opt TuneOptions) (*Tuning, error) {
 	p := d.dev.Properties()
 	t := &Tuning{Format: tuningFormat, Device: d.info.Name, VendorID: p.VendorID, DeviceID: p.DeviceID,
 		DriverVersion: p.DriverVersion, Created: time.Now().UTC(), Kernels: map[string]Kernel{}, GFLOPS: map[string]float64{}}
-	share := opt.Budget / time.Duration(len(classes))
 	cpu := d.info.Type == TypeCPU
-	for _, class := range classes {
+	start := time.Now()
+	end := start.Add(opt.Budget)
+	left := func() time.Duration { return max(0, time.Until(end)) }
+	for ci, class := range classes {
 		m, n, k := ClassShape(class, cpu)
 		cands := d.candidates(d.kernels[class])
-		deadline := time.Now().Add(share)
+		// Each class ends at its share of the budget from the start, so time
+		// one class leaves unused goes to the next.
+		deadline := start.Add(opt.Budget * time.Duration(ci+1) / time.Duration(len(classes)))
 		type timed struct {
 			k  Kernel
 			gf float64
 		}
 		var results []timed
 		best, bestGF := Kernel{}, 0.0
+		// recheck is what re-checking a winner in the three other
+		// transposes will take: three times the slowest check seen. The
+		// search stops early enough to leave it inside the budget.
+		var recheck time.Duration
 		for i, cand := range cands {
-			if i > 0 && time.Now().After(deadline) {
+			if i > 0 && time.Now().Add(recheck).After(deadline) {
 				break
 			}
 			// The timed (untransposed) pipeline is checked before it is
 			// timed; the other three only for the winners, below, since
 			// every pipeline costs a compile (seconds on SwiftShader).
-			err := d.checkKernel(cand, transposes[:1])
+			err := d.spillCheck(cand)
 			gf := 0.0
+			if err == nil {
+				t0 := time.Now()
+				err = d.checkKernel(cand, transposes[:1])
+				recheck = max(recheck, 3*time.Since(t0))
+			}
 			if err == nil {
 				gf, err = d.timeKernel(cand, m, n, k)
 			}
-			if err != nil && !errors.Is(err, errWrongResult) {
+			if err != nil && !errors.Is(err, errWrongResult) && !errors.Is(err, errSpills) {
 				// A device error is not the candidate's fault: stop.
 				return nil, d.finish(err)
 			}
@@ -168,7 +233,8 @@ func (d *Device) Tune(opt TuneOptions) (*Tuning, error) {
 				}
 			}
 			if opt.Progress != nil {
-				opt.Progress(TuneProgress{Class: class, Done: i + 1, Total: len(cands), Candidate: cand, GFLOPS: gf, Err: err, Best: best, BestGFLOPS: bestGF})
+				opt.Progress(TuneProgress{Class: class, Done: i + 1, Total: len(cands), Candidate: cand, GFLOPS: gf, Err: err,
+					Best: best, BestGFLOPS: bestGF, Elapsed: time.Since(start), Left: left()})
 			}
 		}
 		slices.SortStableFunc(results, func(x, y timed) int { return cmp.Compare(y.gf, x.gf) })
@@ -183,7 +249,8 @@ func (d *Device) Tune(opt TuneOptions) (*Tuning, error) {
 				return nil, d.finish(err)
 			}
 			if opt.Progress != nil {
-				opt.Progress(TuneProgress{Class: class, Done: len(cands), Total: len(cands), Candidate: r.k, Err: err})
+				opt.Progress(TuneProgress{Class: class, Done: len(cands), Total: len(cands), Candidate: r.k, Err: err,
+					Elapsed: time.Since(start), Left: left()})
 			}
 		}
 		if bestGF == 0 {

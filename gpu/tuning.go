@@ -132,39 +132,30 @@ func writeAtomic(path string, data []byte) error {
 		os.Remove(f.Name())
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
 }
 
-// builtinKernels are the kernels for the drivers vkgemm has been measured
-// on, used where no tuning file exists: per driver id (VkDriverId) and shape
-// class, in order of preference, the first the device can run.
+// builtinKernels are the kernels for the CPU drivers vkgemm has been
+// measured on, used where no tuning file exists: per driver id (VkDriverId)
+// and shape class, in order of preference, the first the device can run.
+// The measurements are in docs/kernels.md.
 var builtinKernels = map[uint32]map[string][]Kernel{
-	// Measured on 2 vCPUs of an AMD EPYC (AVX2, 8-wide subgroups) with Mesa
-	// 22.3 (LLVM 15). lavapipe turns a storage-buffer load into a loop over
-	// the SIMD lanes and a texel fetch into a gather, so texel loads win:
-	// `vkgemm tune` in one run at 768³ made 50-57 GFLOPS with direct 12x16
-	// and texel loads, 34-42 with subgroup 24x8 and texel loads, 27-29 with
-	// subgroup 24x8 and storage loads (direct 12x16 with storage loads, the
-	// default before, made 21.9 in an earlier run beside 28.5 for subgroup
-	// 24x8). `vkgemm bench` with builds alternating, on a busy machine:
-	// direct 12x16 texel with k slices of 512 made 35-38 GFLOPS at 1024³ and
-	// 38 at 2048³; without slices 25-41 and 23-33; subgroup 24x8 texel 22.
-	// Where a kernel does not fit (no texel buffers as large as storage
-	// buffers; subgroups not 8 wide under LP_NATIVE_VECTOR_WIDTH) the next
-	// one in the list applies.
-	// Small products too: at 128³ direct 12x16 texel made 20-22 GFLOPS
-	// against 7-11 for direct 8x8 with storage loads in two tune runs, though
-	// a 1×1×1 product takes 86-89 µs with it against 74 (empty submit: 35-37).
+	// lavapipe compiles a texel fetch into a gather and a storage-buffer load
+	// into a loop over the SIMD lanes, so texel loads win, in large blocks,
+	// small products included. Where a kernel does not fit (no texel buffers
+	// as large as storage buffers; subgroups not 8 wide under
+	// LP_NATIVE_VECTOR_WIDTH) the next one in the list applies.
 	driverLavapipe: {
 		ShapeSquare: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect}, ShapeTall: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect},
 		ShapeWide: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect}, ShapeSmallK: {lavapipeTexel, lavapipeSubgroup, lavapipeDirect},
 		ShapeSmall: {lavapipeTexel, defaultDirect},
 	},
-	// SwiftShader (Subzero JIT, 4-wide subgroups): with the constants frozen
-	// into the module (see Kernel.freezes) `vkgemm tune` picked subgroup
-	// 16x8 for every class: 7.2 GFLOPS at 512³ against 3.2-3.4 for direct
-	// 8x8 (1.1 before freezing), 5.2 at 128³, 6.75 for wide. Its pipelines compile in about 1 s each, every process
-	// (SwiftShader keeps no pipeline cache on disk).
+	// SwiftShader (Subzero JIT, 4-wide subgroups): the 4-wide subgroup
+	// kernel, frozen (see Kernel.freezes), won every class.
 	driverSwiftShader: {
 		ShapeSquare: {swiftShaderSubgroup, defaultDirect}, ShapeTall: {swiftShaderSubgroup, defaultDirect},
 		ShapeWide: {swiftShaderSubgroup, defaultDirect}, ShapeSmallK: {swiftShaderSubgroup, defaultDirect},
@@ -182,7 +173,6 @@ var (
 
 // Vulkan driver ids (VkDriverId) of the drivers in builtinKernels.
 const (
-	driverNVIDIA      = 4
 	driverSwiftShader = 10
 	driverLavapipe    = 13
 )
@@ -199,7 +189,7 @@ func (d *Device) initKernels() {
 	if d.cfg.Kernel != "" {
 		return
 	}
-	for c, ks := range builtinKernels[p.DriverID] {
+	for c, ks := range builtinFor(p) {
 		for _, k := range ks {
 			if k.fits(p) == nil {
 				d.kernels[c] = k

@@ -10,7 +10,7 @@
 # this repo's root): it is unpacked under OUT_DIR, not into /. The NVIDIA ICD is found where
 # headless NVIDIA machines keep it if the loader finds no driver by itself.
 #
-# It runs `vkgemm devices`, `verify -full`, `peak`, `tune` (short budget) and `bench` at
+# It runs `vkgemm devices`, `verify -full`, `isa`, `peak`, `tune` (short budget) and `bench` at
 # SIZES (default 1024,2048,4096,8192) on the device named by DEVICE (default: NVIDIA), then
 # times torch.matmul in float32 with TF32 off at the same sizes where PyTorch with CUDA is
 # installed, and writes OUT_DIR/gpu-check.json and a table with the ratio vkgemm/cuBLAS.
@@ -59,6 +59,9 @@ step() { # step NAME SECONDS COMMAND...: runs with a limit, keeps its output
 status=0
 step devices 60 "$vk" devices || exit 1
 step verify 120 "$vk" verify -full -device "$DEVICE" || status=1
+# The driver compiler's registers, spills and occupancy of the default and built-in kernels
+# (NVIDIA's driver reports them through VK_KHR_pipeline_executable_properties).
+step isa 60 "$vk" isa -roles default,builtin -device "$DEVICE" || status=1
 step peak 60 "$vk" peak -json -device "$DEVICE" || status=1
 step tune 150 "$vk" tune -budget "$TUNE_BUDGET" -device "$DEVICE" || status=1
 step bench 180 "$vk" bench -json -cpu=false -reps 5 -sizes "$SIZES" -device "$DEVICE" || status=1

@@ -21,9 +21,9 @@ func needTool(t *testing.T, name string) string {
 	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") == "true" || os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1" {
-			t.Fatalf("%s is not installed (apt-get install glslc spirv-tools python3)", name)
+			t.Fatalf("%s is not installed (apt-get install glslc spirv-tools)", name)
 		}
-		t.Skipf("%s is not installed (apt-get install glslc spirv-tools python3)", name)
+		t.Skipf("%s is not installed (apt-get install glslc spirv-tools)", name)
 	}
 	return p
 }
@@ -53,18 +53,42 @@ func TestSPIRVIsFresh(t *testing.T) {
 	}
 }
 
-// The generated direct kernels are what gen_direct.py writes.
+// The generated GLSL is what gen.go writes from the table of variants, and
+// every module the table names is there.
 func TestGeneratedGLSLIsFresh(t *testing.T) {
-	python := needTool(t, "python3")
-	for _, g := range []struct{ file, args string }{{"gemm_direct.comp", "16"}, {"gemm_direct_8.comp", "8"}, {"gemm_subgroup.comp", "subgroup 8"}, {"gemm_subgroup_4.comp", "subgroup 4"}, {"gemm_subgroup_texel.comp", "subgroup 8 texel"}, {"gemm_direct_texel.comp", "16 texel"}} {
-		out := filepath.Join(t.TempDir(), g.file)
-		msg, err := exec.Command(python, append([]string{"gen_direct.py", out}, strings.Fields(g.args)...)...).CombinedOutput()
-		require.NoError(t, err, "gen_direct.py: %s", msg)
-		fresh, err := os.ReadFile(out)
+	goTool := needTool(t, "go")
+	dir := t.TempDir()
+	msg, err := exec.Command(goTool, "run", "gen.go", dir).CombinedOutput()
+	require.NoError(t, err, "go run gen.go: %s", msg)
+	for _, v := range shaders.Variants {
+		fresh, err := os.ReadFile(filepath.Join(dir, v.Name+".comp"))
 		require.NoError(t, err)
-		committed, err := os.ReadFile(filepath.Join("glsl", g.file))
+		committed, err := os.ReadFile(filepath.Join("glsl", v.Name+".comp"))
 		require.NoError(t, err)
-		assert.True(t, bytes.Equal(fresh, committed), "glsl/%s is stale: run ./build.sh shaders", g.file)
+		assert.True(t, bytes.Equal(fresh, committed), "glsl/%s.comp is stale: run ./build.sh shaders", v.Name)
+		assert.True(t, bytes.HasPrefix(committed, []byte("// Code generated ")) &&
+			bytes.Contains(committed[:bytes.IndexByte(committed, '\n')], []byte("DO NOT EDIT.")), "glsl/%s.comp does not say it is generated", v.Name)
+	}
+}
+
+func TestModuleFor(t *testing.T) {
+	for _, c := range []struct {
+		family string
+		texel  bool
+		lanes  uint32
+		tm, tn uint32
+		want   string
+	}{
+		{shaders.FamilyDirect, false, 0, 8, 8, shaders.Direct8},
+		{shaders.FamilyDirect, false, 0, 12, 16, shaders.Direct},
+		{shaders.FamilyDirect, true, 0, 8, 8, shaders.DirectTexel},
+		{shaders.FamilySubgroup, false, 8, 24, 8, shaders.Subgroup},
+		{shaders.FamilySubgroup, false, 4, 16, 8, shaders.Subgroup4},
+		{shaders.FamilySubgroup, true, 8, 8, 4, shaders.SubgroupTexel},
+		{shaders.FamilySubgroup, true, 4, 8, 4, ""},
+		{shaders.FamilyDirect, false, 0, 20, 4, ""},
+	} {
+		assert.Equal(t, c.want, shaders.ModuleFor(c.family, c.texel, c.lanes, c.tm, c.tn), "%+v", c)
 	}
 }
 
@@ -79,7 +103,11 @@ func TestSPIRVIsValid(t *testing.T) {
 }
 
 func TestEveryFamilyIsEmbedded(t *testing.T) {
-	for _, name := range []string{shaders.Direct, shaders.Direct8, shaders.Subgroup, shaders.Subgroup4, shaders.SubgroupTexel, shaders.DirectTexel, shaders.Tiled, shaders.Peak} {
+	names := []string{shaders.Tiled, shaders.Peak}
+	for _, v := range shaders.Variants {
+		names = append(names, v.Name)
+	}
+	for _, name := range names {
 		b, err := shaders.SPIRV(name)
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, len(b), 20)

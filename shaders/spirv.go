@@ -28,6 +28,10 @@ const (
 	SubgroupTexel = "gemm_subgroup_texel"
 	// DirectTexel is Direct reading A and B as uniform texel buffers.
 	DirectTexel = "gemm_direct_texel"
+	// Block is the GPU family: block tiles of C per workgroup, double-buffered
+	// shared memory, the next tile's loads in flight during the FMAs,
+	// registers unrolled by the generator.
+	Block = "gemm_block"
 	// Tiled stages tiles of A and B in workgroup shared memory: the family for
 	// real GPUs.
 	Tiled = "gemm_tiled"

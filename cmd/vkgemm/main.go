@@ -19,6 +19,7 @@ var commands = []command{
 	{"bench", "GFLOPS of the Vulkan engine and the CPU engine, side by side", runBench},
 	{"peak", "the device's FMA throughput, the ceiling of any GEMM on it", runPeak},
 	{"tune", "search the fastest kernel per shape class and save it for later runs", runTune},
+	{"isa", "what the driver's compiler makes of every kernel: registers, spills, occupancy", runISA},
 }
 
 func usage(w io.Writer) {

@@ -43,7 +43,8 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 			if p.Err != nil {
 				status = "discarded: " + p.Err.Error()
 			}
-			prog.show("tune %-6s %s %d/%d  %v: %s  (best %.2f)", p.Class, bar(p.Done, p.Total, 20), p.Done, p.Total, p.Candidate, status, p.BestGFLOPS)
+			prog.show("tune %-6s %s %d/%d  %s elapsed, %s left  %v: %s  (best %.2f)", p.Class, bar(p.Done, p.Total, 20), p.Done, p.Total,
+				p.Elapsed.Round(time.Second), p.Left.Round(time.Second), p.Candidate, status, p.BestGFLOPS)
 		},
 	})
 	prog.done()

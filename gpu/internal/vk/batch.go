@@ -3,6 +3,7 @@ package vk
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -11,7 +12,7 @@ import (
 
 // Batch is one command buffer being recorded, submitted and waited for,
 // with its fence, descriptor sets and timestamp queries. Batches are
-// recycled after Wait.
+// recycled once their fence has signalled and Wait or Finish collected them.
 type Batch struct {
 	d       *Device
 	cmd     vk.CommandBuffer
@@ -20,8 +21,16 @@ type Batch struct {
 	nq      uint32
 	sets    [2][]vk.DescriptorSet // per layout
 	nsets   [2]int
-	done    bool
+	state   batchState
 }
+
+type batchState int
+
+const (
+	recording batchState = iota
+	submitted            // the device may be using it: nothing of it may be reused
+	recycled             // back on the free list
+)
 
 const maxTimestamps = 64
 
@@ -46,7 +55,7 @@ func (d *Device) Begin() (*Batch, error) {
 		}
 		d.batches = append(d.batches, b)
 	}
-	b.nq, b.nsets, b.done = 0, [2]int{}, false
+	b.nq, b.nsets, b.state = 0, [2]int{}, recording
 	binfo := &vk.CommandBufferBeginInfo{
 		SType: vk.StructureTypeCommandBufferBeginInfo,
 		Flags: vk.CommandBufferUsageFlags(vk.CommandBufferUsageOneTimeSubmitBit),
@@ -126,6 +135,15 @@ func (b *Batch) Copy(src, dst *Buffer, srcOff, dstOff, size int64) {
 	copyBuffer(b.d.inst.fns, b.cmd, src, dst, srcOff, dstOff, size)
 }
 
+// Fill records writing zeros to the first size bytes of dst (a multiple
+// of 4).
+func (b *Batch) Fill(dst *Buffer, size int64) {
+	if size <= 0 {
+		return
+	}
+	vk.CmdFillBuffer(b.cmd, dst.h, 0, vk.DeviceSize(size), 0)
+}
+
 // Barrier records a full memory barrier between transfers and compute
 // shaders: every earlier write is visible to every later read or write.
 func (b *Batch) Barrier() {
@@ -144,6 +162,10 @@ func (b *Batch) Timestamp() int {
 	b.nq++
 	return int(b.nq - 1)
 }
+
+// MaxPushBytes is the push-constant space every Vulkan device offers
+// (maxPushConstantsSize is at least 128).
+const MaxPushBytes = 128
 
 // Dispatch records a dispatch of p over a grid of gx×gy workgroups with
 // the three buffer ranges bound and push as the push constants.
@@ -167,7 +189,10 @@ func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy 
 	vk.CmdBindPipeline(b.cmd, vk.PipelineBindPointCompute, p.h)
 	vk.CmdBindDescriptorSets(b.cmd, vk.PipelineBindPointCompute, b.d.pipeLay[lay], 0, 1, []vk.DescriptorSet{set}, 0, nil)
 	// Copied out first: push may point into a struct that holds Go pointers.
-	var pc [128]byte
+	var pc [MaxPushBytes]byte
+	if len(push) > len(pc) || uint32(len(push)) > b.d.pushSize {
+		return fmt.Errorf("vkgemm: %d bytes of push constants; the pipeline layout holds %d (at most %d)", len(push), b.d.pushSize, MaxPushBytes)
+	}
 	n := copy(pc[:], push)
 	vk.CmdPushConstants(b.cmd, b.d.pipeLay[lay], vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
 	vk.CmdDispatch(b.cmd, gx, gy, 1)
@@ -240,66 +265,154 @@ func (d *Device) setInfo(pool vk.DescriptorPool, lay int) *vk.DescriptorSetAlloc
 	}
 }
 
-// Submit ends recording and submits the batch.
+// Submit ends recording and submits the batch. From then on the batch
+// is in flight until Wait or Finish collects it, and Drain and Destroy wait
+// for its fence.
 func (b *Batch) Submit() error {
 	d := b.d
+	if b.state != recording {
+		return errors.New("vkgemm: batch submitted twice")
+	}
 	if err := d.check(vk.EndCommandBuffer(b.cmd), "vkEndCommandBuffer"); err != nil {
 		return err
 	}
 	r := submit(d.inst.fns, d.queue, b.cmd, b.fence)
-	return d.check(r, "vkQueueSubmit")
+	if err := d.check(r, "vkQueueSubmit"); err != nil {
+		return err
+	}
+	b.state = submitted
+	d.inflight = append(d.inflight, b)
+	d.counts.Submits++
+	d.counts.MaxInFlight = max(d.counts.MaxInFlight, len(d.inflight))
+	return nil
 }
 
-// Wait waits up to timeout for a submitted batch, returns the timestamps
-// it recorded in nanoseconds, and recycles the batch. After a timeout the
-// batch is abandoned (the device may still be using it) and ErrTimeout is
-// returned.
+// Wait waits up to timeout for a submitted batch, then collects it as
+// Finish does. After a timeout the batch stays in flight, untouched, and
+// may be waited for again; ErrTimeout is returned.
 func (b *Batch) Wait(timeout time.Duration) ([]float64, error) {
 	d := b.d
-	if b.done {
-		return nil, errors.New("vkgemm: batch waited for twice")
+	if b.state != submitted {
+		return nil, errors.New("vkgemm: waiting for a batch that is not in flight")
 	}
-	b.done = true
+	d.counts.Waits++
 	r := vk.WaitForFences(d.h, 1, []vk.Fence{b.fence}, vk.True, uint64(timeout.Nanoseconds()))
 	if r == vk.Timeout {
 		return nil, fmt.Errorf("%w after %v (raise Config.Timeout for very large products)", ErrTimeout, timeout)
 	}
 	if err := d.check(r, "vkWaitForFences"); err != nil {
+		b.retire() // a lost device signals nothing more; the batch is dead
 		return nil, err
 	}
-	var ts []float64
-	if b.nq > 0 {
-		raw := make([]uint64, b.nq)
-		r := vk.GetQueryPoolResults(d.h, b.queries, 0, b.nq, uint(8*b.nq), unsafe.Pointer(&raw[0]), 8,
-			vk.QueryResultFlags(vk.QueryResult64Bit|vk.QueryResultWaitBit))
-		if err := d.check(r, "vkGetQueryPoolResults"); err != nil {
-			return nil, err
-		}
-		bits := d.phys.Props.TimestampValidBits
-		period := float64(d.phys.Props.TimestampPeriod)
-		ts = make([]float64, b.nq)
-		for i, v := range raw {
-			if bits < 64 {
-				v &= 1<<bits - 1
-			}
-			ts[i] = float64(v) * period
-		}
+	return b.Finish()
+}
+
+// Done reports, without waiting, whether a submitted batch's fence has
+// signalled.
+func (b *Batch) Done() (bool, error) {
+	if b.state != submitted {
+		return b.state == recycled, nil
 	}
-	d.free = append(d.free, b)
+	r := vk.GetFenceStatus(b.d.h, b.fence)
+	if r == vk.NotReady {
+		return false, nil
+	}
+	if err := b.d.check(r, "vkGetFenceStatus"); err != nil {
+		b.retire()
+		return true, err
+	}
+	return true, nil
+}
+
+// Finish collects a batch whose fence has signalled (Done returned true):
+// it returns the timestamps recorded, in nanoseconds, and recycles the batch.
+func (b *Batch) Finish() ([]float64, error) {
+	d := b.d
+	if b.state != submitted {
+		return nil, errors.New("vkgemm: finishing a batch that is not in flight")
+	}
+	defer b.retire()
+	if b.nq == 0 {
+		return nil, nil
+	}
+	raw := make([]uint64, b.nq)
+	r := vk.GetQueryPoolResults(d.h, b.queries, 0, b.nq, uint(8*b.nq), unsafe.Pointer(&raw[0]), 8,
+		vk.QueryResultFlags(vk.QueryResult64Bit|vk.QueryResultWaitBit))
+	if err := d.check(r, "vkGetQueryPoolResults"); err != nil {
+		return nil, err
+	}
+	bits := d.phys.Props.TimestampValidBits
+	period := float64(d.phys.Props.TimestampPeriod)
+	ts := make([]float64, b.nq)
+	for i, v := range raw {
+		if bits < 64 {
+			v &= 1<<bits - 1
+		}
+		ts[i] = float64(v) * period
+	}
 	return ts, nil
+}
+
+// retire takes a batch out of flight and puts it on the free list.
+func (b *Batch) retire() {
+	d := b.d
+	if i := slices.Index(d.inflight, b); i >= 0 {
+		d.inflight = slices.Delete(d.inflight, i, i+1)
+	}
+	b.state = recycled
+	d.free = append(d.free, b)
 }
 
 // Abandon gives up on a batch that was not submitted.
 func (b *Batch) Abandon() {
-	if b.done {
+	if b.state != recording {
 		return
 	}
-	b.done = true
 	// Begin resets the command buffer, whatever state it was left in.
+	b.state = recycled
 	b.d.free = append(b.d.free, b)
 }
 
-// Idle waits until the queue has finished all submitted work.
-func (d *Device) Idle() error {
-	return d.check(vk.QueueWaitIdle(d.queue), "vkQueueWaitIdle")
+// Drain waits up to timeout for the fences of every batch in flight,
+// without collecting them. It submits nothing and waits for nothing when no
+// batch is in flight (vkQueueWaitIdle crashes RADV's null device). A lost
+// device counts as drained: it will signal nothing more.
+func (d *Device) Drain(timeout time.Duration) error {
+	if len(d.inflight) == 0 || d.lost {
+		return nil
+	}
+	fences := make([]vk.Fence, len(d.inflight))
+	for i, b := range d.inflight {
+		fences[i] = b.fence
+	}
+	d.counts.Waits++
+	r := vk.WaitForFences(d.h, uint32(len(fences)), fences, vk.True, uint64(timeout.Nanoseconds()))
+	if r == vk.Timeout {
+		return fmt.Errorf("%w: %d command buffers still running after %v", ErrTimeout, len(fences), timeout)
+	}
+	if err := d.check(r, "vkWaitForFences"); err != nil && !d.lost {
+		return err
+	}
+	return nil
 }
+
+// InFlight is the number of batches submitted and not yet collected.
+func (d *Device) InFlight() int { return len(d.inflight) }
+
+// Counts are the submissions and fence waits a device has made, for tests
+// that show how many a call costs.
+type Counts struct {
+	Submits, Waits int
+	MaxInFlight    int // the most batches in flight at once
+	Batches        int // command buffers ever created
+}
+
+// Counts returns the submissions and waits since the last ResetCounts.
+func (d *Device) Counts() Counts {
+	c := d.counts
+	c.Batches = len(d.batches)
+	return c
+}
+
+// ResetCounts starts the counts again from zero.
+func (d *Device) ResetCounts() { d.counts = Counts{} }

@@ -3,6 +3,7 @@ package vk
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	vk "github.com/vulkan-go/vulkan"
 )
@@ -28,7 +29,11 @@ type Device struct {
 	pushSize uint32
 	free     []*Batch // batches ready for reuse
 	batches  []*Batch // every batch, destroyed with the device
+	inflight []*Batch // submitted and not yet collected, in submission order
+	counts   Counts
 	lost     bool
+	stats    bool // VK_KHR_pipeline_executable_properties is enabled (see stats.go)
+	capture  bool // pipelines are created capturing statistics
 }
 
 // NewDevice opens pd with one queue of its compute family. pushSize is the
@@ -46,10 +51,15 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 		QueueCount:       1,
 		PQueuePriorities: []float32{1},
 	}}
+	exts, features := statsExtension(in, pd)
+	defer features.free()
 	info := &vk.DeviceCreateInfo{
-		SType:                vk.StructureTypeDeviceCreateInfo,
-		QueueCreateInfoCount: 1,
-		PQueueCreateInfos:    qinfo,
+		SType:                   vk.StructureTypeDeviceCreateInfo,
+		PNext:                   features.p,
+		QueueCreateInfoCount:    1,
+		PQueueCreateInfos:       qinfo,
+		EnabledExtensionCount:   uint32(len(exts)),
+		PpEnabledExtensionNames: exts,
 	}
 	var h vk.Device
 	r := vk.CreateDevice(pd.h, info, nil, &h)
@@ -58,7 +68,7 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	if err := check(r, "vkCreateDevice"); err != nil {
 		return nil, err
 	}
-	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize}
+	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize, stats: len(exts) > 0}
 	if !CacheDataFits(&pd.Props, cacheData) {
 		cacheData = nil
 	}
@@ -174,13 +184,20 @@ func (d *Device) Properties() *Properties { return &d.phys.Props }
 // Messages returns the validation messages collected since the last call.
 func (d *Device) Messages() error { return d.inst.Messages() }
 
-// Destroy waits for the device to finish and destroys it and everything
-// made from it that is still alive.
+// destroyWait bounds Destroy's wait for batches still in flight.
+const destroyWait = 10 * time.Minute
+
+// Destroy waits for the batches in flight and destroys the device and
+// everything made from it that is still alive. Where they do not finish
+// within destroyWait the device is left alive rather than destroyed under
+// the driver's feet: call Drain first to choose the wait and see the error.
 func (d *Device) Destroy() {
 	if d.h == nil {
 		return
 	}
-	vk.DeviceWaitIdle(d.h)
+	if d.Drain(destroyWait) != nil {
+		return
+	}
 	for _, b := range d.batches {
 		b.destroy()
 	}

@@ -34,7 +34,7 @@ func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels bool) 
 	for id, v := range spec {
 		ids, vals = append(ids, id), append(vals, v)
 	}
-	h, r := createPipeline(d.inst.fns, d.h, d.cache, d.pipeLay[layoutIndex(texels)], code, ids, vals)
+	h, r := createPipeline(d.inst.fns, d.h, d.cache, d.pipeLay[layoutIndex(texels)], code, ids, vals, d.pipelineFlags())
 	if err := d.check(r, "vkCreateComputePipelines"); err != nil {
 		return nil, err
 	}

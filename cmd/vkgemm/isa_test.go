@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/gpu"
+)
+
+const radvICD = "/usr/share/vulkan/icd.d/radeon_icd.x86_64.json"
+
+// CPU drivers report no compiler statistics: isa says so and what does.
+func TestISAWithoutStatistics(t *testing.T) {
+	needDevice(t)
+	devs, err := gpu.Devices()
+	require.NoError(t, err)
+	driver := devs[0].DriverName
+	if !strings.Contains(driver, "llvmpipe") && !strings.Contains(driver, "SwiftShader") {
+		t.Skipf("%s may report statistics; this test is for lavapipe and SwiftShader", devs[0].Name)
+	}
+	code, _, errOut := runCLI("isa", "-roles", "default")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "VK_KHR_pipeline_executable_properties")
+	assert.Contains(t, errOut, "RADV")
+}
+
+// On RADV's null device (AMD's compiler, no GPU) every default kernel is
+// compiled, in every transpose, and reported with the fields -json promises.
+// RADV reads RADV_FORCE_FAMILY once per process: the test runs itself again.
+func TestISAOnRADVNullDevice(t *testing.T) {
+	if os.Getenv("VKGEMM_ISA_CHILD") == "1" {
+		os.Exit(run([]string{"isa", "-json", "-roles", "default", "-check", "-min-waves", "4"}, os.Stdout, os.Stderr))
+	}
+	if _, err := os.Stat(radvICD); err != nil {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1" {
+			t.Fatalf("RADV is not installed (%v): apt-get install mesa-vulkan-drivers", err)
+		}
+		t.Skipf("RADV is not installed: %v", err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestISAOnRADVNullDevice$")
+	cmd.Env = append(os.Environ(), "VKGEMM_ISA_CHILD=1", "RADV_FORCE_FAMILY=navi21", "MESA_SHADER_CACHE_DISABLE=true",
+		"VK_DRIVER_FILES="+radvICD, "VK_ICD_FILENAMES=", "VKGEMM_DEVICE=")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "vkgemm isa on RADV's null device")
+	var rows []map[string]any
+	require.NoError(t, json.Unmarshal(out, &rows), "%s", out)
+	require.NotEmpty(t, rows)
+	for _, r := range rows {
+		for _, f := range []string{"family", "kernel", "role", "vgpr", "sgpr", "spilled_vgpr", "spilled_sgpr", "scratch_bytes", "lds_bytes", "waves_per_simd"} {
+			assert.Contains(t, r, f)
+		}
+		assert.Equal(t, "navi21", r["family"])
+		assert.Equal(t, "default", r["role"])
+		assert.Greater(t, r["vgpr"], 0.0)
+		assert.Equal(t, 0.0, r["scratch_bytes"], "%v", r["kernel"])
+		assert.GreaterOrEqual(t, r["waves_per_simd"], 4.0, "%v", r["kernel"])
+	}
+}
+
+func TestISACheck(t *testing.T) {
+	ok := gpu.PipelineStats{Family: "navi21", Kernel: "k", Role: gpu.RoleDefault, VGPR: 100, WavesPerSIMD: 8}
+	assert.NoError(t, isaCheck([]gpu.PipelineStats{ok}, 4))
+	spill := ok
+	spill.ScratchBytes = 4096
+	assert.ErrorContains(t, isaCheck([]gpu.PipelineStats{ok, spill}, 4), "4096 bytes of scratch")
+	few := ok
+	few.Role, few.WavesPerSIMD = gpu.RoleBuiltin, 2
+	assert.ErrorContains(t, isaCheck([]gpu.PipelineStats{few}, 4), "2 waves per SIMD, fewer than 4")
+	assert.NoError(t, isaCheck([]gpu.PipelineStats{few}, 0), "no floor")
+	cand := spill
+	cand.Role = gpu.RoleCandidate
+	assert.NoError(t, isaCheck([]gpu.PipelineStats{cand}, 4), "candidates are reported, not required")
+}

@@ -1,0 +1,216 @@
+package gpu
+
+import (
+	"fmt"
+	"iter"
+	"unsafe"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+)
+
+// problem is one host-memory GEMM with its arguments already checked.
+type problem struct {
+	tA, tB      bool
+	m, n, k     int
+	alpha, beta float32
+	a, b, c     []float32
+	lda, ldb    int
+	ldc         int
+	timed       bool // record timestamps around the kernels
+}
+
+// plan is how a host-slice product runs: the block sizes, the bytes of a
+// packed block of A, B and C, and the blocks in the order they are
+// submitted. It knows the element only by its size, so another precision
+// plugs in with its own pack functions; a batch dimension adds one more
+// loop around blocks.
+type plan struct {
+	p          *problem
+	elem       int64 // bytes per element
+	mb, nb, kb int
+	bytes      [3]int64 // of a packed block of A, B and C
+	bm, bn     int      // the kernel's output block per workgroup
+	kChunk     uint32   // the kernel's slices of k per dispatch
+}
+
+// makePlan chooses block sizes so that every packed block fits in one
+// binding (limit bytes), the grid of workgroups in the device's maximum
+// (maxGroups), and the work of one submission in work FLOP.
+func makePlan(p *problem, kern Kernel, limit int64, maxGroups [3]uint32, work float64) (*plan, error) {
+	pl := &plan{p: p, elem: 4}
+	pl.bm, pl.bn = kern.block()
+	pl.kChunk = kern.KChunk
+	maxRows, maxCols := int(maxGroups[1])*pl.bm, int(maxGroups[0])*pl.bn
+	mb, nb, kb, err := split(pl.elem, p.tA, p.tB, p.m, p.n, p.k, limit, maxRows, maxCols)
+	if err != nil {
+		return nil, err
+	}
+	pl.mb, pl.nb, pl.kb = capBlock(mb, nb, kb, work)
+	if pl.mb == p.m && pl.nb == p.n && pl.kb == p.k && gemm.Flops(p.m, p.n, p.k) >= pipelineMinWork && p.k >= pipelineSlices*pipelineMinK {
+		pl.kb = pad4(ceilDiv(p.k, pipelineSlices))
+	}
+	a, b, c := blockBytes(pl.elem, p.tA, p.tB, pl.mb, pl.nb, pl.kb)
+	pl.bytes = [3]int64{a, b, c}
+	return pl, nil
+}
+
+// A product that is one block but has enough work is cut into
+// pipelineSlices slices of k, so that packing the next slice overlaps
+// computing this one; below pipelineMinWork FLOP one submission costs less
+// than the pipeline, and slices shorter than pipelineMinK would slow kernels.
+const (
+	pipelineSlices  = 4
+	pipelineMinWork = 1e9
+	pipelineMinK    = 256
+)
+
+// block is one submission of a plan: rows i0.., columns j0.. of C and the
+// slice p0.. of the inner dimension. Blocks of one tile of C follow each
+// other; first and last mark its first and last slice of k.
+type block struct {
+	step, tile         int
+	i0, rows, j0, cols int
+	p0, depth          int
+	first, last        bool
+}
+
+// steps is the number of blocks.
+func (pl *plan) steps() int {
+	return ceilDiv(pl.p.m, pl.mb) * ceilDiv(pl.p.n, pl.nb) * ceilDiv(pl.p.k, pl.kb)
+}
+
+// blocks yields the blocks in submission order.
+func (pl *plan) blocks() iter.Seq[block] {
+	p := pl.p
+	return func(yield func(block) bool) {
+		step, tile := 0, 0
+		for i0 := 0; i0 < p.m; i0 += pl.mb {
+			for j0 := 0; j0 < p.n; j0 += pl.nb {
+				for p0 := 0; p0 < p.k; p0 += pl.kb {
+					depth := min(pl.kb, p.k-p0)
+					b := block{step: step, tile: tile, i0: i0, rows: min(pl.mb, p.m-i0), j0: j0, cols: min(pl.nb, p.n-j0),
+						p0: p0, depth: depth, first: p0 == 0, last: p0+depth >= p.k}
+					if !yield(b) {
+						return
+					}
+					step++
+				}
+				tile++
+			}
+		}
+	}
+}
+
+// pad4 rounds up to a multiple of 4: kernels may read rows as vec4.
+func pad4(x int) int { return (x + 3) &^ 3 }
+
+// blockBytes are the sizes of the packed blocks of A, B and C for an
+// mb×nb×kb block of the problem; rows are padded to a multiple of 4.
+func blockBytes(elem int64, tA, tB bool, mb, nb, kb int) (a, b, c int64) {
+	rowsA, colsA := mb, kb
+	if tA {
+		rowsA, colsA = kb, mb
+	}
+	rowsB, colsB := kb, nb
+	if tB {
+		rowsB, colsB = nb, kb
+	}
+	return elem * int64(rowsA) * int64(pad4(colsA)), elem * int64(rowsB) * int64(pad4(colsB)), elem * int64(mb) * int64(pad4(nb))
+}
+
+// split chooses block sizes so that every packed block fits in limit bytes
+// and the grid of workgroups in the device's maximum: the whole problem
+// when it fits, else halves of the dimension that matters most.
+func split(elem int64, tA, tB bool, m, n, k int, limit int64, maxRows, maxCols int) (mb, nb, kb int, err error) {
+	mb, nb, kb = min(m, maxRows), min(n, maxCols), k
+	half := func(x *int) bool {
+		if *x <= 1 {
+			return false
+		}
+		*x = (*x + 1) / 2
+		return true
+	}
+	for {
+		a, b, c := blockBytes(elem, tA, tB, mb, nb, kb)
+		ok := true
+		switch {
+		case c > limit:
+			ok = half(larger(&mb, &nb))
+		case a > limit:
+			ok = half(larger(&mb, &kb))
+		case b > limit:
+			ok = half(larger(&kb, &nb))
+		default:
+			return mb, nb, kb, nil
+		}
+		if !ok {
+			return 0, 0, 0, fmt.Errorf("gpu: %w: no block of the %dx%dx%d problem fits the %d-byte storage buffer limit", ErrTooLarge, m, n, k, limit)
+		}
+	}
+}
+
+func larger(x, y *int) *int {
+	if *x >= *y {
+		return x
+	}
+	return y
+}
+
+// blockBufs is one set of buffers for a block: A, B and C on the device and,
+// where they are not mapped, one staging buffer holding A, B and C packed
+// one after the other. A host-slice product cycles through Device.depth of
+// them, so the host packs one while the device computes another.
+type blockBufs struct {
+	a, b, c, stage *lease
+	host           [3][]float32 // where A, B and C are packed on the host
+	stageOff       [3]int64
+}
+
+// newBlockBufs leases one set of buffers for pl's blocks.
+func (d *Device) newBlockBufs(pl *plan) (*blockBufs, error) {
+	s := &blockBufs{}
+	for i, l := range []**lease{&s.a, &s.b, &s.c} {
+		var err error
+		if *l, err = d.lease(pl.bytes[i], vk.Storage); err != nil {
+			d.dropBlockBufs(s)
+			return nil, fmt.Errorf("gpu: allocating %d MiB for a %dx%dx%d block: %w", pl.bytes[i]>>20, pl.mb, pl.nb, pl.kb, err)
+		}
+	}
+	if s.a.buf.Mapped != nil && s.b.buf.Mapped != nil && s.c.buf.Mapped != nil {
+		for i, l := range []*lease{s.a, s.b, s.c} {
+			s.host[i] = floats(l.buf, 0, pl.bytes[i])
+		}
+		return s, nil
+	}
+	total := pl.bytes[0] + pl.bytes[1] + pl.bytes[2]
+	var err error
+	if s.stage, err = d.lease(total, vk.Staging); err != nil {
+		d.dropBlockBufs(s)
+		return nil, fmt.Errorf("gpu: allocating %d MiB of staging memory: %w", total>>20, err)
+	}
+	s.stageOff = [3]int64{0, pl.bytes[0], pl.bytes[0] + pl.bytes[1]}
+	for i := range s.host {
+		s.host[i] = floats(s.stage.buf, s.stageOff[i], pl.bytes[i])
+	}
+	return s, nil
+}
+
+// dropBlockBufs lets go of the buffers; batches still using them keep
+// them until they end.
+func (d *Device) dropBlockBufs(s *blockBufs) {
+	if s == nil {
+		return
+	}
+	for _, l := range []*lease{s.a, s.b, s.c, s.stage} {
+		d.drop(l)
+	}
+}
+
+// floats views size bytes of a mapped buffer from off as float32s.
+func floats(b *vk.Buffer, off, size int64) []float32 {
+	if b.Mapped == nil || size == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&b.Mapped[off])), size/4)
+}

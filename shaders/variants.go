@@ -1,0 +1,56 @@
+package shaders
+
+// Variant is one row of the table every kernel module comes from: the
+// generator (gen.go) writes its GLSL, the freshness tests recompile it, and
+// the gpu package picks the module for a kernel from it.
+type Variant struct {
+	Name      string // module name: glsl/Name.comp, spirv/Name.spv
+	Family    string // FamilyDirect, FamilySubgroup or FamilyBlock
+	Texel     bool   // A and B read as uniform texel buffers (bindings 3 and 4)
+	Lanes     uint32 // subgroup width the module is written for (subgroup family), else 0
+	MaxM      uint32 // largest TM (rows per invocation) the module unrolls
+	MaxN      uint32 // largest TN (columns per invocation) the module unrolls
+	Precision string // element type of A, B and C; "f32" for every module today
+}
+
+// Kernel families of the generated modules.
+const (
+	FamilyDirect   = "direct"   // no shared memory: each invocation reads its own A and B
+	FamilySubgroup = "subgroup" // direct, A shared within a subgroup by subgroupBroadcast
+	FamilyBlock    = "block"    // shared-memory block tiles for GPUs
+)
+
+// Variants is the table of generated modules. Hand-written ones (gemm_tiled,
+// peak) are not in it.
+var Variants = []Variant{
+	{Name: Direct, Family: FamilyDirect, MaxM: 16, MaxN: 16, Precision: "f32"},
+	// Direct8: the same kernel unrolled up to 8×8 only; a third of the size,
+	// so drivers compile it several times faster.
+	{Name: Direct8, Family: FamilyDirect, MaxM: 8, MaxN: 8, Precision: "f32"},
+	{Name: DirectTexel, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: "f32"},
+	{Name: Subgroup, Family: FamilySubgroup, Lanes: 8, MaxM: 24, MaxN: 8, Precision: "f32"},
+	{Name: Subgroup4, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: "f32"},
+	{Name: SubgroupTexel, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: "f32"},
+	{Name: Block, Family: FamilyBlock, MaxM: 8, MaxN: 8, Precision: "f32"},
+}
+
+// BlockMaxLoads is the most vec4s of a tile of A, and of B, that one
+// invocation of the block family loads per k-tile: TM*TK/(4*WGX) and
+// TN*TK/(4*WGY) at most.
+const BlockMaxLoads = 8
+
+// ModuleFor is the smallest generated module of a family that runs a
+// TM×TN block with the given texel loads and subgroup width (0 outside the
+// subgroup family), or "" when none does.
+func ModuleFor(family string, texel bool, lanes, tm, tn uint32) string {
+	best, size := "", uint32(0)
+	for _, v := range Variants {
+		if v.Family != family || v.Texel != texel || v.Lanes != lanes || tm > v.MaxM || tn > v.MaxN {
+			continue
+		}
+		if best == "" || v.MaxM*v.MaxN < size {
+			best, size = v.Name, v.MaxM*v.MaxN
+		}
+	}
+	return best
+}

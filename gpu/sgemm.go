@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"time"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 
@@ -113,7 +114,10 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 		}
 		t.GPU += q.f.gpu
 		if b := q.blk; b.last {
-			unpack(p.c[b.i0*p.ldc+b.j0:], p.ldc, slots[b.tile%depth].host[2], pad4(b.cols), b.rows, b.cols)
+			for z := range b.nz {
+				host := slots[b.tile%depth].host[2][int64(z)*pl.item[2]/4:]
+				unpack(p.item(b.z0 + z).c[b.i0*p.ldc+b.j0:], p.ldc, host, pad4(b.cols), b.rows, b.cols)
+			}
 		}
 		return nil
 	}
@@ -152,23 +156,33 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 // the tile's last slice.
 func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission {
 	p := pl.p
-	ldA, rowsA := packA(p, ab.host[0], b.i0, b.rows, b.p0, b.depth)
-	ldB, rowsB := packB(p, ab.host[1], b.j0, b.cols, b.p0, b.depth)
 	ldc := pad4(b.cols)
+	var ldA, rowsA, ldB, rowsB int
+	for z := range b.nz {
+		q := p.item(b.z0 + z)
+		ldA, rowsA = packA(q, ab.host[0][int64(z)*pl.item[0]/4:], b.i0, b.rows, b.p0, b.depth)
+		ldB, rowsB = packB(q, ab.host[1][int64(z)*pl.item[1]/4:], b.j0, b.cols, b.p0, b.depth)
+	}
 	beta := p.beta
 	if !b.first {
 		beta = 1 // later slices of k add to what the first left in C
 	}
 	uploadC := b.first && beta != 0
 	if uploadC {
-		pack(cs.host[2], ldc, p.c[b.i0*p.ldc+b.j0:], p.ldc, b.rows, b.cols)
+		for z := range b.nz {
+			pack(cs.host[2][int64(z)*pl.item[2]/4:], ldc, p.item(b.z0 + z).c[b.i0*p.ldc+b.j0:], p.ldc, b.rows, b.cols)
+		}
 	}
-	sizes := [3]int64{pl.elem * int64(ldA*rowsA), pl.elem * int64(ldB*rowsB), pl.elem * int64(ldc*b.rows)}
+	// The products of a block lie pl.item bytes apart; sizes span them all.
+	lastZ := int64(b.nz - 1)
+	sizes := [3]int64{lastZ*pl.item[0] + pl.elem*int64(ldA*rowsA), lastZ*pl.item[1] + pl.elem*int64(ldB*rowsB), lastZ*pl.item[2] + 4*int64(ldc*b.rows)}
 	s := &submission{timed: p.timed, prod: &product{
 		pipe:   pipe,
 		ranges: [3]vk.Range{{Buf: ab.a.buf, Size: max(sizes[0], 4)}, {Buf: ab.b.buf, Size: max(sizes[1], 4)}, {Buf: cs.c.buf, Size: max(sizes[2], 4)}},
-		push:   pushConstants{M: u32(b.rows), N: u32(b.cols), K: u32(b.depth), LDA: u32(ldA), LDB: u32(ldB), LDC: u32(ldc), Alpha: p.alpha, Beta: beta},
+		push: pushConstants{M: u32(b.rows), N: u32(b.cols), K: u32(b.depth), LDA: u32(ldA), LDB: u32(ldB), LDC: u32(ldc), Alpha: p.alpha, Beta: beta,
+			StrideA: u32(int(pl.item[0] / pl.elem)), StrideB: u32(int(pl.item[1] / pl.elem)), StrideC: u32(int(pl.item[2] / 4))},
 		groups: [2]uint32{u32(ceilDiv(b.cols, pl.bn)), u32(ceilDiv(b.rows, pl.bm))},
+		layers: u32(b.nz),
 		kChunk: int(pl.kChunk),
 		tA:     p.tA, tB: p.tB,
 	}}
@@ -190,34 +204,62 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 
 func ceilDiv(x, y int) int { return (x + y - 1) / y }
 
-// packA packs rows i0.. and columns p0.. of op(A) as A is stored, and
-// returns the padded leading dimension and the number of stored rows.
+// packA packs rows i0.. and columns p0.. of op(A) as A is stored into
+// dst, a block buffer's view, in p's precision, and returns the padded
+// leading dimension and the number of stored rows.
 func packA(p *problem, dst []float32, i0, rows, p0, depth int) (ld, stored int) {
-	if p.tA {
-		ld = pad4(rows)
-		pack(dst, ld, p.a[p0*p.lda+i0:], p.lda, depth, rows)
-		return ld, depth
+	if p.ah != nil {
+		return packA16(p.tA, halves(dst), p.ah, p.lda, i0, rows, p0, depth)
 	}
-	ld = pad4(depth)
-	pack(dst, ld, p.a[i0*p.lda+p0:], p.lda, rows, depth)
-	return ld, rows
+	return packA16(p.tA, dst, p.a, p.lda, i0, rows, p0, depth)
 }
 
 // packB packs rows p0.. and columns j0.. of op(B) as B is stored.
 func packB(p *problem, dst []float32, j0, cols, p0, depth int) (ld, stored int) {
-	if p.tB {
+	if p.bh != nil {
+		return packB16(p.tB, halves(dst), p.bh, p.ldb, j0, cols, p0, depth)
+	}
+	return packB16(p.tB, dst, p.b, p.ldb, j0, cols, p0, depth)
+}
+
+// element is what a packed A or B holds: float32, or the bits of a half.
+type element interface{ float32 | uint16 }
+
+// packA16 is packA for either element type.
+func packA16[T element](tA bool, dst, a []T, lda, i0, rows, p0, depth int) (ld, stored int) {
+	if tA {
+		ld = pad4(rows)
+		pack(dst, ld, a[p0*lda+i0:], lda, depth, rows)
+		return ld, depth
+	}
+	ld = pad4(depth)
+	pack(dst, ld, a[i0*lda+p0:], lda, rows, depth)
+	return ld, rows
+}
+
+// packB16 is packB for either element type.
+func packB16[T element](tB bool, dst, b []T, ldb, j0, cols, p0, depth int) (ld, stored int) {
+	if tB {
 		ld = pad4(depth)
-		pack(dst, ld, p.b[j0*p.ldb+p0:], p.ldb, cols, depth)
+		pack(dst, ld, b[j0*ldb+p0:], ldb, cols, depth)
 		return ld, cols
 	}
 	ld = pad4(cols)
-	pack(dst, ld, p.b[p0*p.ldb+j0:], p.ldb, depth, cols)
+	pack(dst, ld, b[p0*ldb+j0:], ldb, depth, cols)
 	return ld, depth
+}
+
+// halves views a block buffer's float32s as twice as many 16-bit values.
+func halves(f []float32) []uint16 {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint16)(unsafe.Pointer(&f[0])), 2*len(f))
 }
 
 // pack copies a rows×cols matrix (leading dimension ld) to dst with leading
 // dimension dld, zeroing the padding so vector loads read no garbage.
-func pack(dst []float32, dld int, src []float32, ld, rows, cols int) {
+func pack[T element](dst []T, dld int, src []T, ld, rows, cols int) {
 	for r := range rows {
 		row := dst[r*dld : r*dld+dld]
 		copy(row, src[r*ld:r*ld+cols])

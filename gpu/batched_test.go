@@ -150,7 +150,7 @@ func TestSgemmStridedBatchedNoProduct(t *testing.T) {
 	c := []float32{1, 2, 9, 3, 4}
 	require.NoError(t, d.SgemmStridedBatched(blas.NoTrans, blas.NoTrans, 1, 2, 0, 1, nil, 1, 0, nil, 2, 0, 2, c, 2, 3, 2))
 	assert.Equal(t, []float32{2, 4, 9, 6, 8}, c)
-	require.NoError(t, d.SgemmStridedBatched(blas.NoTrans, blas.NoTrans, 1, 2, 1, 0, []float32{1, 1}, 1, 1, []float32{1, 1}, 2, 2, 0, c, 2, 3, 2))
+	require.NoError(t, d.SgemmStridedBatched(blas.NoTrans, blas.NoTrans, 1, 2, 1, 0, []float32{1, 1}, 1, 1, []float32{1, 1}, 2, 0, 0, c, 2, 3, 2))
 	assert.Equal(t, []float32{0, 0, 9, 0, 0}, c)
 	require.NoError(t, d.SgemmStridedBatched(blas.NoTrans, blas.NoTrans, 1, 2, 1, 1, nil, 1, 1, nil, 2, 2, 0, nil, 2, 3, 0))
 }

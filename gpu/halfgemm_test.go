@@ -97,3 +97,28 @@ func TestGemmHalfBadArguments(t *testing.T) {
 	require.NoError(t, d.GemmHalf(gpu.BF16, n, n, 2, 2, 0, 1, nil, 1, nil, 2, 2, c, 2)) // k = 0: C = beta*C
 	assert.Equal(t, []float32{6, 0, 0, 0}, c)
 }
+
+// Every kernel family a device may be forced to runs half inputs: the
+// direct and subgroup ones widen as they load, the GPU families fall back
+// to the direct half kernel.
+func TestGemmHalfEveryFamily(t *testing.T) {
+	for _, family := range []string{"direct", "subgroup", "block"} {
+		t.Run(family, func(t *testing.T) {
+			d, err := gpu.Open(gpu.Config{Kernel: family})
+			if err != nil {
+				t.Skipf("%s: %v", family, err) // the subgroup family needs 4- or 8-wide subgroups
+			}
+			defer d.Close()
+			const m, n, k = 19, 21, 23
+			rng := rand.New(rand.NewPCG(1, 2))
+			for _, f := range []gpu.HalfFormat{gpu.F16, gpu.BF16} {
+				a, ax := halfInputs(f, rng, m*k)
+				b, bx := halfInputs(f, rng, n*k)
+				c := make([]float32, m*n)
+				require.NoError(t, d.GemmHalf(f, blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, c, n))
+				want, scale := gemm.Reference(blas.NoTrans, blas.Trans, m, n, k, 1, ax, k, bx, k, 0, nil, n)
+				assert.True(t, gemm.Compare(m, n, k, c, n, want, scale).OK, "%v", f)
+			}
+		})
+	}
+}

@@ -4,12 +4,12 @@ package shaders
 // generator (gen.go) writes its GLSL, the freshness tests recompile it, and
 // the gpu package picks the module for a kernel from it.
 type Variant struct {
-	Name      string // module name: glsl/Name.comp, spirv/Name.spv
-	Family    string // FamilyDirect, FamilySubgroup or FamilyBlock
-	Texel     bool   // A and B read as uniform texel buffers (bindings 3 and 4)
-	Lanes     uint32 // subgroup width the module is written for (subgroup family), else 0
-	MaxM      uint32 // largest TM (rows per invocation) the module unrolls
-	MaxN      uint32 // largest TN (columns per invocation) the module unrolls
+	Name   string // module name: glsl/Name.comp, spirv/Name.spv
+	Family string // FamilyDirect, FamilySubgroup or FamilyBlock
+	Texel  bool   // A and B read as uniform texel buffers (bindings 3 and 4)
+	Lanes  uint32 // subgroup width the module is written for (subgroup family), else 0
+	MaxM   uint32 // largest TM (rows per invocation) the module unrolls
+	MaxN   uint32 // largest TN (columns per invocation) the module unrolls
 	// Precision is the element type of A and B: PrecisionF32, or
 	// PrecisionF16 or PrecisionBF16 read as 32-bit words, four halves to a
 	// uvec2, and widened to float32 with integer operations (no 16-bit

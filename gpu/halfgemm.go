@@ -24,7 +24,10 @@ const (
 // holding the bit patterns of f's values and C in float32. The products
 // and sums are float32: the product of two half-precision values is exact
 // in float32, so the result meets Sgemm's error bound with the inputs taken
-// as exact. NaN, Inf and subnormal inputs are widened exactly (IEEE 754).
+// as exact. NaN, Inf and subnormal inputs are widened exactly (IEEE 754);
+// F16 subnormals become normal float32s, while BF16 subnormals are float32
+// subnormals, which a device that flushes float32 denormals (SwiftShader)
+// treats as zero, as it does in Sgemm.
 //
 // Both formats run on every device: the kernels load A and B as 32-bit
 // words and widen them with integer operations, so no 16-bit storage

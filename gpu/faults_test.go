@@ -3,6 +3,7 @@ package gpu_test
 import (
 	"errors"
 	"math"
+	"os"
 	"testing"
 	"time"
 
@@ -163,4 +164,20 @@ func TestUnwaitedProductsAreReclaimed(t *testing.T) {
 	_, err = d.RoundTrip()
 	require.NoError(t, err)
 	assert.Zero(t, gpu.InFlight(d), "every product has been reclaimed")
+}
+
+// Open and Close on RADV's null-hardware device, a discrete AMD GPU on
+// which nothing can be submitted: Close must wait for nothing (its
+// vkQueueWaitIdle segfaults). Run in a child process: the driver reads
+// RADV_FORCE_FAMILY once per process.
+func TestCloseWithNothingSubmitted(t *testing.T) {
+	const icd = "/usr/share/vulkan/icd.d/radeon_icd.x86_64.json"
+	if _, err := os.Stat(icd); err != nil {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1" {
+			t.Fatalf("RADV is needed (apt-get install mesa-vulkan-drivers): %v", err)
+		}
+		t.Skipf("no RADV driver: %v", err)
+	}
+	out := runChild(t, "RADV_FORCE_FAMILY=navi21", "VK_DRIVER_FILES="+icd, "VK_ICD_FILENAMES="+icd, gpu.EnvCacheDir+"="+t.TempDir())
+	assert.Contains(t, out, "RESULT opened", "Open and Close on the null device")
 }

@@ -41,11 +41,11 @@ func (d *Device) NewMatrix(rows, cols int) (*Matrix, error) {
 	}
 	defer d.mu.Unlock()
 	if heap := d.deviceHeap(); size > heap {
-		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %d MiB; %s has %d MiB of device memory", ErrOutOfMemory, rows, cols, size>>20, d.info.Name, heap>>20)
+		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %s; %s has %s of device memory", ErrOutOfMemory, rows, cols, byteSize(size), d.info.Name, byteSize(heap))
 	}
 	if size > d.maxBind {
-		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %d MiB; one storage buffer binding on %s holds at most %d MiB (use Sgemm on host slices, which splits)",
-			ErrTooLarge, rows, cols, size>>20, d.info.Name, d.maxBind>>20)
+		return nil, fmt.Errorf("gpu: %w: a %d×%d matrix needs %s; one storage buffer binding on %s holds at most %s (use Sgemm on host slices, which splits)",
+			ErrTooLarge, rows, cols, byteSize(size), d.info.Name, byteSize(d.maxBind))
 	}
 	buf, err := d.dev.NewBuffer(size, vk.Storage, d.cfg.ForceStaging)
 	if err != nil {
@@ -167,7 +167,7 @@ func (d *Device) transfer(m *Matrix, host []float32, ld int, up bool) error {
 	size := 4 * int64(m.rows) * int64(m.ld)
 	staging, err := d.lease(size, vk.Staging)
 	if err != nil {
-		return fmt.Errorf("gpu: allocating %d MiB of staging memory: %w", size>>20, err)
+		return fmt.Errorf("gpu: allocating %s of staging memory: %w", byteSize(size), err)
 	}
 	defer d.drop(staging)
 	st := floats(staging.buf, 0, size)
@@ -216,8 +216,11 @@ func (d *Device) MatMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 
 // MatMulAsync submits C = alpha*op(A)*op(B) + beta*C and returns at once;
 // Wait for the result. Products submitted later run after this one, so a
-// chain A·B -> C, C·D -> E needs only the last Wait. Upload, Download and
-// Release wait for earlier work themselves.
+// chain A·B -> C, C·D -> E needs only the last Wait; products never waited
+// for are reclaimed once they end. Upload and Download wait for earlier work
+// on the matrix themselves; Release frees it once that work has ended. No
+// submission carries more than about half a second of work: a longer
+// product is split along k.
 func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix) (*Pending, error) {
 	return d.matMul(tA, tB, alpha, a, b, beta, c, true)
 }
@@ -289,7 +292,11 @@ func (p *Pending) Wait() (Timing, error) {
 		t.GPU += f.gpu
 	}
 	t.Wall = time.Since(p.start)
-	p.done, p.timing, p.err = true, t, d.finish(errors.Join(errs...))
+	err := errors.Join(errs...)
+	if !d.closed { // after Close the validation messages are no longer the device's
+		err = d.finish(err)
+	}
+	p.done, p.timing, p.err = true, t, err
 	return p.timing, p.err
 }
 

@@ -205,42 +205,53 @@ func larger(x, y *int) *int {
 	return y
 }
 
-// blockBufs is one set of buffers for a block: A, B and C on the device and,
-// where they are not mapped, one staging buffer holding A, B and C packed
-// one after the other. A host-slice product cycles through Device.depth of
-// them, so the host packs one while the device computes another.
+// blockBufs is one set of buffers for a block: A, B and C on the device
+// and, where they are not mapped, staging memory: one buffer that A, B and
+// C go up through (packed one after the other) and one that C comes back
+// through, as a GPU allocator wants write-combined memory for the one and
+// cached memory for the other. A host-slice product cycles through
+// Device.depth of them, so the host packs one while the device computes
+// another.
 type blockBufs struct {
-	a, b, c, stage *lease
-	host           [3][]float32 // where A, B and C are packed on the host
-	stageOff       [3]int64
+	a, b, c  *lease
+	up, down *lease       // staging, nil where A, B and C are mapped
+	in       [3][]float32 // where A, B and C are packed on the host
+	out      []float32    // where C is read back on the host
+	upOff    [3]int64     // of A, B and C in up
 }
 
 // newBlockBufs leases one set of buffers for pl's blocks.
 func (d *Device) newBlockBufs(pl *plan) (*blockBufs, error) {
 	s := &blockBufs{}
+	fail := func(what string, size int64, err error) (*blockBufs, error) {
+		d.dropBlockBufs(s)
+		return nil, fmt.Errorf("gpu: allocating %s %s for a %dx%dx%d block: %w", byteSize(size), what, pl.mb, pl.nb, pl.kb, err)
+	}
+	var err error
 	for i, l := range []**lease{&s.a, &s.b, &s.c} {
-		var err error
 		if *l, err = d.lease(pl.bytes[i], vk.Storage); err != nil {
-			d.dropBlockBufs(s)
-			return nil, fmt.Errorf("gpu: allocating %d MiB for a %dx%dx%d block: %w", pl.bytes[i]>>20, pl.mb, pl.nb, pl.kb, err)
+			return fail("of device memory", pl.bytes[i], err)
 		}
 	}
 	if s.a.buf.Mapped != nil && s.b.buf.Mapped != nil && s.c.buf.Mapped != nil {
 		for i, l := range []*lease{s.a, s.b, s.c} {
-			s.host[i] = floats(l.buf, 0, pl.bytes[i])
+			s.in[i] = floats(l.buf, 0, pl.bytes[i])
 		}
+		s.out = s.in[2]
 		return s, nil
 	}
 	total := pl.bytes[0] + pl.bytes[1] + pl.bytes[2]
-	var err error
-	if s.stage, err = d.lease(total, vk.Staging); err != nil {
-		d.dropBlockBufs(s)
-		return nil, fmt.Errorf("gpu: allocating %d MiB of staging memory: %w", total>>20, err)
+	if s.up, err = d.lease(total, vk.Staging); err != nil {
+		return fail("of staging memory", total, err)
 	}
-	s.stageOff = [3]int64{0, pl.bytes[0], pl.bytes[0] + pl.bytes[1]}
-	for i := range s.host {
-		s.host[i] = floats(s.stage.buf, s.stageOff[i], pl.bytes[i])
+	if s.down, err = d.lease(pl.bytes[2], vk.Staging); err != nil {
+		return fail("of readback memory", pl.bytes[2], err)
 	}
+	s.upOff = [3]int64{0, pl.bytes[0], pl.bytes[0] + pl.bytes[1]}
+	for i := range s.in {
+		s.in[i] = floats(s.up.buf, s.upOff[i], pl.bytes[i])
+	}
+	s.out = floats(s.down.buf, 0, pl.bytes[2])
 	return s, nil
 }
 
@@ -250,7 +261,7 @@ func (d *Device) dropBlockBufs(s *blockBufs) {
 	if s == nil {
 		return
 	}
-	for _, l := range []*lease{s.a, s.b, s.c, s.stage} {
+	for _, l := range []*lease{s.a, s.b, s.c, s.up, s.down} {
 		d.drop(l)
 	}
 }

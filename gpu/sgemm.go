@@ -115,7 +115,7 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 		t.GPU += q.f.gpu
 		if b := q.blk; b.last {
 			for z := range b.nz {
-				host := slots[b.tile%depth].host[2][int64(z)*pl.item[2]/4:]
+				host := slots[b.tile%depth].out[int64(z)*pl.item[2]/4:]
 				unpack(p.item(b.z0 + z).c[b.i0*p.ldc+b.j0:], p.ldc, host, pad4(b.cols), b.rows, b.cols)
 			}
 		}
@@ -135,7 +135,7 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 			}
 		}
 		ab, cs := slots[b.step%depth], slots[b.tile%depth]
-		f, n, err := d.submit(pl.pack(b, ab, cs, pipe), ab.a, ab.b, ab.stage, cs.c, cs.stage)
+		f, n, err := d.submit(pl.pack(b, ab, cs, pipe), ab.a, ab.b, ab.up, cs.c, cs.up, cs.down)
 		if err != nil {
 			return t, err
 		}
@@ -160,8 +160,8 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 	var ldA, rowsA, ldB, rowsB int
 	for z := range b.nz {
 		q := p.item(b.z0 + z)
-		ldA, rowsA = packA(q, ab.host[0][int64(z)*pl.item[0]/4:], b.i0, b.rows, b.p0, b.depth)
-		ldB, rowsB = packB(q, ab.host[1][int64(z)*pl.item[1]/4:], b.j0, b.cols, b.p0, b.depth)
+		ldA, rowsA = packA(q, ab.in[0][int64(z)*pl.item[0]/4:], b.i0, b.rows, b.p0, b.depth)
+		ldB, rowsB = packB(q, ab.in[1][int64(z)*pl.item[1]/4:], b.j0, b.cols, b.p0, b.depth)
 	}
 	beta := p.beta
 	if !b.first {
@@ -170,7 +170,7 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 	uploadC := b.first && beta != 0
 	if uploadC {
 		for z := range b.nz {
-			pack(cs.host[2][int64(z)*pl.item[2]/4:], ldc, p.item(b.z0 + z).c[b.i0*p.ldc+b.j0:], p.ldc, b.rows, b.cols)
+			pack(cs.in[2][int64(z)*pl.item[2]/4:], ldc, p.item(b.z0 + z).c[b.i0*p.ldc+b.j0:], p.ldc, b.rows, b.cols)
 		}
 	}
 	// The products of a block lie pl.item bytes apart; sizes span them all.
@@ -186,18 +186,18 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 		kChunk: int(pl.kChunk),
 		tA:     p.tA, tB: p.tB,
 	}}
-	if ab.stage == nil {
+	if ab.up == nil {
 		return s
 	}
 	s.in = []transferOp{
-		{src: ab.stage.buf, dst: ab.a.buf, srcOff: ab.stageOff[0], size: sizes[0]},
-		{src: ab.stage.buf, dst: ab.b.buf, srcOff: ab.stageOff[1], size: sizes[1]},
+		{src: ab.up.buf, dst: ab.a.buf, srcOff: ab.upOff[0], size: sizes[0]},
+		{src: ab.up.buf, dst: ab.b.buf, srcOff: ab.upOff[1], size: sizes[1]},
 	}
 	if uploadC {
-		s.in = append(s.in, transferOp{src: cs.stage.buf, dst: cs.c.buf, srcOff: cs.stageOff[2], size: sizes[2]})
+		s.in = append(s.in, transferOp{src: cs.up.buf, dst: cs.c.buf, srcOff: cs.upOff[2], size: sizes[2]})
 	}
 	if b.last {
-		s.out = []transferOp{{src: cs.c.buf, dst: cs.stage.buf, dstOff: cs.stageOff[2], size: sizes[2]}}
+		s.out = []transferOp{{src: cs.c.buf, dst: cs.down.buf, size: sizes[2]}}
 	}
 	return s
 }

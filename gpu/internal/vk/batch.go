@@ -176,6 +176,9 @@ func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy 
 // DispatchBatch is Dispatch with gz workgroups along z: the kernels run one
 // product of a strided batch per layer.
 func (b *Batch) DispatchBatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy, gz uint32) error {
+	if len(push) > MaxPushBytes || uint32(len(push)) > b.d.pushSize {
+		return fmt.Errorf("vkgemm: %d bytes of push constants; the pipeline layout holds %d (at most %d)", len(push), b.d.pushSize, MaxPushBytes)
+	}
 	lay := layoutIndex(p.texels)
 	set, err := b.set(lay)
 	if err != nil {
@@ -196,9 +199,6 @@ func (b *Batch) DispatchBatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx
 	vk.CmdBindDescriptorSets(b.cmd, vk.PipelineBindPointCompute, b.d.pipeLay[lay], 0, 1, []vk.DescriptorSet{set}, 0, nil)
 	// Copied out first: push may point into a struct that holds Go pointers.
 	var pc [MaxPushBytes]byte
-	if len(push) > len(pc) || uint32(len(push)) > b.d.pushSize {
-		return fmt.Errorf("vkgemm: %d bytes of push constants; the pipeline layout holds %d (at most %d)", len(push), b.d.pushSize, MaxPushBytes)
-	}
 	n := copy(pc[:], push)
 	vk.CmdPushConstants(b.cmd, b.d.pipeLay[lay], vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
 	vk.CmdDispatch(b.cmd, gx, gy, gz)

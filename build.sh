@@ -157,7 +157,7 @@ usage: ./build.sh [command] [args]
 
   (none)    install what is missing, build bin/, run `vkgemm verify` on the chosen device
   deps      install Debian packages (as root) and Go modules
-  shaders   regenerate shaders/spirv/*.spv from shaders/glsl with glslc
+  shaders   regenerate shaders/glsl from shaders/variants.go (gen.go), then shaders/spirv with glslc
   build     build the commands into bin/
   test      run every test, on Mesa lavapipe and SwiftShader, with validation
   run       the desktop visualizer: Vulkan vs CPU, live (args go to it, e.g. -max 2048)

@@ -76,44 +76,37 @@ func gpuFamily(name string) string {
 	return name
 }
 
-// roleKernels lists the kernels of each role, each once, for this device.
-func (d *Device) roleKernels(roles []string) []struct {
+// roleKernel is a kernel and why it is compiled.
+type roleKernel struct {
 	role string
 	k    Kernel
-} {
+}
+
+// roleKernels lists the kernels of each role, each once, for this device.
+func (d *Device) roleKernels(roles []string) []roleKernel {
 	p := d.dev.Properties()
-	var out []struct {
-		role string
-		k    Kernel
-	}
+	var out []roleKernel
 	seen := map[Kernel]bool{}
 	add := func(role string, k Kernel) {
 		if !seen[k] && k.fits(p) == nil {
 			seen[k] = true
-			out = append(out, struct {
-				role string
-				k    Kernel
-			}{role, k})
+			out = append(out, roleKernel{role, k})
 		}
 	}
-	for _, role := range []string{RoleDefault, RoleBuiltin, RoleCandidate} {
-		if !slices.Contains(roles, role) {
-			continue
+	if slices.Contains(roles, RoleDefault) {
+		add(RoleDefault, d.kern)
+		for _, c := range ShapeClasses {
+			add(RoleDefault, d.kernels[c])
 		}
-		switch role {
-		case RoleDefault:
-			add(role, d.kern)
-			for _, c := range ShapeClasses {
-				add(role, d.kernels[c])
-			}
-		case RoleBuiltin:
-			for _, k := range builtinGPUKernels() {
-				add(role, k)
-			}
-		case RoleCandidate:
-			for _, k := range d.candidates(d.kern) {
-				add(role, k)
-			}
+	}
+	if slices.Contains(roles, RoleBuiltin) {
+		for _, k := range builtinGPUKernels() {
+			add(RoleBuiltin, k)
+		}
+	}
+	if slices.Contains(roles, RoleCandidate) {
+		for _, k := range d.candidates(d.kern) {
+			add(RoleCandidate, k)
 		}
 	}
 	return out

@@ -52,10 +52,10 @@ func runISA(args []string, stdout, stderr io.Writer) (err error) {
 }
 
 func isaTable(w io.Writer, stats []gpu.PipelineStats) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "FAMILY\tROLE\tKERNEL\tOP\tVGPR\tSGPR\tSPILLED VGPR\tSPILLED SGPR\tSCRATCH\tLDS\tWAVES/SIMD\tCODE\t")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAMILY\tROLE\tKERNEL\tOP\tVGPR\tSGPR\tSPILLED VGPR\tSPILLED SGPR\tSCRATCH\tLDS\tWAVES/SIMD\tCODE")
 	for _, s := range stats {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", s.Family, s.Role, s.Kernel, s.Transposes,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", s.Family, s.Role, s.Kernel, s.Transposes,
 			s.VGPR, s.SGPR, s.SpilledVGPR, s.SpilledSGPR, s.ScratchBytes, s.LDSBytes, s.WavesPerSIMD, s.CodeBytes)
 	}
 	return tw.Flush()

@@ -20,8 +20,8 @@
 //     vec4s along whichever dimension is contiguous in memory (k for A and B^T, m for A^T, n for B).
 //   - Each invocation owns TM/4 x TN/4 vec4 sub-blocks strided across the workgroup:
 //       rows {4*ly + 4*WGY*p + q : p < TM/4, q < 4}, columns {4*lx + 4*WGX*s + q : s < TN/4, q < 4}
-//     so the vec4 reads of shared memory by consecutive invocations are consecutive (B) or the
-//     same (A, a broadcast): no bank conflicts. A 32-wide subgroup is 2 rows of 16 invocations, a
+//     so the vec4 reads of shared memory by consecutive invocations are distinct (B) or the
+//     same (A, a broadcast): no bank conflicts (see swizzle for the stores). A 32-wide subgroup is 2 rows of 16 invocations, a
 //     64-wide one 4 rows: each reads 2 or 4 vec4s of A and 16 of B per k.
 //   - Accumulators are registers with literal indices (TM x TN floats as vec4s).
 //
@@ -60,8 +60,20 @@ const uint AV = BM * TK / 4u;        // vec4s per tile of A
 const uint BV = BN * TK / 4u;        // vec4s per tile of B
 const uint KV = TK / 4u;             // vec4s along k per row of a tile
 
-shared vec4 As[2u * AV];             // As[buf][k][m/4]: tile buf of op(A), vec4s along m
-shared vec4 Bs[2u * BV];             // Bs[buf][k][n/4]: tile buf of op(B), vec4s along n
+const uint AW = BM / 4u;             // vec4s per k-row of a tile of A
+const uint BW = BN / 4u;
+
+shared vec4 As[2u * AV];             // As[buf][k][swz(m/4)]: tile buf of op(A), vec4s along m
+shared vec4 Bs[2u * BV];             // Bs[buf][k][swz(n/4)]: tile buf of op(B), vec4s along n
+
+// Column c of k-row k of a tile is kept at c ^ swizzle(k, width): the four scalar stores that
+// transpose a vec4 along k then hit distinct banks for the 32 lanes of a store (lanes with the
+// same column and different k land 2, 4, 6 columns apart), where without it 4 lanes shared a bank.
+// Reads XOR a whole k-row by the same constant, which keeps consecutive lanes on distinct vec4s.
+// Widths that are not powers of 2 are not swizzled (the XOR could leave the row).
+uint swizzle(uint k, uint width) {
+    return (width & (width - 1u)) == 0u ? (2u * (k >> 2)) & (width - 1u) : 0u;
+}
 
 vec4 ra[8];                          // the next tile of A, in flight
 vec4 rb[8];                          // the next tile of B, in flight
@@ -81,7 +93,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[0] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[0] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -91,7 +103,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[0] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[0] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -101,7 +113,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[1] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[1] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -111,7 +123,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[1] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[1] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -121,7 +133,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[2] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[2] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -131,7 +143,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[2] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[2] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -141,7 +153,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[3] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[3] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -151,7 +163,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[3] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[3] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -161,7 +173,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[4] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[4] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -171,7 +183,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[4] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[4] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -181,7 +193,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[5] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[5] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -191,7 +203,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[5] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[5] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -201,7 +213,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[6] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[6] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -211,7 +223,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[6] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[6] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -221,7 +233,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
             ra[7] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
-            uint m = min(m0 + 4u * (e % (BM / 4u)), (pc.M - 1u) & ~3u), k = min(k0 + e / (BM / 4u), pc.K - 1u);
+            uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
             ra[7] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
@@ -231,7 +243,7 @@ void load(uint k0, uint m0, uint n0, uint tid) {
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
             rb[7] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
-            uint n = min(n0 + 4u * (e % (BN / 4u)), (pc.N - 1u) & ~3u), k = min(k0 + e / (BN / 4u), pc.K - 1u);
+            uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
             rb[7] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
@@ -245,14 +257,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[0], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[0] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[0] : vec4(0.0);
         }
     }
     if (0u * NT < BV && (BV % NT == 0u || tid + 0u * NT < BV)) {
@@ -260,14 +272,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[0], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[0] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[0] : vec4(0.0);
         }
     }
     if (1u * NT < AV && (AV % NT == 0u || tid + 1u * NT < AV)) {
@@ -275,14 +287,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[1], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[1] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[1] : vec4(0.0);
         }
     }
     if (1u * NT < BV && (BV % NT == 0u || tid + 1u * NT < BV)) {
@@ -290,14 +302,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[1], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[1] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[1] : vec4(0.0);
         }
     }
     if (2u * NT < AV && (AV % NT == 0u || tid + 2u * NT < AV)) {
@@ -305,14 +317,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[2], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[2] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[2] : vec4(0.0);
         }
     }
     if (2u * NT < BV && (BV % NT == 0u || tid + 2u * NT < BV)) {
@@ -320,14 +332,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[2], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[2] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[2] : vec4(0.0);
         }
     }
     if (3u * NT < AV && (AV % NT == 0u || tid + 3u * NT < AV)) {
@@ -335,14 +347,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[3], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[3] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[3] : vec4(0.0);
         }
     }
     if (3u * NT < BV && (BV % NT == 0u || tid + 3u * NT < BV)) {
@@ -350,14 +362,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[3], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[3] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[3] : vec4(0.0);
         }
     }
     if (4u * NT < AV && (AV % NT == 0u || tid + 4u * NT < AV)) {
@@ -365,14 +377,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[4], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[4] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[4] : vec4(0.0);
         }
     }
     if (4u * NT < BV && (BV % NT == 0u || tid + 4u * NT < BV)) {
@@ -380,14 +392,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[4], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[4] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[4] : vec4(0.0);
         }
     }
     if (5u * NT < AV && (AV % NT == 0u || tid + 5u * NT < AV)) {
@@ -395,14 +407,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[5], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[5] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[5] : vec4(0.0);
         }
     }
     if (5u * NT < BV && (BV % NT == 0u || tid + 5u * NT < BV)) {
@@ -410,14 +422,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[5], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[5] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[5] : vec4(0.0);
         }
     }
     if (6u * NT < AV && (AV % NT == 0u || tid + 6u * NT < AV)) {
@@ -425,14 +437,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[6], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[6] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[6] : vec4(0.0);
         }
     }
     if (6u * NT < BV && (BV % NT == 0u || tid + 6u * NT < BV)) {
@@ -440,14 +452,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[6], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[6] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[6] : vec4(0.0);
         }
     }
     if (7u * NT < AV && (AV % NT == 0u || tid + 7u * NT < AV)) {
@@ -455,14 +467,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (!TRANS_A) {  // four scalar stores: k-major in shared memory
             uint m = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(ra[7], k0 + k);
-            uint i = buf * AV + k * (BM / 4u) + m / 4u, q = m % 4u;
+            uint i = buf * AV + k * AW + ((m / 4u) ^ swizzle(k, AW)), q = m % 4u;  // k..k+3: one swizzle
             As[i][q] = v.x;
-            As[i + BM / 4u][q] = v.y;
-            As[i + 2u * (BM / 4u)][q] = v.z;
-            As[i + 3u * (BM / 4u)][q] = v.w;
+            As[i + AW][q] = v.y;
+            As[i + 2u * AW][q] = v.z;
+            As[i + 3u * AW][q] = v.w;
         } else {
-            uint k = e / (BM / 4u);
-            As[buf * AV + e] = k0 + k < pc.K ? ra[7] : vec4(0.0);
+            uint k = e / AW;
+            As[buf * AV + k * AW + ((e % AW) ^ swizzle(k, AW))] = k0 + k < pc.K ? ra[7] : vec4(0.0);
         }
     }
     if (7u * NT < BV && (BV % NT == 0u || tid + 7u * NT < BV)) {
@@ -470,14 +482,14 @@ void stash(uint k0, uint buf, uint tid) {
         if (TRANS_B) {
             uint n = e / KV, k = 4u * (e % KV);
             vec4 v = kclip(rb[7], k0 + k);
-            uint i = buf * BV + k * (BN / 4u) + n / 4u, q = n % 4u;
+            uint i = buf * BV + k * BW + ((n / 4u) ^ swizzle(k, BW)), q = n % 4u;
             Bs[i][q] = v.x;
-            Bs[i + BN / 4u][q] = v.y;
-            Bs[i + 2u * (BN / 4u)][q] = v.z;
-            Bs[i + 3u * (BN / 4u)][q] = v.w;
+            Bs[i + BW][q] = v.y;
+            Bs[i + 2u * BW][q] = v.z;
+            Bs[i + 3u * BW][q] = v.w;
         } else {
-            uint k = e / (BN / 4u);
-            Bs[buf * BV + e] = k0 + k < pc.K ? rb[7] : vec4(0.0);
+            uint k = e / BW;
+            Bs[buf * BV + k * BW + ((e % BW) ^ swizzle(k, BW))] = k0 + k < pc.K ? rb[7] : vec4(0.0);
         }
     }
 }
@@ -485,11 +497,11 @@ void stash(uint k0, uint buf, uint tid) {
 // Multiply the tile in shared buffer buf into the accumulators.
 void multiply(uint buf, uint lx, uint ly) {
     [[unroll]] for (uint k = 0u; k < TK; k++) {
-        uint ia = buf * AV + k * (BM / 4u) + ly, ib = buf * BV + k * (BN / 4u) + lx;
-        vec4 a0 = 0u < TM ? As[ia + 0u * WGY] : vec4(0.0);
-        vec4 a1 = 4u < TM ? As[ia + 1u * WGY] : vec4(0.0);
-        vec4 b0 = 0u < TN ? Bs[ib + 0u * WGX] : vec4(0.0);
-        vec4 b1 = 4u < TN ? Bs[ib + 1u * WGX] : vec4(0.0);
+        uint ia = buf * AV + k * AW, ib = buf * BV + k * BW, sa = swizzle(k, AW), sb = swizzle(k, BW);
+        vec4 a0 = 0u < TM ? As[ia + ((ly + 0u * WGY) ^ sa)] : vec4(0.0);
+        vec4 a1 = 4u < TM ? As[ia + ((ly + 1u * WGY) ^ sa)] : vec4(0.0);
+        vec4 b0 = 0u < TN ? Bs[ib + ((lx + 0u * WGX) ^ sb)] : vec4(0.0);
+        vec4 b1 = 4u < TN ? Bs[ib + ((lx + 1u * WGX) ^ sb)] : vec4(0.0);
         if (0u < TM) {
             if (0u < TN) acc[0][0] = fma(vec4(a0.x), b0, acc[0][0]);
             if (4u < TN) acc[0][1] = fma(vec4(a0.x), b1, acc[0][1]);

@@ -21,6 +21,12 @@
 // computes one. Every buffer a submitted batch uses stays reserved until its
 // fence signals, even after a timeout; Close waits for all of it. Device-resident matrices (NewMatrix, MatMul,
 // MatMulAsync) skip the copies, so chained products never touch the host.
+// SgemmStridedBatched runs a batch of products of one shape (cuBLAS's
+// strided-batched GEMM; a stride of 0 shares A or B), one product per layer
+// of workgroups (gl_WorkGroupID.z), so a batch of small products costs one
+// dispatch. GemmHalf takes A and B as F16 or BF16 bit patterns and
+// accumulates in float32; its kernels widen 32-bit loads with integer
+// operations, so it needs no 16-bit storage feature and runs everywhere.
 // NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so
 // blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send gonum's
 // GEMMs (and mat.Dense.Mul) to the GPU where that is faster.

@@ -52,6 +52,12 @@ func (k Kernel) module() (string, error) {
 	if k.Family == kernelSubgroup {
 		lanes = k.WGX
 	}
+	if k.Precision != "" {
+		if name := shaders.ModuleForPrecision(k.Precision, k.Family, k.Texel, lanes, k.TM, k.TN); name != "" {
+			return name, nil
+		}
+		return "", fmt.Errorf("gpu: no %s %s module for %v", k.Precision, k.Family, k)
+	}
 	if name := shaders.ModuleFor(k.Family, k.Texel, lanes, k.TM, k.TN); name != "" {
 		return name, nil
 	}
@@ -77,6 +83,10 @@ type Kernel struct {
 	// texel fetch into a gather, a storage-buffer load into a loop over the
 	// lanes.
 	Texel bool `json:"texel,omitempty"`
+	// Precision of A and B: "" for float32, else shaders.PrecisionF16 or
+	// shaders.PrecisionBF16 (the direct and subgroup families, without
+	// texel loads; see halfgemm.go).
+	Precision string `json:"precision,omitempty"`
 }
 
 // block is the tile of C one workgroup computes.

@@ -271,40 +271,9 @@ func (d *Device) matMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 		// Still a dispatch: with k = 0 the kernel writes beta*C.
 		alpha, k = 0, 0
 	}
-	kern := d.kernelFor(m, n, k)
-	bm, bn := kern.block()
-	props := d.dev.Properties()
-	if gx, gy := ceilDiv(n, bn), ceilDiv(m, bm); gx > int(props.MaxWorkGroupCount[0]) || gy > int(props.MaxWorkGroupCount[1]) {
-		return nil, fmt.Errorf("gpu: %w: a %d×%d result needs %d×%d workgroups, more than the device's %d×%d", ErrTooLarge, m, n, gx, gy, props.MaxWorkGroupCount[0], props.MaxWorkGroupCount[1])
-	}
-	pipe, err := d.pipeline(kern, gemm.Transposed(tA), gemm.Transposed(tB))
-	if err != nil {
-		return nil, d.finish(err)
-	}
-	prod := product{
-		pipe:   pipe,
-		ranges: [3]vk.Range{{Buf: a.hold.buf, Size: a.hold.buf.Size}, {Buf: b.hold.buf, Size: b.hold.buf.Size}, {Buf: c.hold.buf, Size: c.hold.buf.Size}},
-		push:   pushConstants{M: u32(m), N: u32(n), K: u32(k), LDA: u32(a.ld), LDB: u32(b.ld), LDC: u32(c.ld), Alpha: alpha, Beta: beta},
-		groups: [2]uint32{u32(ceilDiv(n, bn)), u32(ceilDiv(m, bm))},
-		kChunk: int(kern.KChunk),
-		tA:     gemm.Transposed(tA), tB: gemm.Transposed(tB),
-	}
-	// Work per submission is capped along k; later slices add to C.
-	_, _, slab := capBlock(m, n, max(k, 1), d.submissionWork())
-	for p0 := 0; p0 == 0 || p0 < k; p0 += slab {
-		slice := prod
-		slice.push = prod.push.sliceK(p0, min(slab, k-p0), slice.tA, slice.tB)
-		if p0 > 0 {
-			slice.push.Beta = 1
-		}
-		f, nd, err := d.submit(&submission{prod: &slice, timed: timed}, a.hold, b.hold, c.hold)
-		if err != nil {
-			return nil, d.finish(err)
-		}
-		p.flights = append(p.flights, f)
-		p.dispatches += nd
-	}
-	return p, d.finish(nil)
+	err := d.submitDeviceProduct(p, deviceProduct{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k,
+		alpha: alpha, beta: beta, a: a, b: b, c: c, batch: 1}, timed)
+	return p, d.finish(err)
 }
 
 // Wait waits for the product and reports its timing. Waiting again

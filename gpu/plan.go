@@ -15,6 +15,7 @@ type problem struct {
 	m, n, k     int
 	alpha, beta float32
 	a, b, c     []float32
+	ah, bh      []uint16 // A and B in half precision, instead of a and b
 	lda, ldb    int
 	ldc         int
 	timed       bool // record timestamps around the kernels
@@ -24,10 +25,33 @@ type problem struct {
 	// beta only say which are zero).
 	words           int
 	alpha64, beta64 float64
+	// A strided batch: batch products (0 or 1 for one), product g at
+	// a[g*sA:], b[g*sB:], c[g*sC:].
+	batch      int
+	sA, sB, sC int
 }
 
 // wordsPerElement is p.words, 1 where unset.
 func (p *problem) wordsPerElement() int { return max(1, p.words) }
+
+// item is product g of a batch as a problem of its own.
+func (p *problem) item(g int) *problem {
+	if g == 0 {
+		return p
+	}
+	q := *p
+	w := p.wordsPerElement()
+	q.c = p.c[g*p.sC*w:]
+	if p.ah != nil {
+		q.ah, q.bh = p.ah[g*p.sA:], p.bh[g*p.sB:]
+	} else {
+		q.a, q.b = p.a[g*p.sA*w:], p.b[g*p.sB*w:]
+	}
+	return &q
+}
+
+// products is the number of products in p: 1 without a batch.
+func (p *problem) products() int { return max(1, p.batch) }
 
 // plan is how a host-slice product runs: the block sizes, the bytes of a
 // packed block of A, B and C, and the blocks in the order they are
@@ -36,32 +60,52 @@ func (p *problem) wordsPerElement() int { return max(1, p.words) }
 // loop around blocks.
 type plan struct {
 	p          *problem
-	elem       int64 // bytes per element
+	elem       int64 // bytes per element of A and B
+	celem      int64 // bytes per element of C: float32, or float64 for Dgemm
 	mb, nb, kb int
 	bytes      [3]int64 // of a packed block of A, B and C
 	bm, bn     int      // the kernel's output block per workgroup
 	kChunk     uint32   // the kernel's slices of k per dispatch
+	nz         int      // products of a batch per block, one layer of workgroups each
+	item       [3]int64 // bytes of one product's packed A, B and C in a block
 }
 
 // makePlan chooses block sizes so that every packed block fits in one
 // binding (limit bytes), the grid of workgroups in the device's maximum
 // (maxGroups), and the work of one submission in work FLOP.
 func makePlan(p *problem, kern Kernel, limit int64, maxGroups [3]uint32, work float64) (*plan, error) {
-	pl := &plan{p: p, elem: 4 * int64(p.wordsPerElement())}
+	pl := &plan{p: p, elem: 4 * int64(p.wordsPerElement()), celem: 4 * int64(p.wordsPerElement())}
+	if p.ah != nil { // half inputs, float32 C
+		pl.elem = 2
+	}
 	pl.bm, pl.bn = kern.block()
 	pl.kChunk = kern.KChunk
 	maxRows, maxCols := int(maxGroups[1])*pl.bm, int(maxGroups[0])*pl.bn
-	mb, nb, kb, err := split(pl.elem, p.tA, p.tB, p.m, p.n, p.k, limit, maxRows, maxCols)
+	mb, nb, kb, err := split(pl.elem, pl.celem, p.tA, p.tB, p.m, p.n, p.k, limit, maxRows, maxCols)
 	if err != nil {
 		return nil, err
 	}
 	pl.mb, pl.nb, pl.kb = capBlock(mb, nb, kb, work)
-	if pl.mb == p.m && pl.nb == p.n && pl.kb == p.k && gemm.Flops(p.m, p.n, p.k) >= pipelineMinWork && p.k >= pipelineSlices*pipelineMinK {
+	if p.products() == 1 && pl.mb == p.m && pl.nb == p.n && pl.kb == p.k && gemm.Flops(p.m, p.n, p.k) >= pipelineMinWork && p.k >= pipelineSlices*pipelineMinK {
 		pl.kb = pad4(ceilDiv(p.k, pipelineSlices))
 	}
-	a, b, c := blockBytes(pl.elem, p.tA, p.tB, pl.mb, pl.nb, pl.kb)
-	pl.bytes = [3]int64{a, b, c}
+	a, b, c := blockBytes(pl.elem, pl.celem, p.tA, p.tB, pl.mb, pl.nb, pl.kb)
+	pl.item = [3]int64{a, b, c}
+	pl.nz = layers(p.products(), maxGroups[2], limit/max(a, b, c, 1), work/gemm.Flops(pl.mb, pl.nb, pl.kb))
+	n := int64(pl.nz)
+	pl.bytes = [3]int64{n * a, n * b, n * c}
 	return pl, nil
+}
+
+// layers is how many products of a batch of count one dispatch computes:
+// as many as the grid's z dimension (maxZ), one binding (fit blocks) and one
+// submission's work (work blocks) allow, at least one.
+func layers(count int, maxZ uint32, fit int64, work float64) int {
+	n := min(int64(count), int64(maxZ), fit)
+	if work < float64(n) {
+		n = int64(work)
+	}
+	return int(max(n, 1))
 }
 
 // A product that is one block but has enough work is cut into
@@ -75,10 +119,12 @@ const (
 )
 
 // block is one submission of a plan: rows i0.., columns j0.. of C and the
-// slice p0.. of the inner dimension. Blocks of one tile of C follow each
-// other; first and last mark its first and last slice of k.
+// slice p0.. of the inner dimension, in products z0..z0+nz-1 of a batch.
+// Blocks of one tile of C follow each other; first and last mark its first
+// and last slice of k.
 type block struct {
 	step, tile         int
+	z0, nz             int
 	i0, rows, j0, cols int
 	p0, depth          int
 	first, last        bool
@@ -86,7 +132,7 @@ type block struct {
 
 // steps is the number of blocks.
 func (pl *plan) steps() int {
-	return ceilDiv(pl.p.m, pl.mb) * ceilDiv(pl.p.n, pl.nb) * ceilDiv(pl.p.k, pl.kb)
+	return ceilDiv(pl.p.products(), pl.nz) * ceilDiv(pl.p.m, pl.mb) * ceilDiv(pl.p.n, pl.nb) * ceilDiv(pl.p.k, pl.kb)
 }
 
 // blocks yields the blocks in submission order.
@@ -94,18 +140,21 @@ func (pl *plan) blocks() iter.Seq[block] {
 	p := pl.p
 	return func(yield func(block) bool) {
 		step, tile := 0, 0
-		for i0 := 0; i0 < p.m; i0 += pl.mb {
-			for j0 := 0; j0 < p.n; j0 += pl.nb {
-				for p0 := 0; p0 < p.k; p0 += pl.kb {
-					depth := min(pl.kb, p.k-p0)
-					b := block{step: step, tile: tile, i0: i0, rows: min(pl.mb, p.m-i0), j0: j0, cols: min(pl.nb, p.n-j0),
-						p0: p0, depth: depth, first: p0 == 0, last: p0+depth >= p.k}
-					if !yield(b) {
-						return
+		for z0 := 0; z0 < p.products(); z0 += pl.nz {
+			for i0 := 0; i0 < p.m; i0 += pl.mb {
+				for j0 := 0; j0 < p.n; j0 += pl.nb {
+					for p0 := 0; p0 < p.k; p0 += pl.kb {
+						depth := min(pl.kb, p.k-p0)
+						b := block{step: step, tile: tile, z0: z0, nz: min(pl.nz, p.products()-z0),
+							i0: i0, rows: min(pl.mb, p.m-i0), j0: j0, cols: min(pl.nb, p.n-j0),
+							p0: p0, depth: depth, first: p0 == 0, last: p0+depth >= p.k}
+						if !yield(b) {
+							return
+						}
+						step++
 					}
-					step++
+					tile++
 				}
-				tile++
 			}
 		}
 	}
@@ -114,9 +163,10 @@ func (pl *plan) blocks() iter.Seq[block] {
 // pad4 rounds up to a multiple of 4: kernels may read rows as vec4.
 func pad4(x int) int { return (x + 3) &^ 3 }
 
-// blockBytes are the sizes of the packed blocks of A, B and C for an
-// mb×nb×kb block of the problem; rows are padded to a multiple of 4.
-func blockBytes(elem int64, tA, tB bool, mb, nb, kb int) (a, b, c int64) {
+// blockBytes are the sizes of the packed blocks of A, B (elem bytes an
+// element) and C (float32) for an mb×nb×kb block of the problem; rows are
+// padded to a multiple of 4.
+func blockBytes(elem, celem int64, tA, tB bool, mb, nb, kb int) (a, b, c int64) {
 	rowsA, colsA := mb, kb
 	if tA {
 		rowsA, colsA = kb, mb
@@ -125,13 +175,13 @@ func blockBytes(elem int64, tA, tB bool, mb, nb, kb int) (a, b, c int64) {
 	if tB {
 		rowsB, colsB = nb, kb
 	}
-	return elem * int64(rowsA) * int64(pad4(colsA)), elem * int64(rowsB) * int64(pad4(colsB)), elem * int64(mb) * int64(pad4(nb))
+	return elem * int64(rowsA) * int64(pad4(colsA)), elem * int64(rowsB) * int64(pad4(colsB)), celem * int64(mb) * int64(pad4(nb))
 }
 
 // split chooses block sizes so that every packed block fits in limit bytes
 // and the grid of workgroups in the device's maximum: the whole problem
 // when it fits, else halves of the dimension that matters most.
-func split(elem int64, tA, tB bool, m, n, k int, limit int64, maxRows, maxCols int) (mb, nb, kb int, err error) {
+func split(elem, celem int64, tA, tB bool, m, n, k int, limit int64, maxRows, maxCols int) (mb, nb, kb int, err error) {
 	mb, nb, kb = min(m, maxRows), min(n, maxCols), k
 	half := func(x *int) bool {
 		if *x <= 1 {
@@ -141,7 +191,7 @@ func split(elem int64, tA, tB bool, m, n, k int, limit int64, maxRows, maxCols i
 		return true
 	}
 	for {
-		a, b, c := blockBytes(elem, tA, tB, mb, nb, kb)
+		a, b, c := blockBytes(elem, celem, tA, tB, mb, nb, kb)
 		ok := true
 		switch {
 		case c > limit:

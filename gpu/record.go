@@ -13,6 +13,9 @@ type pushConstants struct {
 	LDA, LDB, LDC    uint32
 	OffA, OffB, OffC uint32
 	Alpha, Beta      float32
+	// Elements between the products of a batch: workgroup layer z computes
+	// the product at offsets Off + z*Stride.
+	StrideA, StrideB, StrideC uint32
 }
 
 // The struct is exactly the shaders' block: these fail to compile otherwise.
@@ -46,7 +49,8 @@ type product struct {
 	ranges [3]vk.Range
 	push   pushConstants
 	groups [2]uint32
-	kChunk int // see recordProduct
+	layers uint32 // workgroups along z: products of a batch (0 counts as 1)
+	kChunk int    // see recordProduct
 	tA, tB bool
 }
 
@@ -123,7 +127,7 @@ func (d *Device) submit(s *submission, holds ...*lease) (*flight, int, error) {
 func recordProduct(b *vk.Batch, p *product) (dispatches int, err error) {
 	k := int(p.push.K)
 	if p.kChunk <= 0 || p.kChunk >= k {
-		return 1, b.Dispatch(p.pipe, p.ranges, p.push.bytes(), p.groups[0], p.groups[1])
+		return 1, b.DispatchBatch(p.pipe, p.ranges, p.push.bytes(), p.groups[0], p.groups[1], max(1, p.layers))
 	}
 	for p0 := 0; p0 < k; p0 += p.kChunk {
 		pc := p.push.sliceK(p0, min(p.kChunk, k-p0), p.tA, p.tB)
@@ -131,7 +135,7 @@ func recordProduct(b *vk.Batch, p *product) (dispatches int, err error) {
 			pc.Beta = 1
 			b.Barrier() // the previous slice's C before this one adds to it
 		}
-		if err := b.Dispatch(p.pipe, p.ranges, pc.bytes(), p.groups[0], p.groups[1]); err != nil {
+		if err := b.DispatchBatch(p.pipe, p.ranges, pc.bytes(), p.groups[0], p.groups[1], max(1, p.layers)); err != nil {
 			return dispatches, err
 		}
 		dispatches++

@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"time"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 
@@ -118,7 +119,10 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 				return err
 			}
 			w := p.wordsPerElement()
-			unpack(p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, out, pad4(b.cols)*w, b.rows, b.cols*w)
+			for z := range b.nz {
+				host := out[int64(z)*pl.item[2]/4:]
+				unpack(p.item(b.z0 + z).c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, host, pad4(b.cols)*w, b.rows, b.cols*w)
+			}
 		}
 		return nil
 	}
@@ -157,9 +161,13 @@ func (d *Device) run(p *problem, kern Kernel) (Timing, error) {
 // the tile's last slice.
 func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission {
 	p := pl.p
-	ldA, rowsA := packA(p, ab.in[0], b.i0, b.rows, b.p0, b.depth)
-	ldB, rowsB := packB(p, ab.in[1], b.j0, b.cols, b.p0, b.depth)
 	ldc := pad4(b.cols)
+	var ldA, rowsA, ldB, rowsB int
+	for z := range b.nz {
+		q := p.item(b.z0 + z)
+		ldA, rowsA = packA(q, ab.in[0][int64(z)*pl.item[0]/4:], b.i0, b.rows, b.p0, b.depth)
+		ldB, rowsB = packB(q, ab.in[1][int64(z)*pl.item[1]/4:], b.j0, b.cols, b.p0, b.depth)
+	}
 	beta := p.beta
 	if !b.first {
 		beta = 1 // later slices of k add to what the first left in C
@@ -167,14 +175,20 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 	uploadC := b.first && beta != 0
 	w := p.wordsPerElement()
 	if uploadC {
-		pack(cs.in[2], ldc*w, p.c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, b.rows, b.cols*w)
+		for z := range b.nz {
+			pack(cs.in[2][int64(z)*pl.item[2]/4:], ldc*w, p.item(b.z0 + z).c[(b.i0*p.ldc+b.j0)*w:], p.ldc*w, b.rows, b.cols*w)
+		}
 	}
-	sizes := [3]int64{pl.elem * int64(ldA*rowsA), pl.elem * int64(ldB*rowsB), pl.elem * int64(ldc*b.rows)}
+	// The products of a block lie pl.item bytes apart; sizes span them all.
+	lastZ := int64(b.nz - 1)
+	sizes := [3]int64{lastZ*pl.item[0] + pl.elem*int64(ldA*rowsA), lastZ*pl.item[1] + pl.elem*int64(ldB*rowsB), lastZ*pl.item[2] + pl.celem*int64(ldc*b.rows)}
 	s := &submission{timed: p.timed, prod: &product{
 		pipe:   pipe,
 		ranges: [3]vk.Range{{Buf: ab.a.buf, Size: max(sizes[0], 4)}, {Buf: ab.b.buf, Size: max(sizes[1], 4)}, {Buf: cs.c.buf, Size: max(sizes[2], 4)}},
-		push:   pushConstants{M: u32(b.rows), N: u32(b.cols), K: u32(b.depth), LDA: u32(ldA), LDB: u32(ldB), LDC: u32(ldc), Alpha: p.alpha, Beta: beta},
+		push: pushConstants{M: u32(b.rows), N: u32(b.cols), K: u32(b.depth), LDA: u32(ldA), LDB: u32(ldB), LDC: u32(ldc), Alpha: p.alpha, Beta: beta,
+			StrideA: u32(int(pl.item[0] / pl.elem)), StrideB: u32(int(pl.item[1] / pl.elem)), StrideC: u32(int(pl.item[2] / pl.celem))},
 		groups: [2]uint32{u32(ceilDiv(b.cols, pl.bn)), u32(ceilDiv(b.rows, pl.bm))},
+		layers: u32(b.nz),
 		kChunk: int(pl.kChunk),
 		tA:     p.tA, tB: p.tB,
 	}}
@@ -199,36 +213,63 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 
 func ceilDiv(x, y int) int { return (x + y - 1) / y }
 
-// packA packs rows i0.. and columns p0.. of op(A) as A is stored, and
-// returns the padded leading dimension and the number of stored rows.
+// packA packs rows i0.. and columns p0.. of op(A) as A is stored into
+// dst, a block buffer's view, in p's precision, and returns the padded
+// leading dimension and the number of stored rows.
 func packA(p *problem, dst []float32, i0, rows, p0, depth int) (ld, stored int) {
-	w := p.wordsPerElement()
-	if p.tA {
-		ld = pad4(rows)
-		pack(dst, ld*w, p.a[(p0*p.lda+i0)*w:], p.lda*w, depth, rows*w)
-		return ld, depth
+	if p.ah != nil {
+		return packStoredA(p.tA, halves(dst), p.ah, p.lda, 1, i0, rows, p0, depth)
 	}
-	ld = pad4(depth)
-	pack(dst, ld*w, p.a[(i0*p.lda+p0)*w:], p.lda*w, rows, depth*w)
-	return ld, rows
+	return packStoredA(p.tA, dst, p.a, p.lda, p.wordsPerElement(), i0, rows, p0, depth)
 }
 
 // packB packs rows p0.. and columns j0.. of op(B) as B is stored.
 func packB(p *problem, dst []float32, j0, cols, p0, depth int) (ld, stored int) {
-	w := p.wordsPerElement()
-	if p.tB {
+	if p.bh != nil {
+		return packStoredB(p.tB, halves(dst), p.bh, p.ldb, 1, j0, cols, p0, depth)
+	}
+	return packStoredB(p.tB, dst, p.b, p.ldb, p.wordsPerElement(), j0, cols, p0, depth)
+}
+
+// element is what a packed A or B holds: float32 (or a float64 as two
+// words), or the bits of a half.
+type element interface{ float32 | uint16 }
+
+// packStoredA is packA for either element type, w elements a value.
+func packStoredA[T element](tA bool, dst, a []T, lda, w, i0, rows, p0, depth int) (ld, stored int) {
+	if tA {
+		ld = pad4(rows)
+		pack(dst, ld*w, a[(p0*lda+i0)*w:], lda*w, depth, rows*w)
+		return ld, depth
+	}
+	ld = pad4(depth)
+	pack(dst, ld*w, a[(i0*lda+p0)*w:], lda*w, rows, depth*w)
+	return ld, rows
+}
+
+// packStoredB is packB for either element type, w elements a value.
+func packStoredB[T element](tB bool, dst, b []T, ldb, w, j0, cols, p0, depth int) (ld, stored int) {
+	if tB {
 		ld = pad4(depth)
-		pack(dst, ld*w, p.b[(j0*p.ldb+p0)*w:], p.ldb*w, cols, depth*w)
+		pack(dst, ld*w, b[(j0*ldb+p0)*w:], ldb*w, cols, depth*w)
 		return ld, cols
 	}
 	ld = pad4(cols)
-	pack(dst, ld*w, p.b[(p0*p.ldb+j0)*w:], p.ldb*w, depth, cols*w)
+	pack(dst, ld*w, b[(p0*ldb+j0)*w:], ldb*w, depth, cols*w)
 	return ld, depth
+}
+
+// halves views a block buffer's float32s as twice as many 16-bit values.
+func halves(f []float32) []uint16 {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint16)(unsafe.Pointer(&f[0])), 2*len(f))
 }
 
 // pack copies a rows×cols matrix (leading dimension ld) to dst with leading
 // dimension dld, zeroing the padding so vector loads read no garbage.
-func pack(dst []float32, dld int, src []float32, ld, rows, cols int) {
+func pack[T element](dst []T, dld int, src []T, ld, rows, cols int) {
 	for r := range rows {
 		row := dst[r*dld : r*dld+dld]
 		copy(row, src[r*ld:r*ld+cols])

@@ -38,11 +38,17 @@ func (v variant) LoadA(index string) string { return v.load("a4", "aT", index) }
 func (v variant) LoadB(index string) string { return v.load("b4", "bT", index) }
 
 func (v variant) load(buf, texels, index string) string {
+	if v.Half() {
+		return fmt.Sprintf("widen(%s[%s])", buf, index)
+	}
 	if v.Texel {
 		return fmt.Sprintf("texelFetch(%s, int(%s))", texels, index)
 	}
 	return fmt.Sprintf("%s[%s]", buf, index)
 }
+
+// Half says whether A and B hold 16-bit values, four to a uvec2.
+func (v variant) Half() bool { return v.Precision != shaders.PrecisionF32 }
 
 // RowChoices lists the values TM may take.
 func (v variant) RowChoices() string {

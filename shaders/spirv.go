@@ -28,6 +28,15 @@ const (
 	SubgroupTexel = "gemm_subgroup_texel"
 	// DirectTexel is Direct reading A and B as uniform texel buffers.
 	DirectTexel = "gemm_direct_texel"
+	// DirectF16, DirectBF16, SubgroupF16, SubgroupBF16, Subgroup4F16 and
+	// Subgroup4BF16 are Direct, Subgroup and Subgroup4 with A and B in half
+	// precision, widened to float32 as they are loaded.
+	DirectF16     = "gemm_direct_f16"
+	DirectBF16    = "gemm_direct_bf16"
+	SubgroupF16   = "gemm_subgroup_f16"
+	SubgroupBF16  = "gemm_subgroup_bf16"
+	Subgroup4F16  = "gemm_subgroup_4_f16"
+	Subgroup4BF16 = "gemm_subgroup_4_bf16"
 	// Block is the GPU family: block tiles of C per workgroup, double-buffered
 	// shared memory, the next tile's loads in flight during the FMAs,
 	// registers unrolled by the generator.
@@ -57,8 +66,10 @@ const (
 
 // PushConstantsSize is the size in bytes of the push-constant block every
 // GEMM kernel declares: M, N, K, lda, ldb, ldc, offA, offB, offC as uint32,
-// then alpha and beta as float32.
-const PushConstantsSize = 11 * 4
+// alpha and beta as float32, then strideA, strideB, strideC as uint32: the
+// elements between consecutive products of a batch, which the kernels index
+// by gl_WorkGroupID.z.
+const PushConstantsSize = 14 * 4
 
 // SPIRV returns the compiled SPIR-V of a kernel family.
 func SPIRV(name string) ([]byte, error) {

@@ -4,14 +4,25 @@ package shaders
 // generator (gen.go) writes its GLSL, the freshness tests recompile it, and
 // the gpu package picks the module for a kernel from it.
 type Variant struct {
-	Name      string // module name: glsl/Name.comp, spirv/Name.spv
-	Family    string // FamilyDirect, FamilySubgroup or FamilyBlock
-	Texel     bool   // A and B read as uniform texel buffers (bindings 3 and 4)
-	Lanes     uint32 // subgroup width the module is written for (subgroup family), else 0
-	MaxM      uint32 // largest TM (rows per invocation) the module unrolls
-	MaxN      uint32 // largest TN (columns per invocation) the module unrolls
-	Precision string // element type of A, B and C; "f32" for every module today
+	Name   string // module name: glsl/Name.comp, spirv/Name.spv
+	Family string // FamilyDirect, FamilySubgroup or FamilyBlock
+	Texel  bool   // A and B read as uniform texel buffers (bindings 3 and 4)
+	Lanes  uint32 // subgroup width the module is written for (subgroup family), else 0
+	MaxM   uint32 // largest TM (rows per invocation) the module unrolls
+	MaxN   uint32 // largest TN (columns per invocation) the module unrolls
+	// Precision is the element type of A and B: PrecisionF32, or
+	// PrecisionF16 or PrecisionBF16 read as 32-bit words, four halves to a
+	// uvec2, and widened to float32 with integer operations (no 16-bit
+	// storage feature needed). C is float32 in every module.
+	Precision string
 }
+
+// Element types of A and B.
+const (
+	PrecisionF32  = "f32"
+	PrecisionF16  = "f16"  // IEEE 754 binary16
+	PrecisionBF16 = "bf16" // bfloat16: the high half of a float32
+)
 
 // Kernel families of the generated modules.
 const (
@@ -32,6 +43,14 @@ var Variants = []Variant{
 	{Name: Subgroup4, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: "f32"},
 	{Name: SubgroupTexel, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: "f32"},
 	{Name: Block, Family: FamilyBlock, MaxM: 8, MaxN: 8, Precision: "f32"},
+	// Half-precision inputs, float32 accumulation: the same direct and
+	// subgroup kernels with A and B widened as they are loaded.
+	{Name: DirectF16, Family: FamilyDirect, MaxM: 16, MaxN: 16, Precision: PrecisionF16},
+	{Name: DirectBF16, Family: FamilyDirect, MaxM: 16, MaxN: 16, Precision: PrecisionBF16},
+	{Name: SubgroupF16, Family: FamilySubgroup, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionF16},
+	{Name: SubgroupBF16, Family: FamilySubgroup, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionBF16},
+	{Name: Subgroup4F16, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: PrecisionF16},
+	{Name: Subgroup4BF16, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: PrecisionBF16},
 }
 
 // BlockMaxLoads is the most vec4s of a tile of A, and of B, that one
@@ -39,13 +58,18 @@ var Variants = []Variant{
 // TN*TK/(4*WGY) at most.
 const BlockMaxLoads = 8
 
-// ModuleFor is the smallest generated module of a family that runs a
+// ModuleFor is the smallest generated float32 module of a family that runs a
 // TM×TN block with the given texel loads and subgroup width (0 outside the
 // subgroup family), or "" when none does.
 func ModuleFor(family string, texel bool, lanes, tm, tn uint32) string {
+	return ModuleForPrecision(PrecisionF32, family, texel, lanes, tm, tn)
+}
+
+// ModuleForPrecision is ModuleFor for A and B of the given precision.
+func ModuleForPrecision(precision, family string, texel bool, lanes, tm, tn uint32) string {
 	best, size := "", uint32(0)
 	for _, v := range Variants {
-		if v.Family != family || v.Texel != texel || v.Lanes != lanes || tm > v.MaxM || tn > v.MaxN {
+		if v.Precision != precision || v.Family != family || v.Texel != texel || v.Lanes != lanes || tm > v.MaxM || tn > v.MaxN {
 			continue
 		}
 		if best == "" || v.MaxM*v.MaxN < size {

@@ -45,7 +45,11 @@ layout(push_constant) uniform Push {
     uint lda, ldb, ldc;
     uint offA, offB, offC;
     float alpha, beta;
+    uint strideA, strideB, strideC;  // elements between products of a batch (gl_WorkGroupID.z)
 } pc;
+
+// offsets of this workgroup's product of the batch, set first thing in main
+uint offA, offB, offC;
 
 const uint WGX = gl_WorkGroupSize.x;
 const uint WGY = gl_WorkGroupSize.y;
@@ -87,160 +91,160 @@ void load(uint k0, uint m0, uint n0, uint tid) {
         uint e = tid + 0u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[0] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[0] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[0] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[0] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (0u * NT < BV) {
         uint e = tid + 0u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[0] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[0] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[0] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[0] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
     if (1u * NT < AV) {
         uint e = tid + 1u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[1] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[1] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[1] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[1] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (1u * NT < BV) {
         uint e = tid + 1u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[1] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[1] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[1] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[1] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
     if (2u * NT < AV) {
         uint e = tid + 2u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[2] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[2] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[2] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[2] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (2u * NT < BV) {
         uint e = tid + 2u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[2] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[2] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[2] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[2] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
     if (3u * NT < AV) {
         uint e = tid + 3u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[3] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[3] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[3] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[3] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (3u * NT < BV) {
         uint e = tid + 3u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[3] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[3] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[3] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[3] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
     if (4u * NT < AV) {
         uint e = tid + 4u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[4] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[4] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[4] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[4] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (4u * NT < BV) {
         uint e = tid + 4u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[4] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[4] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[4] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[4] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
     if (5u * NT < AV) {
         uint e = tid + 5u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[5] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[5] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[5] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[5] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (5u * NT < BV) {
         uint e = tid + 5u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[5] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[5] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[5] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[5] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
     if (6u * NT < AV) {
         uint e = tid + 6u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[6] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[6] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[6] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[6] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (6u * NT < BV) {
         uint e = tid + 6u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[6] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[6] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[6] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[6] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
     if (7u * NT < AV) {
         uint e = tid + 7u * NT;
         if (!TRANS_A) {  // row m of A, k..k+3 (contiguous along k)
             uint m = min(m0 + e / KV, pc.M - 1u), k = k0 + 4u * (e % KV);
-            ra[7] = a4[(pc.offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            ra[7] = a4[(offA + m * pc.lda + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // stored row k of A, m..m+3 (contiguous along m)
             uint m = min(m0 + 4u * (e % AW), (pc.M - 1u) & ~3u), k = min(k0 + e / AW, pc.K - 1u);
-            ra[7] = a4[(pc.offA + k * pc.lda + m) >> 2];
+            ra[7] = a4[(offA + k * pc.lda + m) >> 2];
         }
     }
     if (7u * NT < BV) {
         uint e = tid + 7u * NT;
         if (TRANS_B) {   // stored row n of B, k..k+3 (contiguous along k)
             uint n = min(n0 + e / KV, pc.N - 1u), k = k0 + 4u * (e % KV);
-            rb[7] = b4[(pc.offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
+            rb[7] = b4[(offB + n * pc.ldb + min(k, (pc.K - 1u) & ~3u)) >> 2];
         } else {         // row k of B, n..n+3 (contiguous along n)
             uint n = min(n0 + 4u * (e % BW), (pc.N - 1u) & ~3u), k = min(k0 + e / BW, pc.K - 1u);
-            rb[7] = b4[(pc.offB + k * pc.ldb + n) >> 2];
+            rb[7] = b4[(offB + k * pc.ldb + n) >> 2];
         }
     }
 }
@@ -522,6 +526,9 @@ void multiply(uint buf, uint lx, uint ly) {
 }
 
 void main() {
+    offA = pc.offA + gl_WorkGroupID.z * pc.strideA;
+    offB = pc.offB + gl_WorkGroupID.z * pc.strideB;
+    offC = pc.offC + gl_WorkGroupID.z * pc.strideC;
     uint lx = gl_LocalInvocationID.x, ly = gl_LocalInvocationID.y;
     uint tid = ly * WGX + lx;
     uint m0 = gl_WorkGroupID.y * BM, n0 = gl_WorkGroupID.x * BN;
@@ -554,7 +561,7 @@ void main() {
         uint i = m0 + 4u * (ly + 0u * WGY) + 0u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[0][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -566,7 +573,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[0][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -583,7 +590,7 @@ void main() {
         uint i = m0 + 4u * (ly + 0u * WGY) + 1u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[1][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -595,7 +602,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[1][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -612,7 +619,7 @@ void main() {
         uint i = m0 + 4u * (ly + 0u * WGY) + 2u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[2][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -624,7 +631,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[2][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -641,7 +648,7 @@ void main() {
         uint i = m0 + 4u * (ly + 0u * WGY) + 3u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[3][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -653,7 +660,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[3][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -670,7 +677,7 @@ void main() {
         uint i = m0 + 4u * (ly + 1u * WGY) + 0u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[4][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -682,7 +689,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[4][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -699,7 +706,7 @@ void main() {
         uint i = m0 + 4u * (ly + 1u * WGY) + 1u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[5][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -711,7 +718,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[5][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -728,7 +735,7 @@ void main() {
         uint i = m0 + 4u * (ly + 1u * WGY) + 2u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[6][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -740,7 +747,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[6][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -757,7 +764,7 @@ void main() {
         uint i = m0 + 4u * (ly + 1u * WGY) + 3u;
         if (i < pc.M) {
             if (0u < TN) {
-                uint j = n0 + 4u * (lx + 0u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 0u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[7][0];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);
@@ -769,7 +776,7 @@ void main() {
                 }
             }
             if (4u < TN) {
-                uint j = n0 + 4u * (lx + 1u * WGX), ci = pc.offC + i * pc.ldc + j;
+                uint j = n0 + 4u * (lx + 1u * WGX), ci = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[7][1];
                 if (j + 3u < pc.N) {
                     if (!beta0) v = fma(vec4(pc.beta), c4[ci >> 2], v);

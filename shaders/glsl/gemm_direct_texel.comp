@@ -25,7 +25,6 @@ layout(constant_id = 3) const uint TN = 8;       // columns of C per invocation 
 layout(constant_id = 4) const uint TK = 4;       // unused by this family
 layout(constant_id = 5) const bool TRANS_A = false;
 layout(constant_id = 6) const bool TRANS_B = false;
-
 layout(set = 0, binding = 0) readonly buffer BufA { vec4 a4[]; };
 layout(set = 0, binding = 1) readonly buffer BufB { vec4 b4[]; };
 // A and B as the same ranges viewed as vec4 texels: what the kernel reads.
@@ -39,7 +38,11 @@ layout(push_constant) uniform Push {
     uint lda, ldb, ldc;
     uint offA, offB, offC;
     float alpha, beta;
+    uint strideA, strideB, strideC;  // elements between products of a batch (gl_WorkGroupID.z)
 } pc;
+
+// offsets of this workgroup's product of the batch, set first thing in main
+uint offA, offB, offC;
 
 float acc[16][16];   // acc[r][n] = C(i0+r, j0+n); only r < TM, n < TN are live
 vec4 av[16];             // av[r] = A(i0+r, k..k+3)
@@ -53,25 +56,25 @@ vec4 kclip(vec4 v, uint k) {
 // A(i, k..k+3) when !TRANS_A (contiguous along k)
 vec4 loadAN(uint i, uint k, bool tail) {
     uint kc = tail ? min(k, (pc.K - 1u) & ~3u) : k;
-    vec4 v = texelFetch(aT, int((pc.offA + min(i, pc.M - 1u) * pc.lda + kc) >> 2));
+    vec4 v = texelFetch(aT, int((offA + min(i, pc.M - 1u) * pc.lda + kc) >> 2));
     return tail ? kclip(v, k) : v;
 }
 // stored row k of A, columns i..i+3, when TRANS_A (contiguous along i)
 vec4 loadAT(uint k, uint i, bool tail) {
     uint kc = tail ? min(k, pc.K - 1u) : k;
-    vec4 v = texelFetch(aT, int((pc.offA + kc * pc.lda + min(i, (pc.M - 1u) & ~3u)) >> 2));
+    vec4 v = texelFetch(aT, int((offA + kc * pc.lda + min(i, (pc.M - 1u) & ~3u)) >> 2));
     return (tail && k >= pc.K) ? vec4(0.0) : v;
 }
 // B(k..k+3, j) = stored row j of B when TRANS_B (contiguous along k)
 vec4 loadBT(uint j, uint k, bool tail) {
     uint kc = tail ? min(k, (pc.K - 1u) & ~3u) : k;
-    vec4 v = texelFetch(bT, int((pc.offB + min(j, pc.N - 1u) * pc.ldb + kc) >> 2));
+    vec4 v = texelFetch(bT, int((offB + min(j, pc.N - 1u) * pc.ldb + kc) >> 2));
     return tail ? kclip(v, k) : v;
 }
 // B(k, j..j+3) when !TRANS_B (contiguous along j)
 vec4 loadBN(uint k, uint j, bool tail) {
     uint kc = tail ? min(k, pc.K - 1u) : k;
-    vec4 v = texelFetch(bT, int((pc.offB + kc * pc.ldb + min(j, (pc.N - 1u) & ~3u)) >> 2));
+    vec4 v = texelFetch(bT, int((offB + kc * pc.ldb + min(j, (pc.N - 1u) & ~3u)) >> 2));
     return (tail && k >= pc.K) ? vec4(0.0) : v;
 }
 
@@ -462,6 +465,9 @@ void step4(uint k, uint i0, uint j0, bool tail) {
 }
 
 void main() {
+    offA = pc.offA + gl_WorkGroupID.z * pc.strideA;
+    offB = pc.offB + gl_WorkGroupID.z * pc.strideB;
+    offC = pc.offC + gl_WorkGroupID.z * pc.strideC;
     uint i0 = (gl_WorkGroupID.y * gl_WorkGroupSize.y + gl_LocalInvocationID.y) * TM;
     uint j0 = (gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x) * TN;
     if (0u < TM) { if (0u < TN) acc[0][0] = 0.0; if (1u < TN) acc[0][1] = 0.0; if (2u < TN) acc[0][2] = 0.0; if (3u < TN) acc[0][3] = 0.0; if (4u < TN) acc[0][4] = 0.0; if (5u < TN) acc[0][5] = 0.0; if (6u < TN) acc[0][6] = 0.0; if (7u < TN) acc[0][7] = 0.0; if (8u < TN) acc[0][8] = 0.0; if (9u < TN) acc[0][9] = 0.0; if (10u < TN) acc[0][10] = 0.0; if (11u < TN) acc[0][11] = 0.0; if (12u < TN) acc[0][12] = 0.0; if (13u < TN) acc[0][13] = 0.0; if (14u < TN) acc[0][14] = 0.0; if (15u < TN) acc[0][15] = 0.0; }
@@ -490,7 +496,7 @@ void main() {
     // store; vec4 path when the 4 columns are all inside N (ldc, offC are multiples of 4)
     bool beta0 = pc.beta == 0.0;
     if (0u < TM && i0 + 0u < pc.M) {
-        uint ci = pc.offC + (i0 + 0u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 0u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]);
             if (j0 + 3u < pc.N) {
@@ -537,7 +543,7 @@ void main() {
         }
     }
     if (1u < TM && i0 + 1u < pc.M) {
-        uint ci = pc.offC + (i0 + 1u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 1u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]);
             if (j0 + 3u < pc.N) {
@@ -584,7 +590,7 @@ void main() {
         }
     }
     if (2u < TM && i0 + 2u < pc.M) {
-        uint ci = pc.offC + (i0 + 2u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 2u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][0], acc[2][1], acc[2][2], acc[2][3]);
             if (j0 + 3u < pc.N) {
@@ -631,7 +637,7 @@ void main() {
         }
     }
     if (3u < TM && i0 + 3u < pc.M) {
-        uint ci = pc.offC + (i0 + 3u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 3u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][0], acc[3][1], acc[3][2], acc[3][3]);
             if (j0 + 3u < pc.N) {
@@ -678,7 +684,7 @@ void main() {
         }
     }
     if (4u < TM && i0 + 4u < pc.M) {
-        uint ci = pc.offC + (i0 + 4u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 4u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][0], acc[4][1], acc[4][2], acc[4][3]);
             if (j0 + 3u < pc.N) {
@@ -725,7 +731,7 @@ void main() {
         }
     }
     if (5u < TM && i0 + 5u < pc.M) {
-        uint ci = pc.offC + (i0 + 5u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 5u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][0], acc[5][1], acc[5][2], acc[5][3]);
             if (j0 + 3u < pc.N) {
@@ -772,7 +778,7 @@ void main() {
         }
     }
     if (6u < TM && i0 + 6u < pc.M) {
-        uint ci = pc.offC + (i0 + 6u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 6u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][0], acc[6][1], acc[6][2], acc[6][3]);
             if (j0 + 3u < pc.N) {
@@ -819,7 +825,7 @@ void main() {
         }
     }
     if (7u < TM && i0 + 7u < pc.M) {
-        uint ci = pc.offC + (i0 + 7u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 7u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][0], acc[7][1], acc[7][2], acc[7][3]);
             if (j0 + 3u < pc.N) {
@@ -866,7 +872,7 @@ void main() {
         }
     }
     if (8u < TM && i0 + 8u < pc.M) {
-        uint ci = pc.offC + (i0 + 8u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 8u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][0], acc[8][1], acc[8][2], acc[8][3]);
             if (j0 + 3u < pc.N) {
@@ -913,7 +919,7 @@ void main() {
         }
     }
     if (9u < TM && i0 + 9u < pc.M) {
-        uint ci = pc.offC + (i0 + 9u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 9u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][0], acc[9][1], acc[9][2], acc[9][3]);
             if (j0 + 3u < pc.N) {
@@ -960,7 +966,7 @@ void main() {
         }
     }
     if (10u < TM && i0 + 10u < pc.M) {
-        uint ci = pc.offC + (i0 + 10u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 10u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][0], acc[10][1], acc[10][2], acc[10][3]);
             if (j0 + 3u < pc.N) {
@@ -1007,7 +1013,7 @@ void main() {
         }
     }
     if (11u < TM && i0 + 11u < pc.M) {
-        uint ci = pc.offC + (i0 + 11u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 11u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][0], acc[11][1], acc[11][2], acc[11][3]);
             if (j0 + 3u < pc.N) {
@@ -1054,7 +1060,7 @@ void main() {
         }
     }
     if (12u < TM && i0 + 12u < pc.M) {
-        uint ci = pc.offC + (i0 + 12u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 12u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[12][0], acc[12][1], acc[12][2], acc[12][3]);
             if (j0 + 3u < pc.N) {
@@ -1101,7 +1107,7 @@ void main() {
         }
     }
     if (13u < TM && i0 + 13u < pc.M) {
-        uint ci = pc.offC + (i0 + 13u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 13u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[13][0], acc[13][1], acc[13][2], acc[13][3]);
             if (j0 + 3u < pc.N) {
@@ -1148,7 +1154,7 @@ void main() {
         }
     }
     if (14u < TM && i0 + 14u < pc.M) {
-        uint ci = pc.offC + (i0 + 14u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 14u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[14][0], acc[14][1], acc[14][2], acc[14][3]);
             if (j0 + 3u < pc.N) {
@@ -1195,7 +1201,7 @@ void main() {
         }
     }
     if (15u < TM && i0 + 15u < pc.M) {
-        uint ci = pc.offC + (i0 + 15u) * pc.ldc + j0;
+        uint ci = offC + (i0 + 15u) * pc.ldc + j0;
         if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[15][0], acc[15][1], acc[15][2], acc[15][3]);
             if (j0 + 3u < pc.N) {

@@ -34,7 +34,11 @@ layout(push_constant) uniform Push {
     uint lda, ldb, ldc;
     uint offA, offB, offC;
     float alpha, beta;
+    uint strideA, strideB, strideC;  // elements between products of a batch (gl_WorkGroupID.z)
 } pc;
+
+// offsets of this workgroup's product of the batch, set first thing in main
+uint offA, offB, offC;
 
 const uint WGX = gl_WorkGroupSize.x;
 const uint WGY = gl_WorkGroupSize.y;
@@ -70,12 +74,12 @@ void fetch(uint k0, uint m0, uint n0, uint tid) {
                 // vec4 along k of row m: e -> (m = e % BM, kq = e / BM)
                 uint m = m0 + e % BM, k = k0 + 4u * (e / BM);
                 if (m < pc.M && k < pc.K)
-                    val = clip(a4[(pc.offA + m * pc.lda + k) >> 2], k, pc.K);
+                    val = clip(a4[(offA + m * pc.lda + k) >> 2], k, pc.K);
             } else {
                 // vec4 along m of stored row k: e -> (mq = e % (BM/4), k = e / (BM/4))
                 uint m = m0 + 4u * (e % (BM / 4u)), k = k0 + e / (BM / 4u);
                 if (m < pc.M && k < pc.K)
-                    val = clip(a4[(pc.offA + k * pc.lda + m) >> 2], m, pc.M);
+                    val = clip(a4[(offA + k * pc.lda + m) >> 2], m, pc.M);
             }
         }
         stA[v] = val;
@@ -88,12 +92,12 @@ void fetch(uint k0, uint m0, uint n0, uint tid) {
                 // vec4 along n of row k
                 uint n = n0 + 4u * (e % (BN / 4u)), k = k0 + e / (BN / 4u);
                 if (n < pc.N && k < pc.K)
-                    val = clip(b4[(pc.offB + k * pc.ldb + n) >> 2], n, pc.N);
+                    val = clip(b4[(offB + k * pc.ldb + n) >> 2], n, pc.N);
             } else {
                 // vec4 along k of stored row n
                 uint n = n0 + e % BN, k = k0 + 4u * (e / BN);
                 if (n < pc.N && k < pc.K)
-                    val = clip(b4[(pc.offB + n * pc.ldb + k) >> 2], k, pc.K);
+                    val = clip(b4[(offB + n * pc.ldb + k) >> 2], k, pc.K);
             }
         }
         stB[v] = val;
@@ -136,6 +140,9 @@ void stash(uint tid) {
 }
 
 void main() {
+    offA = pc.offA + gl_WorkGroupID.z * pc.strideA;
+    offB = pc.offB + gl_WorkGroupID.z * pc.strideB;
+    offC = pc.offC + gl_WorkGroupID.z * pc.strideC;
     uint lx = gl_LocalInvocationID.x, ly = gl_LocalInvocationID.y;
     uint tid = ly * WGX + lx;
     uint m0 = gl_WorkGroupID.y * BM, n0 = gl_WorkGroupID.x * BN;
@@ -170,7 +177,7 @@ void main() {
             for (uint s = 0; s < TN / 4u; s++) {
                 uint j = n0 + 4u * (lx + s * WGX);
                 if (j >= pc.N) continue;
-                uint idx = pc.offC + i * pc.ldc + j;
+                uint idx = offC + i * pc.ldc + j;
                 vec4 v = pc.alpha * acc[4u * p + q][s];
                 if (j + 4u <= pc.N) {
                     if (pc.beta != 0.0) v += pc.beta * c4[idx >> 2];

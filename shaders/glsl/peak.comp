@@ -14,6 +14,7 @@ layout(push_constant) uniform Push {
     uint lda, ldb, ldc;
     uint offA, offB, offC;
     float alpha, beta;
+    uint strideA, strideB, strideC;  // elements between products of a batch (gl_WorkGroupID.z)
 } pc;
 
 void main() {

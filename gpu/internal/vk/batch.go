@@ -168,6 +168,12 @@ func (b *Batch) Timestamp() int {
 // Dispatch records a dispatch of p over a grid of gx×gy workgroups with
 // the three buffer ranges bound and push as the push constants.
 func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy uint32) error {
+	return b.DispatchBatch(p, bufs, push, gx, gy, 1)
+}
+
+// DispatchBatch is Dispatch with gz workgroups along z: the kernels run one
+// product of a strided batch per layer.
+func (b *Batch) DispatchBatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy, gz uint32) error {
 	if len(push) > MaxPushBytes || uint32(len(push)) > b.d.pushSize {
 		return fmt.Errorf("vk: %d bytes of push constants; the pipeline layout holds %d (at most %d)", len(push), b.d.pushSize, MaxPushBytes)
 	}
@@ -193,7 +199,7 @@ func (b *Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy 
 	var pc [MaxPushBytes]byte
 	n := copy(pc[:], push)
 	vk.CmdPushConstants(b.cmd, b.d.pipeLay[lay], vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
-	vk.CmdDispatch(b.cmd, gx, gy, 1)
+	vk.CmdDispatch(b.cmd, gx, gy, gz)
 	return nil
 }
 

@@ -89,6 +89,10 @@ func (*Batch) Dispatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy ui
 	return errNoCgo
 }
 
+func (*Batch) DispatchBatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx, gy, gz uint32) error {
+	return errNoCgo
+}
+
 func (*Batch) Submit() error {
 	return errNoCgo
 }

@@ -1,0 +1,74 @@
+package gpu
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/half"
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+// HalfFormat is the 16-bit format of GemmHalf's inputs.
+type HalfFormat = half.Format
+
+// The half-precision formats GemmHalf reads; package half converts to and
+// from float32.
+const (
+	F16  = half.F16  // IEEE 754 binary16
+	BF16 = half.BF16 // bfloat16
+)
+
+// GemmHalf computes C = alpha*op(A)*op(B) + beta*C like Sgemm, with A and B
+// holding the bit patterns of f's values and C in float32. The products
+// and sums are float32: the product of two half-precision values is exact
+// in float32, so the result meets Sgemm's error bound with the inputs taken
+// as exact. NaN, Inf and subnormal inputs are widened exactly (IEEE 754);
+// F16 subnormals become normal float32s, while BF16 subnormals are float32
+// subnormals, which a device that flushes float32 denormals (SwiftShader)
+// treats as zero, as it does in Sgemm.
+//
+// Both formats run on every device: the kernels load A and B as 32-bit
+// words and widen them with integer operations, so no 16-bit storage
+// feature is needed.
+func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alpha float32,
+	a []uint16, lda int, b []uint16, ldb int, beta float32, c []float32, ldc int) error {
+	if !f.Valid() {
+		return fmt.Errorf("gpu: %w: half format %v is neither gpu.F16 nor gpu.BF16", ErrBadArgument, f)
+	}
+	if err := gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc); err != nil {
+		return err
+	}
+	if err := d.lock(); err != nil {
+		return err
+	}
+	defer d.mu.Unlock()
+	if m == 0 || n == 0 {
+		return nil
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return nil
+	}
+	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
+		ah: a, lda: lda, bh: b, ldb: ldb, c: c, ldc: ldc}
+	_, err := d.run(&p, halfKernel(d.kernelFor(m, n, k), f))
+	return d.finish(err)
+}
+
+// halfKernel is the kernel for half-precision inputs closest to kern, the
+// float32 kernel of the shape: the same direct or subgroup block without
+// texel loads (the texel views are of float32 vec4s), else the default
+// direct kernel.
+func halfKernel(kern Kernel, f HalfFormat) Kernel {
+	if kern.Family != kernelDirect && kern.Family != kernelSubgroup {
+		kern = defaultDirect
+	}
+	kern.Texel = false
+	kern.Precision = shaders.PrecisionBF16
+	if f == F16 {
+		kern.Precision = shaders.PrecisionF16
+	}
+	return kern
+}

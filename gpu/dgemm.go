@@ -38,12 +38,7 @@ func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []fl
 		return err
 	}
 	defer d.mu.Unlock()
-	if m == 0 || n == 0 {
-		return nil
-	}
-	if alpha == 0 || k == 0 {
-		// No product to compute: C = beta*C, exactly, without the device.
-		scaleC(m, n, beta, c, ldc)
+	if noProduct(m, n, k, alpha, beta, c, ldc) {
 		return nil
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k,

@@ -44,11 +44,7 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 		return err
 	}
 	defer d.mu.Unlock()
-	if m == 0 || n == 0 {
-		return nil
-	}
-	if alpha == 0 || k == 0 {
-		scaleC(m, n, beta, c, ldc)
+	if noProduct(m, n, k, alpha, beta, c, ldc) {
 		return nil
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,

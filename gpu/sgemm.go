@@ -51,12 +51,7 @@ func (d *Device) sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 		return Timing{}, err
 	}
 	defer d.mu.Unlock()
-	if m == 0 || n == 0 {
-		return Timing{Wall: time.Since(start)}, nil
-	}
-	if alpha == 0 || k == 0 {
-		// No product to compute: C = beta*C, exactly, without the device.
-		scaleC(m, n, beta, c, ldc)
+	if noProduct(m, n, k, alpha, beta, c, ldc) {
 		return Timing{Wall: time.Since(start)}, nil
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
@@ -64,6 +59,19 @@ func (d *Device) sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	t, err := d.run(&p, d.kernelFor(m, n, k))
 	t.Wall = time.Since(start)
 	return t, d.finish(err)
+}
+
+// noProduct does the calls that need no device: none when C is empty, and
+// C = beta*C, exactly, when alpha or k is zero. It reports whether it did.
+func noProduct[T float32 | float64](m, n, k int, alpha, beta T, c []T, ldc int) bool {
+	if m == 0 || n == 0 {
+		return true
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return true
+	}
+	return false
 }
 
 func scaleC[T float32 | float64](m, n int, beta T, c []T, ldc int) {

@@ -29,6 +29,7 @@ func TestExamplesRun(t *testing.T) {
 	for name, says := range map[string][]string{
 		"gonum":       {"device: ", "largest difference from gonum's own Sgemm"},
 		"mat":         {"device: ", "largest difference from gonum's own Dgemm"},
+		"batched":     {"batch of 64, product 63", "device-resident batch of 8", "bfloat16 inputs"},
 		"chain":       {"Z = (X·Y)·X, n = 256, on the device"},
 		"badargument": {"C = [4 5 10 11]", "errors.Is(err, gpu.ErrBadArgument): true", "lda=2"},
 	} {

@@ -27,12 +27,12 @@ type CPU struct {
 
 var _ Engine = CPU{}
 
-// Name returns "CPU".
-func (CPU) Name() string { return "CPU" }
+// Backend returns "CPU".
+func (CPU) Backend() string { return "CPU" }
 
-// Device says which implementation runs, e.g. "OpenBLAS 0.3.21 (Zen), 2
+// Describe says which implementation runs, e.g. "OpenBLAS 0.3.21 (Zen), 2
 // threads" or "gonum, pure Go (linux/amd64, 2 threads)".
-func (e CPU) Device() string {
+func (e CPU) Describe() string {
 	if l := e.library(); l != nil {
 		return l.Describe()
 	}

@@ -20,7 +20,7 @@ func BenchmarkCPU(b *testing.B) {
 	}
 	for _, n := range []int{16, 64, 256, 1024} {
 		for _, e := range engines {
-			b.Run(fmt.Sprintf("n=%d/%s/float32", n, e.Device()), func(b *testing.B) {
+			b.Run(fmt.Sprintf("n=%d/%s/float32", n, e.Describe()), func(b *testing.B) {
 				p := gemm.NewProblem(gemm.Case{M: n, N: n, K: n, TA: blas.NoTrans, TB: blas.NoTrans}, 1)
 				for b.Loop() {
 					if err := e.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, p.A, n, p.B, n, 0, p.C, n); err != nil {
@@ -29,7 +29,7 @@ func BenchmarkCPU(b *testing.B) {
 				}
 				b.ReportMetric(gemm.Flops(n, n, n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 			})
-			b.Run(fmt.Sprintf("n=%d/%s/float64", n, e.Device()), func(b *testing.B) {
+			b.Run(fmt.Sprintf("n=%d/%s/float64", n, e.Describe()), func(b *testing.B) {
 				p := gemm.NewProblem(gemm.Case{M: n, N: n, K: n, TA: blas.NoTrans, TB: blas.NoTrans}, 1)
 				a, bm, c := widen(p.A), widen(p.B), widen(p.C)
 				for b.Loop() {

@@ -20,7 +20,7 @@ import (
 func TestCPUConformance(t *testing.T) {
 	requireOpenBLAS(t)
 	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
-		t.Run(e.Device(), func(t *testing.T) {
+		t.Run(e.Describe(), func(t *testing.T) {
 			gemmtest.Correctness(t, e, testing.Short() || e.PureGo)
 			gemmtest.BadArguments(t, e)
 		})
@@ -41,12 +41,12 @@ func requireOpenBLAS(t *testing.T) {
 
 func TestCPUNamesItsLibrary(t *testing.T) {
 	requireOpenBLAS(t)
-	assert.Contains(t, gemm.CPU{PureGo: true}.Device(), "gonum, pure Go")
+	assert.Contains(t, gemm.CPU{PureGo: true}.Describe(), "gonum, pure Go")
 	if name, err := gemm.OpenBLAS(); err == nil {
 		assert.Regexp(t, `^OpenBLAS \d+\.\d+\.\d+.*, \d+ threads$`, name)
-		assert.Equal(t, name, gemm.CPU{}.Device())
+		assert.Equal(t, name, gemm.CPU{}.Describe())
 	} else {
-		assert.Contains(t, gemm.CPU{}.Device(), "gonum, pure Go")
+		assert.Contains(t, gemm.CPU{}.Describe(), "gonum, pure Go")
 	}
 }
 
@@ -57,10 +57,10 @@ func TestCPUHugeLeadingDimension(t *testing.T) {
 	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
 		c32 := []float32{10}
 		require.NoError(t, e.Sgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, 2, []float32{3}, ld, []float32{4}, ld, 1, c32, ld))
-		assert.Equal(t, []float32{34}, c32, e.Device())
+		assert.Equal(t, []float32{34}, c32, e.Describe())
 		c64 := []float64{10}
 		require.NoError(t, e.Dgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, 2, []float64{3}, ld, []float64{4}, ld, 1, c64, ld))
-		assert.Equal(t, []float64{34}, c64, e.Device())
+		assert.Equal(t, []float64{34}, c64, e.Describe())
 	}
 }
 
@@ -76,7 +76,7 @@ func TestCPUDgemmMatchesGonum(t *testing.T) {
 				exp := widen(p.C)
 				require.NoError(t, e.Dgemm(tA, tB, c.M, c.N, c.K, 1.5, a, p.LDA, b, p.LDB, -0.5, got, p.LDC))
 				want.Dgemm(tA, tB, c.M, c.N, c.K, 1.5, a, p.LDA, b, p.LDB, -0.5, exp, p.LDC)
-				assert.InDeltaSlice(t, exp, got, 1e-12, "%s %s", e.Device(), c)
+				assert.InDeltaSlice(t, exp, got, 1e-12, "%s %s", e.Describe(), c)
 			}
 		}
 		err := e.Dgemm(blas.NoTrans, blas.NoTrans, 2, 2, 3, 1, make([]float64, 6), 2, make([]float64, 6), 2, 0, make([]float64, 4), 2)
@@ -170,7 +170,7 @@ func TestZeroSizesTouchNothing(t *testing.T) {
 func TestCPUDgemmConformance(t *testing.T) {
 	requireOpenBLAS(t)
 	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
-		t.Run(e.Device(), func(t *testing.T) {
+		t.Run(e.Describe(), func(t *testing.T) {
 			gemmtest.Correctness64(t, e, true)
 			gemmtest.BadArguments64(t, e)
 		})

@@ -6,11 +6,12 @@ import "gonum.org/v1/gonum/blas"
 // the browser's WebGPU engine and the CPU engine all implement it, so the
 // visualizer and the benchmarks can race them through one interface.
 type Engine interface {
-	// Name is a short name of the path, such as "Vulkan" or "CPU".
-	Name() string
-	// Device describes what the engine runs on, such as
-	// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, CPU driver)".
-	Device() string
+	// Backend is the short name of the path: "Vulkan", "WebGPU" or "CPU".
+	Backend() string
+	// Describe says what the engine runs on, such as
+	// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, CPU driver)" or
+	// "OpenBLAS 0.3.21 (Zen), 2 threads".
+	Describe() string
 	// Sgemm computes C = alpha*op(A)*op(B) + beta*C with gonum's argument
 	// convention (see the package documentation). Bad arguments are errors
 	// wrapping ErrBadArgument, never panics.

@@ -18,11 +18,10 @@ import (
 // leading dimensions, plus the gaps between matrices (0 for a stride of 0).
 type batchCase struct {
 	gemm.Case
-	batch                  int
-	gapA, gapB, gapC       int  // elements between one matrix's end and the next's start
-	shareA, shareB         bool // stride 0: one matrix for every product
-	interleaveC            bool // C matrices side by side in one wide matrix (ldc = batch*ldc)
-	wantDispatchesPerBatch bool
+	batch            int
+	gapA, gapB, gapC int  // elements between one matrix's end and the next's start
+	shareA, shareB   bool // stride 0: one matrix for every product
+	interleaveC      bool // C matrices side by side in one wide matrix (ldc = batch*ldc)
 }
 
 func (c batchCase) String() string {

@@ -25,7 +25,7 @@ func BenchmarkSgemm(b *testing.B) {
 			a[i], bb[i] = rng.Float32(), rng.Float32()
 		}
 		for _, e := range []gemm.Engine{d, gemm.CPU{}} {
-			b.Run(fmt.Sprintf("engine=%s/n=%d", e.Name(), n), func(b *testing.B) {
+			b.Run(fmt.Sprintf("engine=%s/n=%d", e.Backend(), n), func(b *testing.B) {
 				if err := e.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, bb, n, 0, c, n); err != nil {
 					b.Fatal(err) // warm-up: pipelines and buffers
 				}

@@ -42,7 +42,7 @@ func TestHybridDispatchRoutes(t *testing.T) {
 	// CPU path where it has not (SwiftShader).
 	a, c := []float64{1, 2, 3, 4}, make([]float64, 4)
 	dgemm := func() { impl.Dgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, a, 2, []float64{1, 0, 0, 1}, 2, 0, c, 2) }
-	if strings.Contains(d.Device(), "SwiftShader") {
+	if strings.Contains(d.Describe(), "SwiftShader") {
 		dgemm()
 		assert.Equal(t, a, c)
 	} else {
@@ -76,7 +76,7 @@ func TestCPUBelow(t *testing.T) {
 		// A CPU driver shares the cores of the CPU path, at a third of
 		// OpenBLAS's speed at best: with OpenBLAS it never wins.
 		if d.Info().Type == gpu.TypeCPU && err == nil {
-			assert.Equal(t, gpu.Never, below, "%s with %s, class %s", d.Device(), name, c)
+			assert.Equal(t, gpu.Never, below, "%s with %s, class %s", d.Describe(), name, c)
 		}
 		assert.Positive(t, below)
 	}
@@ -105,7 +105,7 @@ func TestMeasureCPUBelow(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
 	below, err := d.MeasureCPUBelow(gpu.Float32, gpu.ShapeSmall)
 	require.NoError(t, err)
-	t.Logf("%s, %s: float32 small products below %g flops stay on the CPU path", d.Device(), gemm.CPU{}.Device(), below)
+	t.Logf("%s, %s: float32 small products below %g flops stay on the CPU path", d.Describe(), gemm.CPU{}.Describe(), below)
 	assert.GreaterOrEqual(t, below, gemm.Flops(2, 2, 2), "the smallest size tried is 2³")
 	require.NoError(t, d.SetCPUBelow(gpu.Float32, gpu.ShapeSmall, below))
 

@@ -145,12 +145,12 @@ func (d *Device) destroy() error {
 	return releaseInstance(d.inst)
 }
 
-// Name returns "Vulkan".
-func (d *Device) Name() string { return "Vulkan" }
+// Backend returns "Vulkan".
+func (d *Device) Backend() string { return "Vulkan" }
 
-// Device describes the device, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)
+// Describe says which device runs, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)
 // (Vulkan, CPU driver)".
-func (d *Device) Device() string { return d.info.Describe() }
+func (d *Device) Describe() string { return d.info.Describe() }
 
 // Info returns the description of the open device.
 func (d *Device) Info() DeviceInfo { return d.info }

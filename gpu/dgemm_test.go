@@ -20,13 +20,13 @@ func dgemmSupported(t *testing.T, d *gpu.Device) bool {
 	t.Helper()
 	c := []float64{0}
 	err := d.Dgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, 1, []float64{3}, 1, []float64{5}, 1, 0, c, 1)
-	if strings.Contains(d.Device(), "llvmpipe") {
+	if strings.Contains(d.Describe(), "llvmpipe") {
 		require.NoError(t, err, "lavapipe has shaderFloat64")
 	}
 	if err != nil {
 		require.ErrorIs(t, err, gpu.ErrUnsupported)
 		assert.Contains(t, err.Error(), "shaderFloat64")
-		t.Logf("%s: %v", d.Device(), err)
+		t.Logf("%s: %v", d.Describe(), err)
 		return false
 	}
 	assert.Equal(t, []float64{15}, c)

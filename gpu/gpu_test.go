@@ -38,7 +38,7 @@ func requireDevice(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
-	t.Logf("device: %s, kernel: %s", d.Device(), d.Kernel())
+	t.Logf("device: %s, kernel: %s", d.Describe(), d.Kernel())
 	gemmtest.Correctness(t, d, testing.Short())
 	gemmtest.BadArguments(t, d)
 }

@@ -273,7 +273,7 @@ func TestMeasurePeak(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
 	p, err := d.MeasurePeak()
 	require.NoError(t, err)
-	t.Logf("%s: %.1f GFLOPS peak (%d invocations × %d iterations in %v)", d.Device(), p.GFLOPS, p.Invocations, p.Iterations, p.KernelTime)
+	t.Logf("%s: %.1f GFLOPS peak (%d invocations × %d iterations in %v)", d.Describe(), p.GFLOPS, p.Invocations, p.Iterations, p.KernelTime)
 	assert.Positive(t, p.GFLOPS)
 	assert.GreaterOrEqual(t, p.KernelTime, 50*time.Millisecond, "runs are long enough to time")
 }

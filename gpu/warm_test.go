@@ -146,7 +146,7 @@ func firstCallChild(b *testing.B) {
 		b.Fatal("the first call after Warm built a pipeline")
 	}
 	b.Logf("first call: %.1f ms (Warm %.0f ms, Open %.0f ms, second call %.2f ms) on %s",
-		ms(times[0]), ms(warm), ms(opened), ms(times[1]), d.Device())
+		ms(times[0]), ms(warm), ms(opened), ms(times[1]), d.Describe())
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }

@@ -59,7 +59,7 @@ func (r *Runner) setEngine(l *lane, e gemm.Engine, err error) {
 	l.Available = e != nil && err == nil
 	l.Why, l.Note = "", ""
 	if e != nil {
-		l.Name, l.Device = e.Name(), e.Device()
+		l.Name, l.Device = e.Backend(), e.Describe()
 		if l.note != nil {
 			l.Note = l.note(e)
 		}

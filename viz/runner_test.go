@@ -26,8 +26,8 @@ type fake struct {
 	calls *int
 }
 
-func (f fake) Name() string   { return f.name }
-func (f fake) Device() string { return f.name + " device" }
+func (f fake) Backend() string  { return f.name }
+func (f fake) Describe() string { return f.name + " device" }
 func (f fake) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) error {
 	if f.calls != nil {
@@ -223,7 +223,7 @@ func TestRunnerSwitchesDevicesAndLanes(t *testing.T) {
 			}
 			return nil, errors.New("device 3 is gone")
 		}, Note: func(e gemm.Engine) string {
-			if e.Name() == "Second" {
+			if e.Backend() == "Second" {
 				return "a CPU driver"
 			}
 			return ""

@@ -70,7 +70,7 @@ type Conformance struct {
 }
 
 func conformance(gpu, cpu gemm.Engine) Conformance {
-	out := Conformance{Device: gpu.Device()}
+	out := Conformance{Device: gpu.Describe()}
 	for i, c := range gemm.Cases(true) {
 		res := CaseResult{Case: c.String()}
 		p, q, orig := gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i))

@@ -147,7 +147,7 @@ func openGPU(device string, off bool) *gpuLane {
 	for _, d := range all {
 		if d.Supported {
 			g.devices = append(g.devices, d)
-			if g.dev != nil && strings.HasPrefix(g.dev.Device(), d.Name) {
+			if g.dev != nil && strings.HasPrefix(g.dev.Describe(), d.Name) {
 				g.at = len(g.devices) - 1
 			}
 		}

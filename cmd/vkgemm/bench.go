@@ -85,11 +85,11 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	defer closeDevice(d, &retErr)
-	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Device(), Kernel: d.Kernel(), Reps: *reps,
+	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Describe(), Kernel: d.Kernel(), Reps: *reps,
 		Rows: []benchRow{}} // [] rather than null in JSON when there is nothing to measure
 	cpu := gemm.CPU{}
 	if *withCPU {
-		rep.CPU = cpu.Device()
+		rep.CPU = cpu.Describe()
 	}
 	progress := newProgress(stderr)
 	defer progress.done()

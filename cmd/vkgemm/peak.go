@@ -18,18 +18,18 @@ func runPeak(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	defer closeDevice(d, &retErr)
-	fmt.Fprintf(stderr, "peak: measuring %s\n", d.Device())
+	fmt.Fprintf(stderr, "peak: measuring %s\n", d.Describe())
 	p, err := d.MeasurePeak()
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(map[string]any{
-			"device": d.Device(), "gflops": p.GFLOPS, "invocations": p.Invocations,
+			"device": d.Describe(), "gflops": p.GFLOPS, "invocations": p.Invocations,
 			"iterations": p.Iterations, "kernel_ms": ms(p.KernelTime),
 		})
 	}
 	fmt.Fprintf(stdout, "device: %s\npeak:   %.1f GFLOPS (%d invocations × %d iterations of 8 vec4 FMAs, median kernel time %.1f ms)\n",
-		d.Device(), p.GFLOPS, p.Invocations, p.Iterations, ms(p.KernelTime))
+		d.Describe(), p.GFLOPS, p.Invocations, p.Iterations, ms(p.KernelTime))
 	return nil
 }

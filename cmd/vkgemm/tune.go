@@ -35,7 +35,7 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	defer closeDevice(d, &retErr)
-	fmt.Fprintf(stdout, "device: %s\nbudget: %v\n", d.Device(), *budget)
+	fmt.Fprintf(stdout, "device: %s\nbudget: %v\n", d.Describe(), *budget)
 	prog := newProgress(stderr)
 	defer prog.done()
 	t, err := d.Tune(gpu.TuneOptions{

@@ -21,7 +21,7 @@ func runVerify(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	defer closeDevice(d, &retErr)
-	fmt.Fprintf(stdout, "device: %s\nkernel: %s\n", d.Device(), d.Kernel())
+	fmt.Fprintf(stdout, "device: %s\nkernel: %s\n", d.Describe(), d.Kernel())
 	failed := 0
 	cases := gemm.Cases(!*full)
 	for i, c := range cases {

@@ -28,7 +28,7 @@ func run() error {
 		return err
 	}
 	defer dev.Close()
-	fmt.Println("device:", dev.Device())
+	fmt.Println("device:", dev.Describe())
 
 	const n = 256
 	a, b := make([]float32, n*n), make([]float32, n*n)

@@ -27,7 +27,7 @@ func run() error {
 		return err // errors.Is(err, gpu.ErrNoLoader), gpu.ErrNoDevice, ...: each says what to install
 	}
 	defer dev.Close()
-	fmt.Println("device:", dev.Device())
+	fmt.Println("device:", dev.Describe())
 
 	// Send every gonum float32 GEMM to the device.
 	blas32.Use(gpu.NewBLAS(dev))

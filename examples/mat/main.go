@@ -56,7 +56,7 @@ func run() error {
 			worst = max(worst, math.Abs(c.At(i, j)-want.At(i, j)))
 		}
 	}
-	fmt.Println("device:", dev.Device())
+	fmt.Println("device:", dev.Describe())
 	fmt.Printf("C = A·B with mat.Dense.Mul, %d×%d×%d: largest difference from gonum's own Dgemm %.2g\n", m, n, k, worst)
 	if worst > 1e-9 {
 		return fmt.Errorf("the result differs from gonum's by %g", worst)

@@ -273,12 +273,12 @@ func describe(adapter js.Value) (name string, software bool) {
 // browsers that do not mark them as fallback adapters.
 var softwareAdapter = regexp.MustCompile(`(?i)swiftshader|llvmpipe|lavapipe|software|warp|basic render`)
 
-// Name returns "WebGPU".
-func (e *Engine) Name() string { return "WebGPU" }
+// Backend returns "WebGPU".
+func (e *Engine) Backend() string { return "WebGPU" }
 
-// Device describes the adapter and the kernel family in use, e.g.
+// Describe says which adapter runs and the kernel family in use, e.g.
 // "google/swiftshader (WebGPU, software; WGSL direct)".
-func (e *Engine) Device() string {
+func (e *Engine) Describe() string {
 	kind := "WebGPU"
 	if e.software {
 		kind += ", software"

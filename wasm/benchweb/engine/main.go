@@ -27,7 +27,7 @@ func main() {
 		page.Set("error", err.Error())
 		select {}
 	}
-	page.Set("device", e.Device())
+	page.Set("device", e.Describe())
 	page.Set("kernel", e.Kernel())
 	problems := map[int]*problem{}
 	get := func(n int) *problem {

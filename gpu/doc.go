@@ -19,8 +19,9 @@
 // second of work at the device's peak (drivers reset queues that run for
 // seconds). Blocks are pipelined: the host packs the next while the device
 // computes one. Every buffer a submitted batch uses stays reserved until its
-// fence signals, even after a timeout; Close waits for all of it. Device-resident matrices (NewMatrix, MatMul,
-// MatMulAsync) skip the copies, so chained products never touch the host.
+// fence signals, even after a timeout; Close waits for all of it.
+// Device-resident matrices (NewMatrix, MatMul, MatMulAsync) skip the copies,
+// so chained products never touch the host.
 // SgemmStridedBatched runs a batch of products of one shape (cuBLAS's
 // strided-batched GEMM; a stride of 0 shares A or B), one product per layer
 // of workgroups (gl_WorkGroupID.z), so a batch of small products costs one
@@ -36,8 +37,8 @@
 // installed, else gonum's pure Go). Each device has a crossover per precision
 // and shape class (Device.CPUBelow): products of fewer flops (2·m·n·k) run on
 // the CPU path, larger ones on the device. The crossover is what
-// Device.SetCPUBelow set from a measurement (Device.MeasureCPUBelow, which
-// `vkgemm tune` runs and stores), else a conservative built-in: on a CPU
+// Device.SetCPUBelow set from a measurement (Device.MeasureCPUBelow; `vkgemm
+// tune` does not store one yet), else a conservative built-in: on a CPU
 // driver with OpenBLAS installed, Never (the driver runs on the same cores at
 // a fraction of OpenBLAS's speed); on a CPU driver without it, 512³; on a
 // GPU 256³ in float32 and 1024³ in float64. Dgemm runs on the device where

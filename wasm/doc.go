@@ -10,7 +10,7 @@
 //	&mintime=300ms    how long each engine repeats a product at one size
 //	&gpu=off          race the CPU path alone
 //	&canvas=960x540   the most pixels the canvas may have, or full; by default
-//	                  640×360 on software WebGL (SwiftShader), else full
+//	                  720×405 on software WebGL (SwiftShader), else full
 //	&band=16e6        the work of one WebGPU dispatch
 //	&kernel=tiled     force a WGSL kernel family: subgroup or direct (for
 //	                  software adapters), tiled (for GPUs); by default the

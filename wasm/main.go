@@ -36,9 +36,9 @@ func main() {
 
 // softwareCanvas caps the canvas where WebGL runs on the CPU (SwiftShader,
 // llvmpipe): each frame that changes costs a few passes over every pixel of
-// the canvas, and 640×360 keeps 30 frames a second while the engines work on
-// two cores; the browser scales the canvas up to the page.
-const softwareCanvas = 640 * 360
+// the canvas, and 720×405 keeps 30 frames a second while the engines work on
+// two cores (800×450 did not); the browser scales the canvas up to the page.
+const softwareCanvas = 720 * 405
 
 func run(page js.Value) error {
 	search := js.Global().Get("location").Get("search").String()

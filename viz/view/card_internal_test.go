@@ -26,7 +26,7 @@ func texts(w, h int, s viz.Snapshot) map[string]image.Rectangle {
 }
 
 // TestCardsSayPlainlyWhatTheyShow draws a finished 1024³ race at the
-// desktop's default 960×540 and at the browser's 640×360.
+// desktop's default 960×540, at the browser's 720×405 and at 640×360.
 func TestCardsSayPlainlyWhatTheyShow(t *testing.T) {
 	res := viz.Result{N: 1024, Runs: 3, Best: 120 * time.Millisecond, GFLOPS: 17.9, MaxRelErr: 1.9e-7, CheckedRows: 16, OK: true}
 	s := viz.Snapshot{Sizes: []int{1024}, Done: 2, Total: 2, Finished: true, Lanes: []viz.Lane{
@@ -34,7 +34,7 @@ func TestCardsSayPlainlyWhatTheyShow(t *testing.T) {
 			Available: true, Enabled: true, Results: []viz.Result{res}},
 		{Role: "CPU", Name: "CPU", Device: "gonum Sgemm (linux/amd64, 2 threads)", Available: true, Enabled: true, Results: []viz.Result{res}},
 	}}
-	for _, size := range []image.Point{{960, 540}, {640, 360}} {
+	for _, size := range []image.Point{{960, 540}, {720, 405}, {640, 360}} {
 		l := viz.NewLayout(float64(size.X), float64(size.Y), 2)
 		got := texts(size.X, size.Y, s)
 		var all []string

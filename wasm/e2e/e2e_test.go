@@ -27,7 +27,7 @@ import (
 )
 
 // The viewport, a common page size: on software WebGL the page draws into a
-// 640×360 canvas that the browser scales up to it. VKGEMM_E2E_SIZE and
+// 720×405 canvas that the browser scales up to it. VKGEMM_E2E_SIZE and
 // VKGEMM_E2E_MAX change it and the largest size, e.g. for the screenshots in
 // docs/.
 var width, height, largest = 1280, 720, 256

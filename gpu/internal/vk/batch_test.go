@@ -15,14 +15,7 @@ import (
 // silently cut to 128 bytes.
 func TestPushConstantsTooLong(t *testing.T) {
 	in, d := openFirst(t, shaders.PushConstantsSize)
-	spirv, err := shaders.SPIRV(shaders.Direct8)
-	require.NoError(t, err)
-	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
-	require.NoError(t, err)
-	defer p.Destroy()
-	buf, err := d.NewBuffer(1024, Storage, false)
-	require.NoError(t, err)
-	defer buf.Destroy()
+	p, buf := direct8(t, d)
 	r := Range{buf, 0, 1024}
 	for _, n := range []int{shaders.PushConstantsSize + 4, MaxPushBytes + 4} {
 		b, err := d.Begin()

@@ -34,19 +34,36 @@ func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
 	return in, d
 }
 
+// newDirect8 builds the 8x8 direct kernel on d.
+func newDirect8(t *testing.T, d *Device) (*Pipeline, error) {
+	spirv, err := shaders.SPIRV(shaders.Direct8)
+	require.NoError(t, err)
+	return d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
+}
+
+// direct8 is newDirect8 where it must succeed, with a 1 KiB storage buffer
+// for the kernel; both are destroyed when the test ends, before the device.
+func direct8(t *testing.T, d *Device) (*Pipeline, *Buffer) {
+	p, err := newDirect8(t, d)
+	require.NoError(t, err)
+	t.Cleanup(p.Destroy)
+	buf, err := d.NewBuffer(1024, Storage, false)
+	require.NoError(t, err)
+	t.Cleanup(buf.Destroy)
+	return p, buf
+}
+
 // The validation layer's messages come back as an error: here a pipeline
 // whose layout declares fewer push-constant bytes than the shader uses.
 func TestValidationReportsMisuse(t *testing.T) {
 	in, d := openFirst(t, 16)
 	require.NoError(t, in.Messages(), "opening a device is clean")
-	spirv, err := shaders.SPIRV(shaders.Direct8)
-	require.NoError(t, err)
-	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
+	p, err := newDirect8(t, d)
 	if err == nil {
 		p.Destroy()
 	}
 	verr := in.Messages()
-	require.Error(t, verr, "a 16-byte push-constant range for a 44-byte block must be reported")
+	require.Error(t, verr, "a 16-byte push-constant range for a larger block must be reported")
 	assert.ErrorIs(t, verr, ErrValidation)
 	assert.Contains(t, verr.Error(), "VUID-VkComputePipelineCreateInfo-layout")
 	assert.NoError(t, in.Messages(), "messages are reported once")
@@ -54,14 +71,7 @@ func TestValidationReportsMisuse(t *testing.T) {
 
 func TestCorrectUseIsSilent(t *testing.T) {
 	in, d := openFirst(t, shaders.PushConstantsSize)
-	spirv, err := shaders.SPIRV(shaders.Direct8)
-	require.NoError(t, err)
-	p, err := d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
-	require.NoError(t, err)
-	defer p.Destroy()
-	buf, err := d.NewBuffer(1024, Storage, false)
-	require.NoError(t, err)
-	defer buf.Destroy()
+	p, buf := direct8(t, d)
 	b, err := d.Begin()
 	require.NoError(t, err)
 	push := make([]byte, shaders.PushConstantsSize) // M = N = K = 0: nothing to do
@@ -110,9 +120,7 @@ func TestBrokenDriverManifest(t *testing.T) {
 func TestValidationMessagesStayWithTheirInstance(t *testing.T) {
 	in1, d1 := openFirst(t, 16)
 	in2, _ := openFirst(t, shaders.PushConstantsSize)
-	spirv, err := shaders.SPIRV(shaders.Direct8)
-	require.NoError(t, err)
-	p, err := d1.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
+	p, err := newDirect8(t, d1)
 	if err == nil {
 		p.Destroy()
 	}

@@ -159,17 +159,17 @@ type Statistics struct {
 // executable. The pipeline must have been created after CaptureStatistics.
 func (p *Pipeline) Statistics() (*Statistics, error) {
 	if !p.d.capture {
-		return nil, fmt.Errorf("vkgemm: %w: the pipeline was not created to capture statistics (Device.CaptureStatistics)", ErrUnsupported)
+		return nil, fmt.Errorf("vk: %w: the pipeline was not created to capture statistics (Device.CaptureStatistics)", ErrUnsupported)
 	}
 	var out [64]C.vkgemm_stat
 	var sub, execs C.uint32_t
 	n := C.vkgemm_exec_stats(getProc, C.VkInstance(unsafe.Pointer(p.d.inst.h)), C.VkDevice(unsafe.Pointer(p.d.h)), C.VkPipeline(unsafe.Pointer(p.h)),
 		0, &out[0], C.int(len(out)), &sub, &execs)
 	if n < 0 {
-		return nil, fmt.Errorf("vkgemm: reading the pipeline's statistics failed on %s", p.d.phys.Props.Name)
+		return nil, fmt.Errorf("vk: reading the pipeline's statistics failed on %s", p.d.phys.Props.Name)
 	}
 	if execs == 0 {
-		return nil, fmt.Errorf("vkgemm: %s reports no executables for the pipeline", p.d.phys.Props.Name)
+		return nil, fmt.Errorf("vk: %s reports no executables for the pipeline", p.d.phys.Props.Name)
 	}
 	s := &Statistics{SubgroupSize: uint32(sub), Values: map[string]float64{}}
 	for i := range int(n) {

@@ -34,13 +34,8 @@ func (d *Device) MatMulStridedBatchedAsync(tA, tB blas.Transpose, m, n, k int, a
 		return nil, err
 	}
 	defer d.mu.Unlock()
-	for _, x := range []*Matrix{a, b, c} {
-		if err := x.usable(d); err != nil {
-			return nil, err
-		}
-	}
-	if c == a || c == b {
-		return nil, fmt.Errorf("gpu: %w: C must not be A or B", ErrBadArgument)
+	if err := d.operands(a, b, c); err != nil {
+		return nil, err
 	}
 	// Strides in rows become strides in elements; the lengths are the
 	// matrices' whole buffers, so a batch that runs past a matrix's rows is

@@ -110,6 +110,20 @@ func (m *Matrix) usable(d *Device) error {
 	return nil
 }
 
+// operands checks the matrices of a device-resident product: each usable
+// on d, and C neither A nor B (the kernels read A and B while writing C).
+func (d *Device) operands(a, b, c *Matrix) error {
+	for _, x := range []*Matrix{a, b, c} {
+		if err := x.usable(d); err != nil {
+			return err
+		}
+	}
+	if c == a || c == b {
+		return fmt.Errorf("gpu: %w: C must not be A or B", ErrBadArgument)
+	}
+	return nil
+}
+
 // Upload copies a rows×cols matrix from src (row-major, leading dimension
 // ld) to the device.
 func (m *Matrix) Upload(src []float32, ld int) error {
@@ -240,10 +254,8 @@ func (d *Device) matMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 		return nil, err
 	}
 	defer d.mu.Unlock()
-	for _, x := range []*Matrix{a, b, c} {
-		if err := x.usable(d); err != nil {
-			return nil, err
-		}
+	if err := d.operands(a, b, c); err != nil {
+		return nil, err
 	}
 	m, k := a.rows, a.cols
 	if gemm.Transposed(tA) {
@@ -258,9 +270,6 @@ func (d *Device) matMul(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta
 	}
 	if kb != k || c.rows != m || c.cols != n {
 		return nil, fmt.Errorf("gpu: %w: op(A) is %d×%d, op(B) is %d×%d and C is %d×%d", ErrBadArgument, m, k, kb, n, c.rows, c.cols)
-	}
-	if c == a || c == b {
-		return nil, fmt.Errorf("gpu: %w: C must not be A or B", ErrBadArgument)
 	}
 	p := &Pending{d: d, start: start}
 	if m == 0 || n == 0 {

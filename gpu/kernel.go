@@ -89,6 +89,18 @@ type Kernel struct {
 	Precision string `json:"precision,omitempty"`
 }
 
+// texels is how k reads A and B: vec4 texels of float32, uvec4 texels of
+// raw bits for half-precision and float64 inputs, or storage buffers.
+func (k Kernel) texels() vk.Texels {
+	switch {
+	case !k.Texel:
+		return vk.NoTexels
+	case k.Precision != "" || k.Family == kernelDirect64:
+		return vk.UintTexels
+	}
+	return vk.FloatTexels
+}
+
 // block is the tile of C one workgroup computes.
 func (k Kernel) block() (rows, cols int) { return int(k.WGY * k.TM), int(k.WGX * k.TN) }
 
@@ -127,8 +139,8 @@ func (k Kernel) fits(p *vk.Properties) error {
 		return fmt.Errorf("kernel %v: the subgroup family takes a 4x1 or 8x1 workgroup, a multiple of it up to 16 or 24 rows and 4 or 8 columns per invocation", k)
 	case k.Texel && k.Family != kernelDirect && (k.Family != kernelSubgroup || k.WGX != 8):
 		return fmt.Errorf("kernel %v: texel loads exist for the direct family and the 8-wide subgroup family only", k)
-	case k.Texel && (!p.TexelBuffers || uint64(p.MaxTexelElements)*16 < uint64(p.MaxStorageBufferRange)):
-		return fmt.Errorf("kernel %v: the device has no vec4 texel buffers as large as its storage buffers", k)
+	case k.Texel && (!p.Texels(k.texels()) || uint64(p.MaxTexelElements)*16 < uint64(p.MaxStorageBufferRange)):
+		return fmt.Errorf("kernel %v: the device has no %v as large as its storage buffers", k, k.texels())
 	case k.Family == kernelSubgroup && (p.SubgroupSize != k.WGX || !p.SubgroupBroadcast):
 		return fmt.Errorf("kernel %v: the subgroup family needs %d-wide subgroups with subgroupBroadcast in compute shaders; the device has %d-wide subgroups%s",
 			k, k.WGX, p.SubgroupSize, map[bool]string{false: " without broadcast", true: ""}[p.SubgroupBroadcast])
@@ -278,7 +290,7 @@ func (d *Device) newPipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error
 		}
 		spec = nil
 	}
-	p, err := d.dev.NewPipeline(module, spec, k.Texel)
+	p, err := d.dev.NewPipeline(module, spec, k.texels())
 	if err != nil {
 		return nil, fmt.Errorf("gpu: building the %s pipeline: %w", k, err)
 	}

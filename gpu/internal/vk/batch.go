@@ -183,9 +183,9 @@ func (b *Batch) DispatchBatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx
 		return err
 	}
 	var views []bufferView
-	if p.texels {
+	if p.texels != NoTexels {
 		for _, r := range bufs[:2] {
-			v, err := r.Buf.view(r.Offset)
+			v, err := r.Buf.view(r.Offset, p.texels)
 			if err != nil {
 				return err
 			}

@@ -24,7 +24,7 @@ type Buffer struct {
 	heap       int
 	allocated  int64 // bytes of memory, as the device counts them
 	d          *Device
-	views      map[int64]bufferView // texel views by offset; see view
+	views      map[viewKey]bufferView // texel views by offset and format; see view
 }
 
 // NewBuffer allocates a buffer of size bytes for kind (see BufferKind).
@@ -40,13 +40,14 @@ func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, er
 	if noMap && kind.kernelBuffer() {
 		kind = DeviceOnly
 	}
-	if kind.kernelBuffer() && d.phys.Props.TexelBuffers {
-		size = (size + 15) &^ 15 // whole vec4 texels
+	texels := d.phys.Props.TexelBuffers || d.phys.Props.UintTexelBuffers
+	if kind.kernelBuffer() && texels {
+		size = (size + 15) &^ 15 // whole 16-byte texels
 	}
 	usage := vk.BufferUsageTransferSrcBit | vk.BufferUsageTransferDstBit
 	if kind.kernelBuffer() {
 		usage |= vk.BufferUsageStorageBufferBit
-		if d.phys.Props.TexelBuffers {
+		if texels {
 			usage |= vk.BufferUsageUniformTexelBufferBit
 		}
 	}
@@ -148,12 +149,18 @@ func (b *Buffer) Destroy() {
 	b.d.track(b.heap, -b.allocated)
 }
 
-// view returns the buffer from offset on as vec4 texels, made on first use
-// and kept until the buffer is destroyed: a view per dispatch cost lavapipe
-// several microseconds. It spans the rest of the buffer, not just the range
-// bound: kernels index within their range anyway.
-func (b *Buffer) view(offset int64) (bufferView, error) {
-	if v, ok := b.views[offset]; ok {
+type viewKey struct {
+	offset int64
+	format Texels
+}
+
+// view returns the buffer from offset on as 16-byte texels of the format,
+// made on first use and kept until the buffer is destroyed: a view per
+// dispatch cost lavapipe several microseconds. It spans the rest of the
+// buffer, not just the range bound: kernels index within their range anyway.
+func (b *Buffer) view(offset int64, format Texels) (bufferView, error) {
+	key := viewKey{offset, format}
+	if v, ok := b.views[key]; ok {
 		return v, nil
 	}
 	props := &b.d.phys.Props
@@ -163,14 +170,14 @@ func (b *Buffer) view(offset int64) (bufferView, error) {
 	// Whole texels, at most the device's maximum (bound ranges are within
 	// it where kernels read texels: gpu checks that storage ranges are).
 	size := min((b.Size-offset)&^15, 16*int64(props.MaxTexelElements))
-	v, res := createView(b.d.inst.fns, b.d.h, Range{Buf: b, Offset: offset, Size: size})
+	v, res := createView(b.d.inst.fns, b.d.h, Range{Buf: b, Offset: offset, Size: size}, format == UintTexels)
 	if err := b.d.check(res, "vkCreateBufferView"); err != nil {
 		return nil, err
 	}
 	if b.views == nil {
-		b.views = map[int64]bufferView{}
+		b.views = map[viewKey]bufferView{}
 	}
-	b.views[offset] = v
+	b.views[key] = v
 	return v, nil
 }
 

@@ -162,11 +162,11 @@ static void vkgemm_write_set(vkgemm_fns *f, VkDevice dev, VkDescriptorSet set,
 	f->updateDescriptorSets(dev, n, w, 0, NULL);
 }
 
-// vkgemm_create_view makes a view of a buffer range as vec4 texels.
-static VkResult vkgemm_create_view(vkgemm_fns *f, VkDevice dev, VkBuffer b, uint64_t off, uint64_t size, VkBufferView *out) {
+// vkgemm_create_view makes a view of a buffer range as vec4 (or uvec4) texels.
+static VkResult vkgemm_create_view(vkgemm_fns *f, VkDevice dev, VkBuffer b, uint64_t off, uint64_t size, int uint_texels, VkBufferView *out) {
 	VkBufferViewCreateInfo ci = { VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO };
 	ci.buffer = b;
-	ci.format = VK_FORMAT_R32G32B32A32_SFLOAT;
+	ci.format = uint_texels ? VK_FORMAT_R32G32B32A32_UINT : VK_FORMAT_R32G32B32A32_SFLOAT;
 	ci.offset = off;
 	ci.range = size;
 	return f->createBufferView(dev, &ci, NULL, out);
@@ -271,9 +271,13 @@ func writeSet(f *fns, dev vk.Device, set vk.DescriptorSet, r [Bindings]Range, vi
 		cbuf(r[2].Buf), C.uint64_t(r[2].Offset), C.uint64_t(r[2].Size), v0, v1)
 }
 
-func createView(f *fns, dev vk.Device, r Range) (bufferView, vk.Result) {
+func createView(f *fns, dev vk.Device, r Range, uintTexels bool) (bufferView, vk.Result) {
 	var v C.VkBufferView
-	res := C.vkgemm_create_view(f, C.VkDevice(unsafe.Pointer(dev)), cbuf(r.Buf), C.uint64_t(r.Offset), C.uint64_t(r.Size), &v)
+	u := C.int(0)
+	if uintTexels {
+		u = 1
+	}
+	res := C.vkgemm_create_view(f, C.VkDevice(unsafe.Pointer(dev)), cbuf(r.Buf), C.uint64_t(r.Offset), C.uint64_t(r.Size), u, &v)
 	return v, vk.Result(res)
 }
 

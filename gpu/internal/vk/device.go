@@ -127,15 +127,16 @@ func (d *Device) init(fam uint32, cacheData []byte) error {
 // every descriptor of a bound set, and crashed on texel views that an
 // earlier batch had destroyed).
 func (d *Device) layouts() int {
-	if d.phys.Props.TexelBuffers {
+	if d.phys.Props.TexelBuffers || d.phys.Props.UintTexelBuffers {
 		return 2
 	}
 	return 1
 }
 
-// layoutIndex is the layout of a pipeline that reads texels or not.
-func layoutIndex(texels bool) int {
-	if texels {
+// layoutIndex is the layout of a pipeline that reads texels or not (the
+// descriptor type is the same for every texel format).
+func layoutIndex(texels Texels) int {
+	if texels != NoTexels {
 		return 1
 	}
 	return 0

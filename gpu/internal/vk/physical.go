@@ -86,6 +86,9 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 	vk.GetPhysicalDeviceFormatProperties(h, vk.FormatR32g32b32a32Sfloat, &fp)
 	fp.Deref()
 	props.TexelBuffers = fp.BufferFeatures&vk.FormatFeatureFlags(vk.FormatFeatureUniformTexelBufferBit) != 0 && props.MaxTexelElements > 0
+	vk.GetPhysicalDeviceFormatProperties(h, vk.FormatR32g32b32a32Uint, &fp)
+	fp.Deref()
+	props.UintTexelBuffers = fp.BufferFeatures&vk.FormatFeatureFlags(vk.FormatFeatureUniformTexelBufferBit) != 0 && props.MaxTexelElements > 0
 
 	var mp vk.PhysicalDeviceMemoryProperties
 	vk.GetPhysicalDeviceMemoryProperties(h, &mp)

@@ -13,18 +13,20 @@ import (
 type Pipeline struct {
 	h vk.Pipeline
 	d *Device
-	// texels: the kernel reads its first two ranges as uniform texel buffers
-	// of vec4 (bindings 3 and 4) instead of storage buffers (0 and 1).
-	texels bool
+	// texels: how the kernel reads its first two ranges; other than
+	// NoTexels, as uniform texel buffers (bindings 3 and 4) instead of
+	// storage buffers (0 and 1).
+	texels Texels
 }
 
 // NewPipeline builds a compute pipeline from SPIR-V with specialization
-// constants given as id -> 32-bit value (bools as 0 or 1). With texels the
-// kernel reads A and B as uniform texel buffers (bindings 3 and 4, the same
-// ranges as 0 and 1), which needs Properties().TexelBuffers.
-func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels bool) (*Pipeline, error) {
-	if texels && !d.phys.Props.TexelBuffers {
-		return nil, fmt.Errorf("vk: %w: %s has no vec4 texel buffers", ErrUnsupported, d.phys.Props.Name)
+// constants given as id -> 32-bit value (bools as 0 or 1). With texels
+// other than NoTexels the kernel reads A and B as uniform texel buffers
+// (bindings 3 and 4, the same ranges as 0 and 1) of that format, which the
+// device must have (Properties.Texels).
+func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels Texels) (*Pipeline, error) {
+	if texels != NoTexels && !d.phys.Props.Texels(texels) {
+		return nil, fmt.Errorf("vk: %w: %s has no %v", ErrUnsupported, d.phys.Props.Name, texels)
 	}
 	if len(spirv)%4 != 0 || len(spirv) == 0 {
 		return nil, fmt.Errorf("vk: SPIR-V of %d bytes is not a whole number of words", len(spirv))

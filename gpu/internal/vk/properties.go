@@ -7,6 +7,44 @@ import "fmt"
 // (bindings 3 and 4); see NewPipeline.
 const Bindings = 3
 
+// Texels is how a kernel reads A and B besides its storage buffers.
+type Texels uint8
+
+const (
+	NoTexels    Texels = iota // storage buffers only
+	FloatTexels               // uniform texel buffers of R32G32B32A32_SFLOAT: vec4 of float32
+	// UintTexels: uniform texel buffers of R32G32B32A32_UINT, uvec4 of raw
+	// bits (eight halves or two float64 to a texel). A float view would do
+	// for the bits on most drivers, but may flush the denormals that two
+	// halves or half a float64 can look like.
+	UintTexels
+)
+
+func (t Texels) String() string {
+	switch t {
+	case NoTexels:
+		return "storage-buffer loads"
+	case FloatTexels:
+		return "vec4 texel buffers"
+	case UintTexels:
+		return "uvec4 texel buffers"
+	}
+	return fmt.Sprintf("texels(%d)", uint8(t))
+}
+
+// Texels says whether the device reads storage buffers as texels t.
+func (p *Properties) Texels(t Texels) bool {
+	switch t {
+	case NoTexels:
+		return true
+	case FloatTexels:
+		return p.TexelBuffers
+	case UintTexels:
+		return p.UintTexelBuffers
+	}
+	return false
+}
+
 // Device types, as Vulkan numbers them.
 const (
 	TypeOther         = 0
@@ -33,8 +71,10 @@ type Properties struct {
 	SubgroupBroadcast bool
 	// TexelBuffers: storage buffers can also be read as uniform texel
 	// buffers of R32G32B32A32_SFLOAT, at most MaxTexelElements texels, with
-	// offsets aligned to TexelAlignment bytes.
-	TexelBuffers bool
+	// offsets aligned to TexelAlignment bytes. UintTexelBuffers: the same
+	// of R32G32B32A32_UINT (mandatory where the first is, by the spec's
+	// format tables, but asked all the same).
+	TexelBuffers, UintTexelBuffers bool
 	// ShaderFloat64: shaders may use float64 (VkPhysicalDeviceFeatures
 	// shaderFloat64); NewDevice enables it where present.
 	ShaderFloat64         bool

@@ -38,7 +38,7 @@ func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
 func newDirect8(t *testing.T, d *Device) (*Pipeline, error) {
 	spirv, err := shaders.SPIRV(shaders.Direct8)
 	require.NoError(t, err)
-	return d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, false)
+	return d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, NoTexels)
 }
 
 // direct8 is newDirect8 where it must succeed, with a 1 KiB storage buffer

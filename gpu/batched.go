@@ -36,6 +36,6 @@ func (d *Device) SgemmStridedBatched(tA, tB blas.Transpose, m, n, k int, alpha f
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, batch: batch, sA: strideA, sB: strideB, sC: strideC}
-	_, err := d.run(&p, d.kernelFor(m, n, k))
+	_, err := d.run(&p, d.kernelForBatch(m, n, k, batch))
 	return d.finish(err)
 }

@@ -97,7 +97,7 @@ func (d *Device) submitDeviceProduct(p *Pending, q deviceProduct, timed bool) er
 		// Still a dispatch: with k = 0 the kernel writes beta*C.
 		alpha, k = 0, 0
 	}
-	kern := d.kernelFor(m, n, k)
+	kern := d.kernelForBatch(m, n, k, q.batch)
 	bm, bn := kern.block()
 	props := d.dev.Properties()
 	if gx, gy := ceilDiv(n, bn), ceilDiv(m, bm); gx > int(props.MaxWorkGroupCount[0]) || gy > int(props.MaxWorkGroupCount[1]) {

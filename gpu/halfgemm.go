@@ -49,7 +49,7 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
 		ah: a, lda: lda, bh: b, ldb: ldb, c: c, ldc: ldc}
-	_, err := d.run(&p, halfKernel(d.kernelFor(m, n, k), f))
+	_, err := d.run(&p, d.halfKernelFor(f, m, n, k))
 	return d.finish(err)
 }
 

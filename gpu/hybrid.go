@@ -122,8 +122,20 @@ func (d *Device) envCPUBelow() (flops float64, ok bool) {
 // sizes, from ClassShape's down to 1/64 of it in every dimension, and
 // returns the flops of the smallest size from which the device is faster at
 // every larger size tried: the crossover for SetCPUBelow. It returns Never
-// when the device is not faster even at the largest size.
+// when the device is not faster even at the largest size. Tune with
+// TuneOptions.Crossovers measures and stores every class's.
 func (d *Device) MeasureCPUBelow(p Precision, class string) (float64, error) {
+	return d.measureCPUBelow(p, class, time.Time{}, nil)
+}
+
+// crossoverSizes is the number of sizes MeasureCPUBelow races, each half
+// the last in every dimension.
+const crossoverSizes = 7
+
+// measureCPUBelow is MeasureCPUBelow, reporting every race; past the
+// deadline (unless zero) it races no smaller size, so the products it did
+// not try stay on the CPU path.
+func (d *Device) measureCPUBelow(p Precision, class string, deadline time.Time, report func(done int, r CrossoverRace)) (float64, error) {
 	if !slices.Contains(ShapeClasses, class) {
 		return 0, fmt.Errorf("gpu: %w: unknown shape class %q (classes: %v)", ErrBadArgument, class, ShapeClasses)
 	}
@@ -133,16 +145,22 @@ func (d *Device) MeasureCPUBelow(p Precision, class string) (float64, error) {
 	}
 	m0, n0, k0 := ClassShape(class, d.info.Type == TypeCPU)
 	below := Never
-	for shift := 0; shift <= 6; shift++ {
+	for shift := range crossoverSizes {
 		m, n, k := max(1, m0>>shift), max(1, n0>>shift), max(1, k0>>shift)
 		cpu, dev, err := run(m, n, k)
 		if err != nil {
 			return 0, err
 		}
-		if dev > cpu {
+		faster := dev <= cpu
+		if faster {
+			below = gemm.Flops(m, n, k)
+		}
+		if report != nil {
+			report(shift+1, CrossoverRace{Precision: p, M: m, N: n, K: k, CPU: cpu, Device: dev, Below: below})
+		}
+		if !faster || !deadline.IsZero() && time.Now().After(deadline) {
 			break
 		}
-		below = gemm.Flops(m, n, k)
 	}
 	return below, nil
 }

@@ -12,39 +12,79 @@ import (
 	"github.com/vkgemm/vkgemm/gemm"
 )
 
+// ShapeBatched is the tuner's class of strided batches of small products
+// (SgemmStridedBatched and MatMulStridedBatched with a batch over 1, each
+// product of ShapeSmall): one dispatch holds the whole batch, so the best
+// kernel may differ from a lone small product's. ClassShape gives one
+// product of it; BatchedCount is the batch.
+const ShapeBatched = "batched"
+
+// BatchedCount is the number of products ShapeBatched is timed on: 64 of
+// ClassShape's 128×128×64, as an attention layer's heads.
+const BatchedCount = 64
+
+// TuneClasses are the classes Tune searches by default: ShapeClasses, then
+// ShapeBatched.
+var TuneClasses = append(slices.Clone(ShapeClasses), ShapeBatched)
+
 // TuneOptions bounds and reports a tuning run.
 type TuneOptions struct {
 	// Budget is the time the whole search may take (default 2 minutes),
-	// re-checks of the winners in every transpose included, shared equally
-	// by the shape classes (what one leaves goes to the next). Every class
-	// tries at least its current kernel, so a budget too short for that is
-	// overrun by one candidate per class.
+	// re-checks of the winners in every transpose and crossovers included,
+	// shared equally by the searches and crossovers (what one leaves goes
+	// to the next). Every search tries at least its current kernel and
+	// every crossover races at least its largest size, so a budget too
+	// short for that is overrun by one candidate or race each.
 	Budget time.Duration
-	// Classes limits the search to some shape classes (default all).
+	// Classes limits the search to some of TuneClasses (default all).
 	Classes []string
-	// Progress, if set, is called after every candidate.
+	// Half adds searches for GemmHalf's kernels in these formats, one per
+	// format and shape class of Classes (ShapeBatched aside).
+	Half []HalfFormat
+	// Crossovers measures the BLAS adapter's crossovers after the kernel
+	// search (MeasureCPUBelow, with the kernels found) for every shape
+	// class of Classes, in float32 and, where the device has it, float64,
+	// and sets them (SetCPUBelow); Save stores them with the kernels.
+	Crossovers bool
+	// Progress, if set, is called after every candidate and every race.
 	Progress func(TuneProgress)
 	// Save writes the result to the device's tuning file (TuningPath), so
 	// later Opens use it.
 	Save bool
 }
 
-// TuneProgress reports one candidate of a tuning run.
+// TuneProgress reports one candidate of a tuning run, or one race of a
+// crossover.
 type TuneProgress struct {
+	// Class is what is searched, a key of Tuning.Kernels: a shape class,
+	// ShapeBatched, or a half format and a class ("f16/square"); for a
+	// crossover, its shape class.
 	Class       string
-	Done, Total int // candidates tried in this class and its candidate count
+	Done, Total int // candidates (or sizes raced) done in this class, and their count
 	Candidate   Kernel
 	GFLOPS      float64 // 0 when the candidate failed
 	Err         error   // why the candidate was discarded
 	Best        Kernel
 	BestGFLOPS  float64
+	// Crossover is set while crossovers are measured: the race of one size.
+	Crossover *CrossoverRace
 	// Elapsed is the time since the run began; Left what remains of the
 	// budget (zero once it is spent: the winners' re-check may still run).
 	Elapsed, Left time.Duration
 }
 
+// CrossoverRace is one size of a crossover measurement: the CPU path and
+// the device timed on the same product, as the BLAS adapter calls them.
+type CrossoverRace struct {
+	Precision   Precision
+	M, N, K     int
+	CPU, Device time.Duration // median wall times
+	Below       float64       // the crossover so far, in flops
+}
+
 // ClassShape is the product that stands for a shape class in tuning and
-// benchmarks; CPU drivers get smaller ones so a search fits a short budget.
+// benchmarks (one product of a batch for ShapeBatched); CPU drivers get
+// smaller ones so a search fits a short budget.
 func ClassShape(class string, cpu bool) (m, n, k int) {
 	s, ok := classShapes[class]
 	if !ok {
@@ -60,11 +100,12 @@ func ClassShape(class string, cpu bool) (m, n, k int) {
 // classShapes are ClassShape's products, m, n, k, per class: for CPU
 // drivers, which run 1-30 GFLOPS, and for GPUs.
 var classShapes = map[string]struct{ cpu, gpu [3]int }{
-	ShapeSquare: {[3]int{768, 768, 768}, [3]int{4096, 4096, 4096}}, // on a CPU, k of one and a half slices of 512
-	ShapeSmall:  {[3]int{128, 128, 128}, [3]int{128, 128, 128}},
-	ShapeSmallK: {[3]int{1024, 1024, 32}, [3]int{4096, 4096, 32}},
-	ShapeTall:   {[3]int{2048, 256, 768}, [3]int{16384, 1024, 2048}},
-	ShapeWide:   {[3]int{256, 2048, 768}, [3]int{1024, 16384, 2048}},
+	ShapeSquare:  {[3]int{768, 768, 768}, [3]int{4096, 4096, 4096}}, // on a CPU, k of one and a half slices of 512
+	ShapeSmall:   {[3]int{128, 128, 128}, [3]int{128, 128, 128}},
+	ShapeSmallK:  {[3]int{1024, 1024, 32}, [3]int{4096, 4096, 32}},
+	ShapeTall:    {[3]int{2048, 256, 768}, [3]int{16384, 1024, 2048}},
+	ShapeWide:    {[3]int{256, 2048, 768}, [3]int{1024, 16384, 2048}},
+	ShapeBatched: {[3]int{128, 128, 64}, [3]int{128, 128, 64}},
 }
 
 // candidates lists the kernels worth trying on this device, start first:
@@ -158,142 +199,208 @@ func (d *Device) spillCheck(k Kernel) error {
 	return nil
 }
 
-// Tune searches the kernel space for each shape class within the budget,
+// Tune searches the kernel space for each class within the budget,
 // checking every candidate's result against the float64 reference before
 // timing it (a fast wrong kernel is discarded), and uses the fastest from
-// then on. With opt.Save the result is kept for later Opens.
+// then on; with opt.Crossovers it then measures the BLAS adapter's
+// crossovers with those kernels. With opt.Save the result is kept for
+// later Opens. The search holds the device; the crossovers' races do not,
+// as they call Sgemm and Dgemm.
 func (d *Device) Tune(opt TuneOptions) (*Tuning, error) {
-	if err := d.lock(); err != nil {
-		return nil, err
-	}
-	defer d.mu.Unlock()
 	if d.cfg.Kernel != "" {
 		return nil, fmt.Errorf("gpu: the kernel family is forced to %q (Config.Kernel or VKGEMM_KERNEL); unset it to tune", d.cfg.Kernel)
 	}
 	if opt.Budget <= 0 {
 		opt.Budget = 2 * time.Minute
 	}
-	classes := opt.Classes
-	if len(classes) == 0 {
-		classes = ShapeClasses
+	if len(opt.Classes) == 0 {
+		opt.Classes = TuneClasses
 	}
-	for _, c := range classes {
-		if !validClass(c) {
-			return nil, fmt.Errorf("gpu: unknown shape class %q (classes: %v)", c, ShapeClasses)
+	for _, c := range opt.Classes {
+		if !slices.Contains(TuneClasses, c) {
+			return nil, fmt.Errorf("gpu: %w: unknown shape class %q (classes: %v)", ErrBadArgument, c, TuneClasses)
+		}
+	}
+	for _, f := range opt.Half {
+		if !f.Valid() {
+			return nil, fmt.Errorf("gpu: %w: half format %v is neither gpu.F16 nor gpu.BF16", ErrBadArgument, f)
+		}
+	}
+	targets := tuneTargets(opt.Classes, opt.Half)
+	var races []cpuBelowKey
+	if opt.Crossovers {
+		precisions := []Precision{Float32}
+		if d.float64Support() == nil {
+			precisions = append(precisions, Float64)
+		}
+		for _, p := range precisions {
+			for _, c := range opt.Classes {
+				if c != ShapeBatched {
+					races = append(races, cpuBelowKey{p, c})
+				}
+			}
 		}
 	}
 	p := d.dev.Properties()
 	t := &Tuning{Format: tuningFormat, Device: d.info.Name, VendorID: p.VendorID, DeviceID: p.DeviceID,
 		DriverVersion: p.DriverVersion, Created: time.Now().UTC(), Kernels: map[string]Kernel{}, GFLOPS: map[string]float64{}}
-	cpu := d.info.Type == TypeCPU
-	start := time.Now()
-	end := start.Add(opt.Budget)
-	left := func() time.Duration { return max(0, time.Until(end)) }
-	for ci, class := range classes {
-		m, n, k := ClassShape(class, cpu)
-		cands := d.candidates(d.kernels[class])
-		// Each class ends at its share of the budget from the start, so time
-		// one class leaves unused goes to the next.
-		deadline := start.Add(opt.Budget * time.Duration(ci+1) / time.Duration(len(classes)))
-		type timed struct {
-			k  Kernel
-			gf float64
-		}
-		var results []timed
-		best, bestGF := Kernel{}, 0.0
-		// recheck is what re-checking a winner in the three other
-		// transposes will take: three times the slowest check seen. The
-		// search stops early enough to leave it inside the budget.
-		var recheck time.Duration
-		for i, cand := range cands {
-			if i > 0 && time.Now().Add(recheck).After(deadline) {
-				break
-			}
-			// The timed (untransposed) pipeline is checked before it is
-			// timed; the other three only for the winners, below, since
-			// every pipeline costs a compile (seconds on SwiftShader).
-			err := d.spillCheck(cand)
-			gf := 0.0
-			if err == nil {
-				t0 := time.Now()
-				err = d.checkKernel(cand, transposes[:1])
-				recheck = max(recheck, 3*time.Since(t0))
-			}
-			if err == nil {
-				gf, err = d.timeKernel(cand, m, n, k)
-			}
-			if err != nil && !errors.Is(err, errWrongResult) && !errors.Is(err, errSpills) {
-				// A device error is not the candidate's fault: stop.
-				return nil, d.finish(err)
-			}
-			if err == nil {
-				results = append(results, timed{cand, gf})
-				if gf > bestGF {
-					best, bestGF = cand, gf
-				}
-			}
-			if opt.Progress != nil {
-				opt.Progress(TuneProgress{Class: class, Done: i + 1, Total: len(cands), Candidate: cand, GFLOPS: gf, Err: err,
-					Best: best, BestGFLOPS: bestGF, Elapsed: time.Since(start), Left: left()})
-			}
-		}
-		slices.SortStableFunc(results, func(x, y timed) int { return cmp.Compare(y.gf, x.gf) })
-		best, bestGF = Kernel{}, 0
-		for _, r := range results {
-			err := d.checkKernel(r.k, transposes[1:])
-			if err == nil {
-				best, bestGF = r.k, r.gf
-				break
-			}
-			if !errors.Is(err, errWrongResult) {
-				return nil, d.finish(err)
-			}
-			if opt.Progress != nil {
-				opt.Progress(TuneProgress{Class: class, Done: len(cands), Total: len(cands), Candidate: r.k, Err: err,
-					Elapsed: time.Since(start), Left: left()})
-			}
-		}
-		if bestGF == 0 {
-			return nil, fmt.Errorf("gpu: no kernel gave right results for %s products on %s", class, d.info.Name)
-		}
-		t.Kernels[class], t.GFLOPS[class] = best, bestGF
-		d.kernels[class] = best
+	clock := tuneClock{start: time.Now(), budget: opt.Budget, jobs: len(targets) + len(races)}
+	if err := d.searchKernels(targets, t, opt.Progress, clock); err != nil {
+		return nil, err
 	}
+	if len(races) > 0 {
+		t.CPUBelow = map[string]float64{}
+	}
+	for i, r := range races {
+		report := func(done int, race CrossoverRace) {
+			if opt.Progress != nil {
+				opt.Progress(TuneProgress{Class: r.class, Done: done, Total: crossoverSizes, Crossover: &race,
+					Elapsed: time.Since(clock.start), Left: clock.left()})
+			}
+		}
+		below, err := d.measureCPUBelow(r.precision, r.class, clock.deadline(len(targets)+i), report)
+		if err != nil {
+			return nil, fmt.Errorf("gpu: measuring the %s crossover of %s products: %w", r.precision, r.class, err)
+		}
+		t.CPUBelow[crossoverKey(r.precision, r.class)] = below
+		if err := d.SetCPUBelow(r.precision, r.class, below); err != nil {
+			return nil, err
+		}
+	}
+	d.mu.Lock()
 	d.tuned = "this run"
-	if opt.Save {
-		path := d.TuningPath()
-		if path == "" {
-			return t, fmt.Errorf("gpu: no cache directory to save the tuning in (set Config.CacheDir or VKGEMM_CACHE_DIR)")
-		}
-		if err := saveTuning(path, t); err != nil {
-			return t, fmt.Errorf("gpu: saving the tuning: %w", err)
-		}
-		d.tuned = path
+	d.mu.Unlock()
+	if !opt.Save {
+		return t, nil
 	}
-	return t, d.finish(nil)
+	path := d.TuningPath()
+	if path == "" {
+		return t, fmt.Errorf("gpu: no cache directory to save the tuning in (set Config.CacheDir or VKGEMM_CACHE_DIR)")
+	}
+	if err := saveTuning(path, t); err != nil {
+		return t, fmt.Errorf("gpu: saving the tuning: %w", err)
+	}
+	d.mu.Lock()
+	d.tuned = path
+	d.mu.Unlock()
+	return t, nil
+}
+
+// tuneClock shares a tuning run's budget among its jobs (kernel searches,
+// then crossovers): job i ends at its share of the budget from the start,
+// so time one job leaves unused goes to the next.
+type tuneClock struct {
+	start  time.Time
+	budget time.Duration
+	jobs   int
+}
+
+func (c tuneClock) deadline(job int) time.Time {
+	return c.start.Add(c.budget * time.Duration(job+1) / time.Duration(max(1, c.jobs)))
+}
+
+func (c tuneClock) left() time.Duration { return max(0, time.Until(c.start.Add(c.budget))) }
+
+// searchKernels runs the kernel search of every target, jobs 0.. of clock,
+// holding the device, and records the winners in t and on the device.
+func (d *Device) searchKernels(targets []tuneTarget, t *Tuning, progress func(TuneProgress), clock tuneClock) error {
+	if err := d.lock(); err != nil {
+		return err
+	}
+	defer d.mu.Unlock()
+	for i, tg := range targets {
+		best, gf, err := d.search(tg, clock.deadline(i), progress, clock)
+		if err != nil {
+			return d.finish(err)
+		}
+		t.Kernels[tg.key], t.GFLOPS[tg.key] = best, gf
+		d.kernels[tg.key] = best
+	}
+	return d.finish(nil)
+}
+
+// search times tg's candidates until the deadline and returns the fastest
+// that gives right results in every transpose. The caller holds d.mu.
+func (d *Device) search(tg tuneTarget, deadline time.Time, progress func(TuneProgress), clock tuneClock) (Kernel, float64, error) {
+	cands := d.targetCandidates(tg)
+	report := func(p TuneProgress) {
+		if progress != nil {
+			p.Class, p.Total, p.Elapsed, p.Left = tg.key, len(cands), time.Since(clock.start), clock.left()
+			progress(p)
+		}
+	}
+	type timed struct {
+		k  Kernel
+		gf float64
+	}
+	var results []timed
+	best, bestGF := Kernel{}, 0.0
+	// recheck is what re-checking a winner in the three other transposes
+	// will take: three times the slowest check seen. The search stops early
+	// enough to leave it inside the budget.
+	var recheck time.Duration
+	for i, cand := range cands {
+		if i > 0 && time.Now().Add(recheck).After(deadline) {
+			break
+		}
+		// The timed (untransposed) pipeline is checked before it is timed;
+		// the other three only for the winners, below, since every pipeline
+		// costs a compile (seconds on SwiftShader).
+		err := d.spillCheck(cand)
+		gf := 0.0
+		if err == nil {
+			t0 := time.Now()
+			err = d.checkKernel(tg, cand, transposes[:1])
+			recheck = max(recheck, 3*time.Since(t0))
+		}
+		if err == nil {
+			gf, err = d.timeKernel(tg, cand)
+		}
+		if err != nil && !errors.Is(err, errWrongResult) && !errors.Is(err, errSpills) {
+			// A device error is not the candidate's fault: stop.
+			return Kernel{}, 0, err
+		}
+		if err == nil {
+			results = append(results, timed{cand, gf})
+			if gf > bestGF {
+				best, bestGF = cand, gf
+			}
+		}
+		report(TuneProgress{Done: i + 1, Candidate: cand, GFLOPS: gf, Err: err, Best: best, BestGFLOPS: bestGF})
+	}
+	slices.SortStableFunc(results, func(x, y timed) int { return cmp.Compare(y.gf, x.gf) })
+	for _, r := range results {
+		err := d.checkKernel(tg, r.k, transposes[1:])
+		if err == nil {
+			return r.k, r.gf, nil
+		}
+		if !errors.Is(err, errWrongResult) {
+			return Kernel{}, 0, err
+		}
+		report(TuneProgress{Done: len(cands), Candidate: r.k, Err: err})
+	}
+	return Kernel{}, 0, fmt.Errorf("gpu: no kernel gave right results for %s products on %s", tg.key, d.info.Name)
 }
 
 var errWrongResult = errors.New("wrong result")
 
 var transposes = [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.Trans}}
 
-// checkKernel runs k on small ragged products (sizes that are no multiple
-// of any block, k slices included) in the given transposes and compares
-// them with the float64 reference.
-func (d *Device) checkKernel(k Kernel, trs [][2]blas.Transpose) error {
+// checkKernel runs k on small ragged products of tg (sizes that are no
+// multiple of any block, k slices included) in the given transposes and
+// compares them with the float64 reference.
+func (d *Device) checkKernel(tg tuneTarget, k Kernel, trs [][2]blas.Transpose) error {
 	for i, tr := range trs {
 		c := gemm.Case{TA: tr[0], TB: tr[1], M: 67 + i, N: 45, K: 33, Alpha: 1.5, Beta: -0.5, PadA: 1, PadC: 2}
 		if k.KChunk > 0 {
 			c.K = int(k.KChunk) + 33
 		}
-		pr := gemm.NewProblem(c, uint64(i))
-		want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, pr.A, pr.LDA, pr.B, pr.LDB, c.Beta, pr.C, pr.LDC)
-		if _, err := d.run(&problem{tA: gemm.Transposed(c.TA), tB: gemm.Transposed(c.TB), m: c.M, n: c.N, k: c.K,
-			alpha: c.Alpha, beta: c.Beta, a: pr.A, lda: pr.LDA, b: pr.B, ldb: pr.LDB, c: pr.C, ldc: pr.LDC}, k); err != nil {
+		p, compare := tg.checkProblem(c, uint64(i))
+		if _, err := d.run(p, k); err != nil {
 			return err
 		}
-		if r := gemm.Compare(c.M, c.N, c.K, pr.C, pr.LDC, want, scale); !r.OK {
-			return fmt.Errorf("%w: %s: max rel err %.2e", errWrongResult, c, r.MaxRelErr)
+		if err := compare(); err != nil {
+			return fmt.Errorf("%w: %s: %v", errWrongResult, c, err)
 		}
 	}
 	return nil
@@ -309,17 +416,11 @@ const (
 	minTiming = 60 * time.Millisecond
 )
 
-// timeKernel times k on an m×n×kk product: the median GFLOPS of the runs
-// after a warm-up, from kernel timestamps (wall time where there are none).
-func (d *Device) timeKernel(k Kernel, m, n, kk int) (float64, error) {
-	a, b, c := make([]float32, m*kk), make([]float32, kk*n), make([]float32, m*n)
-	for i := range a {
-		a[i] = float32(i%7) - 3
-	}
-	for i := range b {
-		b[i] = float32(i%5) - 2
-	}
-	pr := &problem{m: m, n: n, k: kk, alpha: 1, a: a, lda: kk, b: b, ldb: n, c: c, ldc: n, timed: true}
+// timeKernel times k on tg's product (ClassShape's, BatchedCount of them
+// for ShapeBatched): the median GFLOPS of the runs after a warm-up, from
+// kernel timestamps (wall time where there are none).
+func (d *Device) timeKernel(tg tuneTarget, k Kernel) (float64, error) {
+	pr, flops := tg.timedProblem(d.info.Type == TypeCPU)
 	var times []float64
 	var total time.Duration
 	for r := 0; r <= minRuns || total < minTiming && r <= maxRuns; r++ {
@@ -339,5 +440,5 @@ func (d *Device) timeKernel(k Kernel, m, n, kk int) (float64, error) {
 		}
 	}
 	slices.Sort(times)
-	return gemm.Flops(m, n, kk) / times[len(times)/2] / 1e9, nil
+	return flops / times[len(times)/2] / 1e9, nil
 }

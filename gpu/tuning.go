@@ -7,26 +7,59 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // Tuning is what the tuner learned about one device and driver: the kernel
-// for each shape class, and the GFLOPS it reached when tuned. It is saved
-// as JSON in the cache directory and used by Open automatically.
+// for each shape class, and the GFLOPS it reached when tuned, and the BLAS
+// adapter's crossovers where they were measured. It is saved as JSON in the
+// cache directory and used by Open automatically.
 type Tuning struct {
-	Format        string             `json:"format"`
-	Device        string             `json:"device"`
-	VendorID      uint32             `json:"vendor_id"`
-	DeviceID      uint32             `json:"device_id"`
-	DriverVersion uint32             `json:"driver_version"`
-	Created       time.Time          `json:"created"`
-	Kernels       map[string]Kernel  `json:"kernels"` // by shape class
-	GFLOPS        map[string]float64 `json:"gflops,omitempty"`
+	Format        string    `json:"format"`
+	Device        string    `json:"device"`
+	VendorID      uint32    `json:"vendor_id"`
+	DeviceID      uint32    `json:"device_id"`
+	DriverVersion uint32    `json:"driver_version"`
+	Created       time.Time `json:"created"`
+	// Kernels holds the kernel of float32 products by shape class
+	// ("square"), of strided batches of small products (ShapeBatched), and
+	// of GemmHalf by format and shape class ("f16/square", "bf16/small").
+	Kernels map[string]Kernel  `json:"kernels"`
+	GFLOPS  map[string]float64 `json:"gflops,omitempty"` // by the keys of Kernels
+	// CPUBelow holds the BLAS adapter's crossovers (MeasureCPUBelow) by
+	// precision and shape class ("float32/square"), in flops; Never, which
+	// keeps a class on the CPU path, is written 1.7976931348623157e+308.
+	CPUBelow map[string]float64 `json:"cpu_below,omitempty"`
 }
 
-const tuningFormat = "vkgemm-tuning/1"
+// tuningFormat is the format Tune writes. Version 1 held float32 kernels by
+// shape class only; loadTuning reads both.
+const (
+	tuningFormat   = "vkgemm-tuning/2"
+	tuningFormatV1 = "vkgemm-tuning/1"
+)
+
+// halfKey is the key of GemmHalf's kernel for format f and a shape class
+// in Tuning.Kernels, e.g. "f16/square".
+func halfKey(f HalfFormat, class string) string {
+	return halfPrecision(f) + "/" + class
+}
+
+// halfPrecision is the Kernel.Precision of format f.
+func halfPrecision(f HalfFormat) string {
+	if f == F16 {
+		return shaders.PrecisionF16
+	}
+	return shaders.PrecisionBF16
+}
+
+// crossoverKey is the key of a crossover in Tuning.CPUBelow.
+func crossoverKey(p Precision, class string) string { return string(p) + "/" + class }
 
 // cacheDir is where tunings and pipeline caches live: Config.CacheDir,
 // else VKGEMM_CACHE_DIR, else os.UserCacheDir()/vkgemm. Empty when there
@@ -72,7 +105,8 @@ func pipelineCachePath(c Config, info DeviceInfo) string {
 }
 
 // loadTuning reads a tuning file and checks that it is well-formed, made
-// for this device and driver, and that every kernel fits the device.
+// for this device and driver, that every kernel fits the device and every
+// crossover is a precision, a shape class and a number of flops.
 func loadTuning(path string, p *vk.Properties) (*Tuning, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -82,31 +116,63 @@ func loadTuning(path string, p *vk.Properties) (*Tuning, error) {
 	if err := json.Unmarshal(data, &t); err != nil {
 		return nil, fmt.Errorf("%s is not a vkgemm tuning file: %v", path, err)
 	}
-	if t.Format != tuningFormat {
+	if t.Format != tuningFormat && t.Format != tuningFormatV1 {
 		return nil, fmt.Errorf("%s has format %q, not %q", path, t.Format, tuningFormat)
 	}
 	if t.VendorID != p.VendorID || t.DeviceID != p.DeviceID || t.DriverVersion != p.DriverVersion {
 		return nil, fmt.Errorf("%s was made for another device or driver (%s)", path, t.Device)
 	}
-	for class, k := range t.Kernels {
-		if !validClass(class) {
-			return nil, fmt.Errorf("%s: unknown shape class %q", path, class)
+	for key, k := range t.Kernels {
+		if err := checkTunedKernel(key, k, p); err != nil {
+			return nil, fmt.Errorf("%s: %s: %v", path, key, err)
 		}
-		if err := k.fits(p); err != nil {
-			return nil, fmt.Errorf("%s: %s: %v", path, class, err)
+	}
+	for key, flops := range t.CPUBelow {
+		if _, _, err := parseCrossoverKey(key); err != nil {
+			return nil, fmt.Errorf("%s: crossover %q: %v", path, key, err)
+		}
+		if flops < 0 {
+			return nil, fmt.Errorf("%s: crossover %q is %g flops, less than 0", path, key, flops)
 		}
 	}
 	return &t, nil
 }
 
-func validClass(c string) bool {
-	for _, x := range ShapeClasses {
-		if x == c {
-			return true
-		}
+// checkTunedKernel says why k cannot be the kernel of key in a tuning file
+// on this device: an unknown key, a precision that is not the key's, a
+// kernel without a module, or one that does not fit.
+func checkTunedKernel(key string, k Kernel, p *vk.Properties) error {
+	precision, class, half := "", key, false
+	if pre, cl, ok := strings.Cut(key, "/"); ok {
+		precision, class, half = pre, cl, true
 	}
-	return false
+	switch {
+	case half && precision != shaders.PrecisionF16 && precision != shaders.PrecisionBF16:
+		return fmt.Errorf("unknown half format %q (f16 or bf16)", precision)
+	case !validClass(class) && (half || class != ShapeBatched):
+		return fmt.Errorf("unknown shape class %q", class)
+	case k.Precision != precision:
+		return fmt.Errorf("kernel of precision %q in the place of %q", k.Precision, precision)
+	}
+	if _, err := k.module(); err != nil {
+		return err
+	}
+	return k.fits(p)
 }
+
+// parseCrossoverKey reads a key of Tuning.CPUBelow.
+func parseCrossoverKey(key string) (Precision, string, error) {
+	pre, class, _ := strings.Cut(key, "/")
+	if p := Precision(pre); p != Float32 && p != Float64 {
+		return "", "", fmt.Errorf("unknown precision %q (%s or %s)", pre, Float32, Float64)
+	}
+	if !validClass(class) {
+		return "", "", fmt.Errorf("unknown shape class %q (classes: %v)", class, ShapeClasses)
+	}
+	return Precision(pre), class, nil
+}
+
+func validClass(c string) bool { return slices.Contains(ShapeClasses, c) }
 
 // saveTuning writes t atomically (temporary file, then rename), so a crash
 // never leaves half a file.
@@ -207,8 +273,13 @@ func (d *Device) initKernels() {
 	case err != nil:
 		d.cfg.logf("vkgemm: ignoring the tuning file: %v (run `vkgemm tune` to remake it)", err)
 	default:
-		for c, k := range t.Kernels {
-			d.kernels[c] = k
+		for key, k := range t.Kernels {
+			d.kernels[key] = k
+		}
+		d.cpuBelow = map[cpuBelowKey]float64{}
+		for key, flops := range t.CPUBelow {
+			p, class, _ := parseCrossoverKey(key)
+			d.cpuBelow[cpuBelowKey{p, class}] = flops
 		}
 		d.tuned = path
 	}
@@ -217,6 +288,26 @@ func (d *Device) initKernels() {
 // kernelFor is the kernel for an m×n×k product.
 func (d *Device) kernelFor(m, n, k int) Kernel {
 	return d.kernels[ShapeClass(m, n, k)]
+}
+
+// kernelForBatch is the kernel for a strided batch of m×n×k products: the
+// tuned kernel of ShapeBatched for a batch of small products, else the
+// products' class's.
+func (d *Device) kernelForBatch(m, n, k, batch int) Kernel {
+	if kern, ok := d.kernels[ShapeBatched]; ok && batch > 1 && ShapeClass(m, n, k) == ShapeSmall {
+		return kern
+	}
+	return d.kernelFor(m, n, k)
+}
+
+// halfKernelFor is GemmHalf's kernel for format f and an m×n×k product:
+// the tuned one, else halfKernel's of the float32 kernel.
+func (d *Device) halfKernelFor(f HalfFormat, m, n, k int) Kernel {
+	class := ShapeClass(m, n, k)
+	if kern, ok := d.kernels[halfKey(f, class)]; ok {
+		return kern
+	}
+	return halfKernel(d.kernels[class], f)
 }
 
 // loadPipelineCache reads saved pipeline-cache data, if any.

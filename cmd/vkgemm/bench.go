@@ -65,7 +65,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cls, err := parseClasses(*classes, stderr)
+	cls, err := parseClasses(*classes, gpu.ShapeClasses, stderr)
 	if err != nil {
 		return err
 	}
@@ -250,15 +250,15 @@ func dims(m, n, k int) string {
 }
 
 // parseClasses reads a comma-separated list of shape classes (empty for
-// none); an unknown one is a usage error.
-func parseClasses(s string, stderr io.Writer) ([]string, error) {
+// none); one that is not in valid is a usage error.
+func parseClasses(s string, valid []string, stderr io.Writer) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
 	cls := strings.Split(s, ",")
 	for _, c := range cls {
-		if !slices.Contains(gpu.ShapeClasses, c) {
-			fmt.Fprintf(stderr, "-classes: unknown shape class %q (classes: %s)\n", c, strings.Join(gpu.ShapeClasses, ", "))
+		if !slices.Contains(valid, c) {
+			fmt.Fprintf(stderr, "-classes: unknown shape class %q (classes: %s)\n", c, strings.Join(valid, ", "))
 			return nil, errUsage
 		}
 	}

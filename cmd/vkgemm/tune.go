@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,16 +15,24 @@ import (
 
 func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("tune", "Searches kernel configurations (family, workgroup, per-invocation block, k-step, k slices,\n"+
-		"storage or texel loads) for each shape class on the device, checks every candidate against\n"+
-		"the float64 reference before timing it, and saves the fastest in the cache directory, where\n"+
-		"`gpu.Open` finds it.", stderr)
-	budget := fs.Duration("budget", 2*time.Minute, "time the whole search may take")
-	classes := fs.String("classes", strings.Join(gpu.ShapeClasses, ","), "comma-separated shape `classes` to tune")
+		"storage or texel loads) for each shape class on the device (float32 products, strided batches of\n"+
+		"small ones, and GemmHalf's F16 and BF16 inputs per class), checks every candidate against the\n"+
+		"float64 reference before timing it, then races the CPU path against the device with the kernels\n"+
+		"found to measure the BLAS adapter's crossover per precision and class, and saves it all in the\n"+
+		"cache directory, where `gpu.Open` finds it. Progress goes to stderr.", stderr)
+	budget := fs.Duration("budget", 4*time.Minute, "time the whole run may take, shared by its searches and races")
+	classes := fs.String("classes", strings.Join(gpu.TuneClasses, ","), "comma-separated shape `classes` to tune")
+	halves := fs.String("half", "f16,bf16", "comma-separated half `formats` whose GemmHalf kernels to tune per class (empty for none)")
+	crossovers := fs.Bool("crossovers", true, "measure the BLAS adapter's crossovers (CPU path against the device) per precision and class")
 	noSave := fs.Bool("dry-run", false, "do not save the result")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cls, err := parseClasses(*classes, stderr)
+	cls, err := parseClasses(*classes, gpu.TuneClasses, stderr)
+	if err != nil {
+		return err
+	}
+	formats, err := parseHalf(*halves, stderr)
 	if err != nil {
 		return err
 	}
@@ -39,37 +49,80 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	prog := newProgress(stderr)
 	defer prog.done()
 	t, err := d.Tune(gpu.TuneOptions{
-		Budget:  *budget,
-		Classes: cls,
-		Save:    !*noSave,
+		Budget:     *budget,
+		Classes:    cls,
+		Half:       formats,
+		Crossovers: *crossovers,
+		Save:       !*noSave,
 		Progress: func(p gpu.TuneProgress) {
+			clock := fmt.Sprintf("%s elapsed, %s left", p.Elapsed.Round(time.Second), p.Left.Round(time.Second))
+			if r := p.Crossover; r != nil {
+				prog.show("crossover %s/%-6s %s %d/%d  %s  %s: CPU path %v, device %v  (crossover %s)", r.Precision, p.Class,
+					bar(p.Done, p.Total, 7), p.Done, p.Total, clock, dims(r.M, r.N, r.K), r.CPU.Round(time.Microsecond),
+					r.Device.Round(time.Microsecond), flopsText(r.Below))
+				return
+			}
 			status := fmt.Sprintf("%.2f GFLOPS", p.GFLOPS)
 			if p.Err != nil {
 				status = "discarded: " + p.Err.Error()
 			}
-			prog.show("tune %-6s %s %d/%d  %s elapsed, %s left  %v: %s  (best %.2f)", p.Class, bar(p.Done, p.Total, 20), p.Done, p.Total,
-				p.Elapsed.Round(time.Second), p.Left.Round(time.Second), p.Candidate, status, p.BestGFLOPS)
+			prog.show("tune %-6s %s %d/%d  %s  %v: %s  (best %.2f)", p.Class, bar(p.Done, p.Total, 20), p.Done, p.Total,
+				clock, p.Candidate, status, p.BestGFLOPS)
 		},
 	})
 	prog.done()
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(t.Kernels))
-	for c := range t.Kernels {
-		names = append(names, c)
-	}
-	sort.Strings(names)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CLASS\tKERNEL\tGFLOPS")
-	for _, c := range names {
+	for _, c := range slices.Sorted(maps.Keys(t.Kernels)) {
 		fmt.Fprintf(tw, "%s\t%v\t%.2f\n", c, t.Kernels[c], t.GFLOPS[c])
 	}
 	tw.Flush()
+	if len(t.CPUBelow) > 0 {
+		fmt.Fprintln(stdout)
+		tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CROSSOVER\tPRODUCTS ON THE CPU PATH BELOW")
+		for _, c := range slices.Sorted(maps.Keys(t.CPUBelow)) {
+			fmt.Fprintf(tw, "%s\t%s\n", c, flopsText(t.CPUBelow[c]))
+		}
+		tw.Flush()
+	}
 	if !*noSave {
 		fmt.Fprintf(stdout, "saved: %s\n", d.TuningPath())
 	}
 	return nil
+}
+
+// flopsText writes a crossover: "never", or flops with the square product
+// of as many.
+func flopsText(flops float64) string {
+	if flops >= gpu.Never {
+		return "never (every product on the CPU path)"
+	}
+	if flops == 0 {
+		return "0 (every product on the device)"
+	}
+	return fmt.Sprintf("%.3g flops (%.0f³)", flops, math.Cbrt(flops/2))
+}
+
+// parseHalf reads a comma-separated list of half formats (empty for none).
+func parseHalf(s string, stderr io.Writer) ([]gpu.HalfFormat, error) {
+	var out []gpu.HalfFormat
+	for _, f := range strings.Split(s, ",") {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "":
+		case "f16":
+			out = append(out, gpu.F16)
+		case "bf16":
+			out = append(out, gpu.BF16)
+		default:
+			fmt.Fprintf(stderr, "-half: unknown half format %q (f16, bf16)\n", f)
+			return nil, errUsage
+		}
+	}
+	return out, nil
 }
 
 // bar draws a text progress bar.

@@ -2,7 +2,10 @@ package gpu_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,6 +67,155 @@ func TestTuneSavesAndIsUsed(t *testing.T) {
 	gemmtest.Correctness(t, d2, true)
 }
 
+// hasFloat64 says whether d runs Dgemm (shaderFloat64).
+func hasFloat64(t *testing.T, d *gpu.Device) bool {
+	err := d.Dgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, 1, []float64{1}, 1, []float64{1}, 1, 0, []float64{0}, 1)
+	if errors.Is(err, gpu.ErrUnsupported) {
+		return false
+	}
+	require.NoError(t, err)
+	return true
+}
+
+// Tune with crossovers measures one per precision the device runs and
+// class, sets them, stores them, and the next Open in the cache directory
+// reports them; Never survives the JSON.
+func TestTuneStoresCrossovers(t *testing.T) {
+	dir := t.TempDir()
+	d := openDevice(t, gpu.Config{CacheDir: dir})
+	var races []gpu.CrossoverRace
+	tuning, err := d.Tune(gpu.TuneOptions{Budget: 2 * time.Second, Classes: []string{gpu.ShapeSmall}, Crossovers: true, Save: true,
+		Progress: func(p gpu.TuneProgress) {
+			if p.Crossover != nil {
+				assert.Equal(t, gpu.ShapeSmall, p.Class)
+				races = append(races, *p.Crossover)
+			}
+		}})
+	require.NoError(t, err)
+	precisions := []gpu.Precision{gpu.Float32}
+	if hasFloat64(t, d) {
+		precisions = append(precisions, gpu.Float64)
+	}
+	require.Len(t, tuning.CPUBelow, len(precisions), "%v", tuning.CPUBelow)
+	require.NotEmpty(t, races, "every race is reported")
+	m, n, k := gpu.ClassShape(gpu.ShapeSmall, d.Info().Type == gpu.TypeCPU)
+	assert.Equal(t, [3]int{m, n, k}, [3]int{races[0].M, races[0].N, races[0].K}, "the largest size first")
+	d2 := openDevice(t, gpu.Config{CacheDir: dir})
+	for _, p := range precisions {
+		below, ok := tuning.CPUBelow[string(p)+"/small"]
+		require.True(t, ok, "%s", p)
+		assert.True(t, below == gpu.Never || below <= gemm.Flops(m, n, k), "%s: %g is Never or one of the sizes raced", p, below)
+		assert.Equal(t, below, d.CPUBelow(p, gpu.ShapeSmall), "set on the tuned device")
+		assert.Equal(t, below, d2.CPUBelow(p, gpu.ShapeSmall), "applied by the next Open")
+		t.Logf("%s crossover of small products on %s: %g flops", p, d.Describe(), below)
+	}
+
+	// The next Open applies what the file says, whatever the measurement
+	// gave, and Never round-trips.
+	data, err := os.ReadFile(d.TuningPath())
+	require.NoError(t, err)
+	var tu gpu.Tuning
+	require.NoError(t, json.Unmarshal(data, &tu))
+	tu.CPUBelow = map[string]float64{"float32/small": 12345, "float32/tall": gpu.Never}
+	data, err = json.Marshal(tu)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"float32/tall":1.7976931348623157e+308`)
+	require.NoError(t, os.WriteFile(d.TuningPath(), data, 0o644))
+	untuned := openDevice(t, gpu.Config{NoCache: true})
+	d3 := openDevice(t, gpu.Config{CacheDir: dir})
+	assert.Equal(t, 12345.0, d3.CPUBelow(gpu.Float32, gpu.ShapeSmall))
+	assert.Equal(t, gpu.Never, d3.CPUBelow(gpu.Float32, gpu.ShapeTall))
+	assert.Equal(t, untuned.CPUBelow(gpu.Float32, gpu.ShapeSquare), d3.CPUBelow(gpu.Float32, gpu.ShapeSquare), "a class not in the file keeps the built-in")
+	assert.Equal(t, untuned.CPUBelow(gpu.Float64, gpu.ShapeSmall), d3.CPUBelow(gpu.Float64, gpu.ShapeSmall))
+}
+
+// Tune searches kernels for a strided batch of small products and for
+// GemmHalf per format, stores them with their precision, and the next Open
+// lists them and runs both products right with them.
+func TestTuneBatchedAndHalf(t *testing.T) {
+	dir := t.TempDir()
+	d := openDevice(t, gpu.Config{CacheDir: dir})
+	seen := map[string]bool{}
+	tuning, err := d.Tune(gpu.TuneOptions{Budget: 3 * time.Second, Classes: []string{gpu.ShapeSmall, gpu.ShapeBatched},
+		Half: []gpu.HalfFormat{gpu.F16, gpu.BF16}, Save: true,
+		Progress: func(p gpu.TuneProgress) { seen[p.Class] = true }})
+	require.NoError(t, err)
+	keys := []string{"small", "batched", "f16/small", "bf16/small"}
+	for _, key := range keys {
+		assert.True(t, seen[key], "progress of %s", key)
+		assert.Positive(t, tuning.GFLOPS[key], key)
+	}
+	require.Len(t, tuning.Kernels, len(keys))
+	assert.Empty(t, tuning.Kernels["batched"].Precision)
+	assert.Equal(t, "f16", tuning.Kernels["f16/small"].Precision)
+	assert.Equal(t, "bf16", tuning.Kernels["bf16/small"].Precision)
+
+	d2 := openDevice(t, gpu.Config{CacheDir: dir})
+	for _, key := range keys {
+		assert.Equal(t, tuning.Kernels[key], d2.Kernels()[key], key)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, f := range []gpu.HalfFormat{gpu.F16, gpu.BF16} {
+		c := gemm.Case{TA: blas.Trans, TB: blas.NoTrans, M: 37, N: 29, K: 70, Alpha: 1, Beta: 0.5, PadA: 1}
+		p := gemm.NewProblem(c, 9)
+		a, ax := halfInputs(f, rng, len(p.A))
+		b, bx := halfInputs(f, rng, len(p.B))
+		want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, ax, p.LDA, bx, p.LDB, c.Beta, p.C, p.LDC)
+		require.NoError(t, d2.GemmHalf(f, c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a, p.LDA, b, p.LDB, c.Beta, p.C, p.LDC))
+		r := gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
+		assert.True(t, r.OK, "%v: max rel err %g", f, r.MaxRelErr)
+	}
+	const batch, m, n, k = 5, 33, 20, 17
+	a, b, c := make([]float32, batch*m*k), make([]float32, batch*k*n), make([]float32, batch*m*n)
+	for _, s := range [][]float32{a, b} {
+		for i := range s {
+			s[i] = rng.Float32()*2 - 1
+		}
+	}
+	require.NoError(t, d2.SgemmStridedBatched(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, m*k, b, n, k*n, 0, c, n, m*n, batch))
+	for g := range batch {
+		want, scale := gemm.Reference(blas.NoTrans, blas.NoTrans, m, n, k, 1, a[g*m*k:], k, b[g*k*n:], n, 0, make([]float32, m*n), n)
+		r := gemm.Compare(m, n, k, c[g*m*n:], n, want, scale)
+		assert.True(t, r.OK, "product %d: max rel err %g", g, r.MaxRelErr)
+	}
+}
+
+// Tuning files of format 1 (float32 kernels by class, no crossovers) still
+// load; the crossovers stay the built-in ones.
+func TestTuningFormat1Loads(t *testing.T) {
+	dir := t.TempDir()
+	d := openDevice(t, gpu.Config{CacheDir: dir})
+	tu := deviceTuning(t, d)
+	small := tu.Kernels[gpu.ShapeSmall]
+	old := map[string]any{"format": "vkgemm-tuning/1", "device": tu.Device, "vendor_id": tu.VendorID, "device_id": tu.DeviceID,
+		"driver_version": tu.DriverVersion, "created": tu.Created, "kernels": map[string]gpu.Kernel{gpu.ShapeSmall: small}}
+	data, err := json.Marshal(old)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(d.TuningPath(), data, 0o644))
+	var l logs
+	d2 := openDevice(t, gpu.Config{CacheDir: dir, Logf: l.logf})
+	assert.Empty(t, l.String())
+	assert.Equal(t, small, d2.Kernels()[gpu.ShapeSmall])
+	assert.Contains(t, d2.Kernel(), "tuned: ")
+	untuned := openDevice(t, gpu.Config{NoCache: true})
+	for _, p := range []gpu.Precision{gpu.Float32, gpu.Float64} {
+		assert.Equal(t, untuned.CPUBelow(p, gpu.ShapeSmall), d2.CPUBelow(p, gpu.ShapeSmall))
+	}
+}
+
+// deviceTuning is a tuning file the device writes itself (a one-second
+// search of the small class), as read back: its ids are the device's.
+func deviceTuning(t *testing.T, d *gpu.Device) gpu.Tuning {
+	t.Helper()
+	_, err := d.Tune(gpu.TuneOptions{Budget: time.Second, Classes: []string{gpu.ShapeSmall}, Save: true})
+	require.NoError(t, err)
+	data, err := os.ReadFile(d.TuningPath())
+	require.NoError(t, err)
+	var tu gpu.Tuning
+	require.NoError(t, json.Unmarshal(data, &tu))
+	return tu
+}
+
 func TestBadTuningFilesAreIgnoredWithAWarning(t *testing.T) {
 	dir := t.TempDir()
 	probe := openDevice(t, gpu.Config{CacheDir: dir})
@@ -90,23 +242,41 @@ func TestBadTuningFilesAreIgnoredWithAWarning(t *testing.T) {
 			gemmtest.Correctness(t, d, true)
 		})
 	}
-	t.Run("a kernel the device cannot run", func(t *testing.T) {
-		info := probe.Info()
-		// Read the real ids back from a tuning the device writes itself.
-		_, err := probe.Tune(gpu.TuneOptions{Budget: time.Second, Classes: []string{gpu.ShapeSmall}, Save: true})
-		require.NoError(t, err)
-		data, err := os.ReadFile(path)
-		require.NoError(t, err)
-		var tu gpu.Tuning
-		require.NoError(t, json.Unmarshal(data, &tu))
-		tu.Kernels[gpu.ShapeSmall] = gpu.Kernel{Family: "direct", WGX: 64, WGY: 64, TM: 4, TN: 4, TK: 8} // 4096 invocations
-		data, _ = json.Marshal(tu)
-		require.NoError(t, os.WriteFile(path, data, 0o644))
-		var l logs
-		d := openDevice(t, gpu.Config{CacheDir: dir, Logf: l.logf})
-		assert.Contains(t, l.String(), "invocations", "on %s", info.Name)
-		assert.Equal(t, defaults, d.Kernels())
-	})
+	// Files the device writes itself, then damaged.
+	tu := deviceTuning(t, probe)
+	for _, tc := range []struct {
+		name, warning string
+		damage        func(*gpu.Tuning)
+	}{
+		{"a kernel the device cannot run", "invocations", func(tu *gpu.Tuning) {
+			tu.Kernels[gpu.ShapeSmall] = gpu.Kernel{Family: "direct", WGX: 64, WGY: 64, TM: 4, TN: 4, TK: 8} // 4096 invocations
+		}},
+		{"an unknown class", `unknown shape class "round"`, func(tu *gpu.Tuning) { tu.Kernels["round"] = tu.Kernels[gpu.ShapeSmall] }},
+		{"a float32 kernel for half inputs", `kernel of precision "" in the place of "f16"`, func(tu *gpu.Tuning) {
+			tu.Kernels["f16/small"] = tu.Kernels[gpu.ShapeSmall]
+		}},
+		{"an unknown crossover precision", `crossover "float16/small": unknown precision "float16"`, func(tu *gpu.Tuning) {
+			tu.CPUBelow = map[string]float64{"float16/small": 1e6}
+		}},
+		{"a negative crossover", `crossover "float32/small" is -1 flops`, func(tu *gpu.Tuning) {
+			tu.CPUBelow = map[string]float64{"float32/small": -1}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := tu
+			bad.Kernels = maps.Clone(tu.Kernels)
+			tc.damage(&bad)
+			data, err := json.Marshal(bad)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(path, data, 0o644))
+			var l logs
+			d := openDevice(t, gpu.Config{CacheDir: dir, Logf: l.logf})
+			assert.Contains(t, l.String(), tc.warning, "on %s", probe.Info().Name)
+			assert.Contains(t, l.String(), "vkgemm tune")
+			assert.Equal(t, defaults, d.Kernels())
+			assert.Equal(t, probe.CPUBelow(gpu.Float32, gpu.ShapeSmall), d.CPUBelow(gpu.Float32, gpu.ShapeSmall))
+		})
+	}
 }
 
 // Compiled pipelines are kept for the next Open; a damaged cache file is

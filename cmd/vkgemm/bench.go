@@ -20,7 +20,9 @@ import (
 // benchRow is one size of a benchmark run. Times are medians over the
 // repetitions; Min and Max give their spread.
 type benchRow struct {
-	Shape         string  `json:"shape"` // "square" or a shape class
+	Shape         string  `json:"shape"`            // "square" or a shape class
+	Format        string  `json:"format,omitempty"` // "F16" or "BF16" for GemmHalf; float32 where empty
+	Batch         int     `json:"batch,omitempty"`  // products of one strided-batched call (m, n, k are one product's)
 	M             int     `json:"m"`
 	N             int     `json:"n"`
 	K             int     `json:"k"`
@@ -36,6 +38,13 @@ type benchRow struct {
 	CPUMax        float64 `json:"cpu_max_ms,omitempty"`
 	CPUGFLOPS     float64 `json:"cpu_gflops,omitempty"`
 	Ratio         float64 `json:"vulkan_over_cpu,omitempty"` // Vulkan wall GFLOPS / CPU GFLOPS
+	// OverFloat32 is a GemmHalf row's wall GFLOPS over Sgemm's on the same
+	// shape in the same run.
+	OverFloat32 float64 `json:"vulkan_over_float32,omitempty"`
+	// LoopWallms is a batch as a loop of Sgemm calls; OverLoop the batched
+	// call's wall GFLOPS over the loop's.
+	LoopWallms float64 `json:"vulkan_loop_wall_ms,omitempty"`
+	OverLoop   float64 `json:"vulkan_over_loop,omitempty"`
 }
 
 type benchReport struct {
@@ -54,10 +63,13 @@ type benchReport struct {
 func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("bench", "Measures single-precision GEMM on square n×n matrices, and on the products that stand for\n"+
 		"shape classes: GFLOPS of the Vulkan engine (from kernel timestamps, and from wall time with copies)\n"+
-		"and of the CPU engine (gonum) in the same run, as medians of repetitions after a warm-up, with\n"+
-		"their spread. Progress goes to stderr.", stderr)
+		"and of the CPU engine (OpenBLAS where installed, else gonum) in the same run, as medians of\n"+
+		"repetitions after a warm-up, with their spread. The batched class is a strided batch of small\n"+
+		"products in one call, against a loop of Sgemm calls; -half adds GemmHalf at every size, against\n"+
+		"float32. Progress goes to stderr.", stderr)
 	sizes := fs.String("sizes", "256,512,1024,2048", "comma-separated square matrix `sizes` (empty for none)")
-	classes := fs.String("classes", "", "comma-separated shape `classes` to add ("+strings.Join(gpu.ShapeClasses, ", ")+")")
+	classes := fs.String("classes", "", "comma-separated shape `classes` to add ("+strings.Join(gpu.TuneClasses, ", ")+")")
+	halves := fs.String("half", "", "comma-separated half `formats` (f16, bf16) to time with GemmHalf at every size but the batch")
 	withPeak := fs.Bool("peak", false, "measure the device's FMA peak first and give each result as a percentage of it")
 	reps := fs.Int("reps", 5, "timed repetitions per size and engine (the median is reported)")
 	withCPU := fs.Bool("cpu", true, "also time the CPU engine")
@@ -65,7 +77,11 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cls, err := parseClasses(*classes, gpu.ShapeClasses, stderr)
+	cls, err := parseClasses(*classes, gpu.TuneClasses, stderr)
+	if err != nil {
+		return err
+	}
+	formats, err := parseHalf(*halves, stderr)
 	if err != nil {
 		return err
 	}
@@ -87,9 +103,8 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	defer closeDevice(d, &retErr)
 	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Describe(), Kernel: d.Kernel(), Reps: *reps,
 		Rows: []benchRow{}} // [] rather than null in JSON when there is nothing to measure
-	cpu := gemm.CPU{}
 	if *withCPU {
-		rep.CPU = cpu.Describe()
+		rep.CPU = gemm.CPU{}.Describe()
 	}
 	progress := newProgress(stderr)
 	defer progress.done()
@@ -117,46 +132,29 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		m, n, k := gpu.ClassShape(c, d.Info().Type == gpu.TypeCPU)
 		shapes = append(shapes, shape{c, m, n, k})
 	}
-	rng := rand.New(rand.NewPCG(1, 1))
+	b := bencher{d: d, reps: *reps, progress: progress, withCPU: *withCPU, peak: rep.PeakGFLOPS, rng: rand.New(rand.NewPCG(1, 1))}
 	for _, sh := range shapes {
-		m, n, k := sh.m, sh.n, sh.k
-		a, b, c := randSlice(rng, m*k), randSlice(rng, k*n), make([]float32, m*n)
-		row := benchRow{Shape: sh.name, M: m, N: n, K: k}
-		var gpuT, wallT []float64
-		for r := -1; r < *reps; r++ { // r = -1 is the warm-up: pipelines, buffers, caches
-			progress.show("%s Vulkan %d/%d", dims(m, n, k), r+1, *reps)
-			t, err := d.SgemmTimed(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+		if sh.name == gpu.ShapeBatched {
+			row, err := b.batched(sh.m, sh.n, sh.k, gpu.BatchedCount)
 			if err != nil {
-				return fmt.Errorf("%s: %w", dims(m, n, k), err)
+				return err
 			}
-			if r >= 0 {
-				gpuT = append(gpuT, ms(t.GPU))
-				wallT = append(wallT, ms(t.Wall))
-			}
+			rep.Rows = append(rep.Rows, row)
+			continue
 		}
-		row.VulkanGPUms, row.VulkanWallms = median(gpuT), median(wallT)
-		row.VulkanWallMin, row.VulkanWallMax = slices.Min(wallT), slices.Max(wallT)
-		row.VulkanGFLOPS, row.VulkanWallGF = gflops(m, n, k, row.VulkanGPUms), gflops(m, n, k, row.VulkanWallms)
-		if rep.PeakGFLOPS > 0 {
-			row.PeakPercent = 100 * row.VulkanGFLOPS / rep.PeakGFLOPS
-		}
-		if *withCPU {
-			var cpuT []float64
-			for r := -1; r < *reps; r++ {
-				progress.show("%s CPU %d/%d", dims(m, n, k), r+1, *reps)
-				start := time.Now()
-				if err := cpu.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n); err != nil {
-					return err
-				}
-				if r >= 0 {
-					cpuT = append(cpuT, ms(time.Since(start)))
-				}
-			}
-			row.CPUms, row.CPUMin, row.CPUMax = median(cpuT), slices.Min(cpuT), slices.Max(cpuT)
-			row.CPUGFLOPS = gflops(m, n, k, row.CPUms)
-			row.Ratio = row.VulkanWallGF / row.CPUGFLOPS
+		row, err := b.single(sh.name, sh.m, sh.n, sh.k)
+		if err != nil {
+			return err
 		}
 		rep.Rows = append(rep.Rows, row)
+		for _, f := range formats {
+			half, err := b.half(f, sh.name, sh.m, sh.n, sh.k)
+			if err != nil {
+				return err
+			}
+			half.OverFloat32 = half.VulkanWallGF / row.VulkanWallGF
+			rep.Rows = append(rep.Rows, half)
+		}
 	}
 	progress.done()
 	if *asJSON {
@@ -166,6 +164,127 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	}
 	printBench(stdout, &rep, *withCPU)
 	return nil
+}
+
+// bencher times the products of one bench run.
+type bencher struct {
+	d        *gpu.Device
+	cpu      gemm.CPU
+	reps     int
+	progress *progress
+	withCPU  bool
+	peak     float64
+	rng      *rand.Rand
+}
+
+// repeat calls f once to warm up (pipelines, buffers, caches) and reps
+// times timed, and returns the kernel times f reports and the wall times,
+// in milliseconds.
+func (b *bencher) repeat(label string, f func() (kernel time.Duration, err error)) (kernelT, wallT []float64, err error) {
+	for r := -1; r < b.reps; r++ {
+		b.progress.show("%s %d/%d", label, r+1, b.reps)
+		start := time.Now()
+		t, err := f()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", label, err)
+		}
+		if r >= 0 {
+			kernelT = append(kernelT, ms(t))
+			wallT = append(wallT, ms(time.Since(start)))
+		}
+	}
+	return kernelT, wallT, nil
+}
+
+// vulkan fills row's Vulkan figures from kernel and wall times of
+// products of flops each (kernel times may be zero: not measured).
+func (b *bencher) vulkan(row *benchRow, flops float64, kernelT, wallT []float64) {
+	row.VulkanGPUms, row.VulkanWallms = median(kernelT), median(wallT)
+	row.VulkanWallMin, row.VulkanWallMax = slices.Min(wallT), slices.Max(wallT)
+	row.VulkanGFLOPS, row.VulkanWallGF = gflopsOf(flops, row.VulkanGPUms), gflopsOf(flops, row.VulkanWallms)
+	if b.peak > 0 {
+		row.PeakPercent = 100 * row.VulkanGFLOPS / b.peak
+	}
+}
+
+// cpuPath times f, the same work on the CPU path, into row, unless the
+// run leaves the CPU out.
+func (b *bencher) cpuPath(row *benchRow, label string, flops float64, f func() error) error {
+	if !b.withCPU {
+		return nil
+	}
+	_, cpuT, err := b.repeat(label, func() (time.Duration, error) { return 0, f() })
+	if err != nil {
+		return err
+	}
+	row.CPUms, row.CPUMin, row.CPUMax = median(cpuT), slices.Min(cpuT), slices.Max(cpuT)
+	row.CPUGFLOPS = gflopsOf(flops, row.CPUms)
+	row.Ratio = row.VulkanWallGF / row.CPUGFLOPS
+	return nil
+}
+
+// single times one float32 m×n×k product on the device and the CPU path.
+func (b *bencher) single(shape string, m, n, k int) (benchRow, error) {
+	row := benchRow{Shape: shape, M: m, N: n, K: k}
+	x, y, c := randSlice(b.rng, m*k), randSlice(b.rng, k*n), make([]float32, m*n)
+	kernelT, wallT, err := b.repeat(dims(m, n, k)+" Vulkan", func() (time.Duration, error) {
+		t, err := b.d.SgemmTimed(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
+		return t.GPU, err
+	})
+	if err != nil {
+		return row, err
+	}
+	flops := gemm.Flops(m, n, k)
+	b.vulkan(&row, flops, kernelT, wallT)
+	return row, b.cpuPath(&row, dims(m, n, k)+" CPU", flops, func() error {
+		return b.cpu.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
+	})
+}
+
+// half times GemmHalf of format f on an m×n×k product (wall time only:
+// GemmHalf reports no kernel time). The CPU path has no half precision.
+func (b *bencher) half(f gpu.HalfFormat, shape string, m, n, k int) (benchRow, error) {
+	row := benchRow{Shape: shape, Format: f.String(), M: m, N: n, K: k}
+	x, y, c := make([]uint16, m*k), make([]uint16, k*n), make([]float32, m*n)
+	f.Encode(x, randSlice(b.rng, m*k))
+	f.Encode(y, randSlice(b.rng, k*n))
+	kernelT, wallT, err := b.repeat(fmt.Sprintf("%s %v Vulkan", dims(m, n, k), f), func() (time.Duration, error) {
+		return 0, b.d.GemmHalf(f, blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
+	})
+	b.vulkan(&row, gemm.Flops(m, n, k), kernelT, wallT)
+	return row, err
+}
+
+// batched times a strided batch of m×n×k products in one call and as a
+// loop of Sgemm calls, on the device, and as a loop on the CPU path.
+func (b *bencher) batched(m, n, k, batch int) (benchRow, error) {
+	row := benchRow{Shape: gpu.ShapeBatched, Batch: batch, M: m, N: n, K: k}
+	sA, sB, sC := m*k, k*n, m*n
+	x, y, c := randSlice(b.rng, batch*sA), randSlice(b.rng, batch*sB), make([]float32, batch*sC)
+	label := fmt.Sprintf("%d × %s", batch, dims(m, n, k))
+	loop := func(sgemm func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error) error {
+		for g := range batch {
+			if err := sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, x[g*sA:], k, y[g*sB:], n, 0, c[g*sC:], n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	kernelT, wallT, err := b.repeat(label+" Vulkan batched", func() (time.Duration, error) {
+		return 0, b.d.SgemmStridedBatched(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, sA, y, n, sB, 0, c, n, sC, batch)
+	})
+	if err != nil {
+		return row, err
+	}
+	flops := float64(batch) * gemm.Flops(m, n, k)
+	b.vulkan(&row, flops, kernelT, wallT)
+	_, loopT, err := b.repeat(label+" Vulkan loop", func() (time.Duration, error) { return 0, loop(b.d.Sgemm) })
+	if err != nil {
+		return row, err
+	}
+	row.LoopWallms = median(loopT)
+	row.OverLoop = row.VulkanWallGF / gflopsOf(flops, row.LoopWallms)
+	return row, b.cpuPath(&row, label+" CPU", flops, func() error { return loop(b.cpu.Sgemm) })
 }
 
 // dispatchCost measures an empty submit-and-wait, the driver's own
@@ -217,29 +336,63 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 	}
 	fmt.Fprintf(w, "dispatch: %.0f µs for a 1×1×1 product; the driver's empty dispatch %.0f µs; empty submit+wait %.0f µs (medians)\n\n",
 		rep.DispatchUS, rep.EmptyDispatchUS, rep.RoundTripUS)
+	compared := slices.ContainsFunc(rep.Rows, func(r benchRow) bool { return r.OverFloat32 > 0 || r.OverLoop > 0 })
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "shape\tm×n×k\tVulkan GFLOPS (kernel)\t"
 	if rep.PeakGFLOPS > 0 {
 		head += "of peak\t"
 	}
 	head += "Vulkan GFLOPS (wall)\tVulkan wall ms (min-max)\t"
+	if compared {
+		head += "Vulkan vs\t"
+	}
 	if withCPU {
 		head += "CPU GFLOPS\tCPU ms (min-max)\tVulkan/CPU\t"
 	}
 	fmt.Fprintln(tw, head)
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f\t", r.Shape, dims(r.M, r.N, r.K), r.VulkanGFLOPS)
+		shape, size := r.Shape, dims(r.M, r.N, r.K)
+		if r.Format != "" {
+			shape += " " + r.Format
+		}
+		if r.Batch > 0 {
+			size = fmt.Sprintf("%d × %s", r.Batch, size)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t", shape, size, orDash(r.VulkanGFLOPS, "%.2f"))
 		if rep.PeakGFLOPS > 0 {
-			fmt.Fprintf(tw, "%.0f%%\t", r.PeakPercent)
+			fmt.Fprintf(tw, "%s\t", orDash(r.PeakPercent, "%.0f%%"))
 		}
 		fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t", r.VulkanWallGF, r.VulkanWallms, r.VulkanWallMin, r.VulkanWallMax)
+		if compared {
+			switch {
+			case r.OverFloat32 > 0:
+				fmt.Fprintf(tw, "%.2fx float32\t", r.OverFloat32)
+			case r.OverLoop > 0:
+				fmt.Fprintf(tw, "%.2fx a loop of %d Sgemm\t", r.OverLoop, r.Batch)
+			default:
+				fmt.Fprint(tw, "\t")
+			}
+		}
 		if withCPU {
-			fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t%.2fx\t", r.CPUGFLOPS, r.CPUms, r.CPUMin, r.CPUMax, r.Ratio)
+			if r.CPUGFLOPS > 0 {
+				fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t%.2fx\t", r.CPUGFLOPS, r.CPUms, r.CPUMin, r.CPUMax, r.Ratio)
+			} else {
+				fmt.Fprint(tw, "-\t-\t-\t")
+			}
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up; GFLOPS = 2mnk / time; Vulkan/CPU compares wall times\n", rep.Reps)
+	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up; GFLOPS = 2mnk / time; Vulkan/CPU and \"Vulkan vs\" compare wall times;\n"+
+		"half-precision and batched calls report no kernel time (-)\n", rep.Reps)
+}
+
+// orDash formats x, or "-" where it was not measured.
+func orDash(x float64, format string) string {
+	if x == 0 {
+		return "-"
+	}
+	return fmt.Sprintf(format, x)
 }
 
 func dims(m, n, k int) string {
@@ -287,11 +440,13 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
-func gflops(m, n, k int, ms float64) float64 {
+// gflopsOf is the GFLOPS of flops in ms milliseconds; 0 where no time was
+// measured.
+func gflopsOf(flops, ms float64) float64 {
 	if ms <= 0 {
 		return 0
 	}
-	return gemm.Flops(m, n, k) / (ms * 1e6)
+	return flops / (ms * 1e6)
 }
 
 func median(xs []float64) float64 {

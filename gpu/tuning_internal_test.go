@@ -26,3 +26,15 @@ func TestTunedBatchAndHalfKernelsApplyWhereTheyShould(t *testing.T) {
 	assert.Equal(t, halfKernel(small, BF16), d.halfKernelFor(BF16, 128, 128, 64), "another format")
 	assert.Equal(t, halfKernel(square, F16), d.halfKernelFor(F16, 1024, 1024, 1024), "another class")
 }
+
+func TestTuneTargets(t *testing.T) {
+	assert.Equal(t, "f16/small", halfKey(F16, ShapeSmall))
+	assert.Equal(t, "bf16/square", halfKey(BF16, ShapeSquare))
+	var keys []string
+	for _, tg := range tuneTargets([]string{ShapeSquare, ShapeBatched, ShapeSmall}, []HalfFormat{F16, BF16}) {
+		keys = append(keys, tg.key)
+		assert.Equal(t, tg.key == ShapeBatched, tg.batch == BatchedCount, tg.key)
+	}
+	assert.Equal(t, []string{"square", "batched", "small", "f16/square", "f16/small", "bf16/square", "bf16/small"}, keys,
+		"float32 first; no half batch")
+}

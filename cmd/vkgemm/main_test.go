@@ -182,17 +182,67 @@ func TestPeak(t *testing.T) {
 	assert.NotEmpty(t, r.Device)
 }
 
+// tune searches, races and saves; every search and race shows progress.
+// (Half kernels are searched in the gpu tests: each costs four pipeline
+// builds, where the batched search starts from the small class's kernel,
+// already built.)
 func TestTuneSavesForLaterRuns(t *testing.T) {
 	needDevice(t)
 	t.Setenv(gpu.EnvCacheDir, t.TempDir())
-	code, out, errOut := runCLI("tune", "-budget", "2s", "-classes", "small")
+	code, out, errOut := runCLI("tune", "-budget", "2s", "-classes", "small,batched", "-half", "")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "saved: ")
-	assert.Regexp(t, `small\s+(direct|subgroup|tiled) `, out)
-	assert.Contains(t, errOut, "tune small")
+	for _, class := range []string{"small", "batched"} {
+		assert.Regexp(t, "\n"+class+`\s+(direct|subgroup|tiled) `, out)
+		assert.Contains(t, errOut, "tune "+class, "progress of every search")
+	}
+	assert.NotContains(t, out, "f16/")
+	assert.Regexp(t, `\nfloat32/small\s+(never|\d)`, out, "the crossover table")
+	assert.Regexp(t, `crossover float32/small\s+\[#`, errOut, "progress of the races")
 	code, out, _ = runCLI("verify")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "tuned: ")
+}
+
+func TestTuneAndBenchRefuseUnknownHalfFormats(t *testing.T) {
+	for _, cmd := range []string{"tune", "bench"} {
+		code, _, errOut := runCLI(cmd, "-half", "f8")
+		assert.Equal(t, 2, code, cmd)
+		assert.Contains(t, errOut, `-half: unknown half format "f8" (f16, bf16)`, cmd)
+	}
+}
+
+// bench times a strided batch against a loop of Sgemm calls and GemmHalf
+// against float32, in the same run.
+func TestBenchBatchedAndHalf(t *testing.T) {
+	needDevice(t)
+	code, out, errOut := runCLI("bench", "-sizes", "40", "-classes", "batched", "-half", "f16,bf16", "-reps", "1", "-json")
+	require.Equal(t, 0, code, errOut)
+	var rep benchReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Len(t, rep.Rows, 4)
+	assert.Empty(t, rep.Rows[0].Format)
+	for i, f := range []string{"F16", "BF16"} {
+		r := rep.Rows[1+i]
+		assert.Equal(t, f, r.Format)
+		assert.Equal(t, 40, r.N)
+		assert.Positive(t, r.VulkanWallGF, f)
+		assert.InDelta(t, r.VulkanWallGF/rep.Rows[0].VulkanWallGF, r.OverFloat32, 1e-9, f)
+	}
+	b := rep.Rows[3]
+	assert.Equal(t, "batched", b.Shape)
+	assert.Equal(t, gpu.BatchedCount, b.Batch)
+	assert.Equal(t, [3]int{128, 128, 64}, [3]int{b.M, b.N, b.K})
+	assert.Positive(t, b.VulkanWallGF)
+	assert.Positive(t, b.LoopWallms)
+	assert.InDelta(t, b.VulkanWallms/b.LoopWallms, 1/b.OverLoop, 1e-9)
+	assert.Positive(t, b.CPUGFLOPS, "the CPU path runs the batch as a loop")
+	assert.Contains(t, errOut, "64 × 128×128×64 Vulkan loop 1/1", "progress")
+
+	code, out, errOut = runCLI("bench", "-sizes", "24", "-classes", "batched", "-half", "bf16", "-reps", "1")
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `square BF16\s+24³\s+-\s+[\d.]+\s+.*x float32`, out)
+	assert.Regexp(t, `batched\s+64 × 128×128×64 .*x a loop of 64 Sgemm`, out)
 }
 
 func TestBenchShapeClassesAndPeak(t *testing.T) {

@@ -36,12 +36,14 @@
 // slower than the CPU path (package gemm's CPU engine: OpenBLAS where
 // installed, else gonum's pure Go). Each device has a crossover per precision
 // and shape class (Device.CPUBelow): products of fewer flops (2·m·n·k) run on
-// the CPU path, larger ones on the device. The crossover is what
-// Device.SetCPUBelow set from a measurement (Device.MeasureCPUBelow; `vkgemm
-// tune` does not store one yet), else a conservative built-in: on a CPU
-// driver with OpenBLAS installed, Never (the driver runs on the same cores at
-// a fraction of OpenBLAS's speed); on a CPU driver without it, 512³; on a
-// GPU 256³ in float32 and 1024³ in float64. Dgemm runs on the device where
+// the CPU path, larger ones on the device. The crossover is the measured one
+// (Device.MeasureCPUBelow races the two paths; `vkgemm tune`, or Tune with
+// TuneOptions.Crossovers, measures every class in float32 and, where the
+// device has it, float64, and stores them in the tuning file, which Open
+// applies; Device.SetCPUBelow sets one by hand), else a conservative
+// built-in: on a CPU driver with OpenBLAS installed, Never (the driver runs
+// on the same cores at a fraction of OpenBLAS's speed); on a CPU driver
+// without it, 512³; on a GPU 256³ in float32 and 1024³ in float64. Dgemm runs on the device where
 // it has float64 in shaders (shaderFloat64: lavapipe has it) and on the CPU
 // path (OpenBLAS's dgemm where installed) where it has not (SwiftShader).
 //
@@ -56,7 +58,10 @@
 // workgroup, block and transposes are baked into its SPIR-V before the
 // pipeline is built (package gpu/internal/spirv), as SwiftShader does not
 // fold specialization constants itself. See package shaders, and Kernel for
-// what a tuning file holds. CompilerStats reports what the driver's
+// what a tuning file holds. Tune searches the kernel of each shape class,
+// of strided batches of small products (ShapeBatched) and, per format, of
+// GemmHalf, checking every candidate against the float64 reference; Open
+// uses what it saved. CompilerStats reports what the driver's
 // compiler makes of each kernel (registers, spills, occupancy) where the
 // driver offers VK_KHR_pipeline_executable_properties.
 //

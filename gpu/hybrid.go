@@ -61,8 +61,9 @@ var haveOpenBLAS = sync.OnceValue(func() bool {
 })
 
 // SetCPUBelow sets the crossover of precision p and shape class for this
-// device, as measured by MeasureCPUBelow; `vkgemm tune` stores it with its
-// results and sets it again after every Open.
+// device, as measured by MeasureCPUBelow. Tune with TuneOptions.Crossovers
+// (as `vkgemm tune` runs it) sets and stores every class's, and Open sets
+// them again from the tuning file.
 func (d *Device) SetCPUBelow(p Precision, class string, flops float64) error {
 	if p != Float32 && p != Float64 {
 		return fmt.Errorf("gpu: %w: precision %q is neither %q nor %q", ErrBadArgument, p, Float32, Float64)
@@ -197,12 +198,14 @@ func racer[T float32 | float64](cpu, dev gemmCall[T]) func(m, n, k int) (time.Du
 }
 
 // race times x and y alternately, after one untimed call of each (which
-// builds pipelines), and returns their median wall times.
+// builds pipelines), and returns their median wall times: of 5 calls or
+// 200 ms of them, whichever is more (at most 100), and of 3 where calls
+// take seconds, as on a CPU driver's float64.
 func race(x, y func() error) (tx, ty time.Duration, err error) {
-	const runs, budget = 5, 200 * time.Millisecond
+	const minRuns, runs, budget, slow = 3, 5, 200 * time.Millisecond, 2 * time.Second
 	var xs, ys []time.Duration
 	start := time.Now()
-	for r := 0; r <= runs || time.Since(start) < budget && r < 100; r++ {
+	for r := 0; r <= minRuns || r <= runs && time.Since(start) < slow || time.Since(start) < budget && r < 100; r++ {
 		for _, f := range []struct {
 			call func() error
 			out  *[]time.Duration

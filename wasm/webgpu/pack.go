@@ -11,9 +11,10 @@ func Round4(n int) int { return (n + 3) &^ 3 }
 
 // Pack copies op(X), a rows×cols matrix stored in x with leading dimension
 // ld (transposed when t says so), into a new row-major rowsP×colsP slice,
-// zero-padded on the right and at the bottom.
-func Pack(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP int) []float32 {
-	out := make([]float32, rowsP*colsP)
+// zero-padded on the right and at the bottom. T is float32, or uint16 for
+// the bit patterns of 16-bit inputs (whose zero is 0.0 in both formats).
+func Pack[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
+	out := make([]T, rowsP*colsP)
 	if gemm.Transposed(t) {
 		for j := 0; j < cols; j++ {
 			src := x[j*ld : j*ld+rows]
@@ -31,7 +32,7 @@ func Pack(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP in
 
 // Packed is Pack, except that it returns x itself (no copy) when x already
 // has the packed layout: not transposed, no padding, and ld == cols.
-func Packed(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP int) []float32 {
+func Packed[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
 	if !gemm.Transposed(t) && rows == rowsP && cols == colsP && ld == cols {
 		return x[:rows*cols]
 	}

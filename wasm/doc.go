@@ -34,7 +34,7 @@
 // of the results of gemm's correctness cases on every WGSL kernel family the
 // adapter runs, each also compared with the CPU engine's result, and
 // conformanceHalf(), the same cases through GemmHalf with A and B rounded
-// to BF16 and to F16. The loader
+// to BF16 and to F16, and conformanceBatched(), through SgemmStridedBatched. The loader
 // hands the program its own WebAssembly.Memory as window.vkgemm.wasmMemory,
 // so that the WebGPU engine uploads from a view of it.
 package main

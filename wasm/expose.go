@@ -46,6 +46,19 @@ func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
 			return string(b), err
 		})
 	}))
+	// conformanceBatched: the same cases through SgemmStridedBatched, on
+	// the page's kernel family.
+	page.Set("conformanceBatched", js.FuncOf(func(js.Value, []js.Value) any {
+		return webgpu.Promise(func() (any, error) {
+			if gpu == nil {
+				return nil, errors.New("WebGPU unavailable: nothing to check")
+			}
+			c := conformance(rowBlocks{gpu}, cpu, nil)
+			c.Kernel = gpu.Kernel()
+			b, err := json.Marshal([]Conformance{c})
+			return string(b), err
+		})
+	}))
 	// conformanceHalf: the same cases through GemmHalf, for each format.
 	page.Set("conformanceHalf", js.FuncOf(func(js.Value, []js.Value) any {
 		return webgpu.Promise(func() (any, error) {

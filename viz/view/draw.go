@@ -147,13 +147,15 @@ func (p *painter) header(l viz.Layout, s viz.Snapshot, f Frame) {
 	if f.Banner != "" {
 		status += "  ·  " + f.Banner
 	}
-	p.text(status, r.X, r.Y+38*l.Scale, 15, false, Ink, -1)
 	p.text(fmt.Sprintf("%.0f FPS", f.FPS), r.Right(), r.Y+6*l.Scale, 15, false, Muted, 1)
+	// The latest event on the right, in the room the status line leaves.
+	right := 0.0
 	if s.Paused {
-		p.text("PAUSED", r.Right(), r.Y+36*l.Scale, 16, true, Warn, 1)
-	} else if s.Message != "" {
-		p.text(p.fit(s.Message, 14, 420*l.Scale, false), r.Right(), r.Y+38*l.Scale, 14, false, Muted, 1)
+		right = p.text("PAUSED", r.Right(), r.Y+36*l.Scale, 16, true, Warn, 1) + 16*l.Scale
+	} else if room := min(420*l.Scale, r.W-p.measure(status, 15, false)-16*l.Scale); s.Message != "" && room > 80*l.Scale {
+		right = p.text(p.fit(s.Message, 14, room, false), r.Right(), r.Y+38*l.Scale, 14, false, Muted, 1) + 16*l.Scale
 	}
+	p.text(p.fit(status, 15, r.W-right, false), r.X, r.Y+38*l.Scale, 15, false, Ink, -1)
 }
 
 // statusLine says where the sweep is.

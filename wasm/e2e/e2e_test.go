@@ -305,8 +305,8 @@ func conformance(t *testing.T, ctx context.Context, call string, families []stri
 
 // TestBrowserRacesBatchedAndHalfInputs starts the page on a batched race,
 // switches with the M key to BF16 and then F16 inputs, and checks each
-// sweep's results and how each engine ran it; then GemmHalf's correctness
-// cases in both formats.
+// sweep's results and how each engine ran it; then gemm's correctness
+// cases through GemmHalf in both formats and through SgemmStridedBatched.
 func TestBrowserRacesBatchedAndHalfInputs(t *testing.T) {
 	ctx, base := page(t, true)
 	load(t, ctx, base+"/?race=batched&min=64&max=128&mintime=50ms")
@@ -314,7 +314,7 @@ func TestBrowserRacesBatchedAndHalfInputs(t *testing.T) {
 		mode     viz.Mode
 		gpu, cpu string
 	}{
-		{viz.Batched, "a loop of 64 Sgemm calls", "a loop of 64 Sgemm calls"},
+		{viz.Batched, "SgemmStridedBatched, one call", "a loop of 64 Sgemm calls"},
 		{viz.BF16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
 		{viz.F16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
 	} {
@@ -339,6 +339,7 @@ func TestBrowserRacesBatchedAndHalfInputs(t *testing.T) {
 		}
 	}
 	conformance(t, ctx, `window.vkgemm.conformanceHalf()`, []string{"direct-bf16", "direct-f16"})
+	conformance(t, ctx, `window.vkgemm.conformanceBatched()`, []string{"subgroup"})
 }
 
 // pressM presses the M key a few frames long: ebiten reads the keys once a

@@ -41,6 +41,10 @@ type Engine struct {
 	adapter    string
 	software   bool
 	maxBinding int64
+	// maxBuffer and align: the largest buffer, and the alignment of a
+	// storage binding's offset (a batch's products lie at such offsets).
+	maxBuffer int64
+	align     int
 	// memory is the program's WebAssembly.Memory, if the page gave it:
 	// uploads then read straight from Go's memory.
 	memory js.Value
@@ -128,7 +132,10 @@ func Open(o Options) (e *Engine, err error) {
 	if o.Memory.Type() == js.TypeObject && o.Memory.Get("buffer").Truthy() {
 		e.memory = o.Memory
 	}
-	e.maxBinding = int64(device.Get("limits").Get("maxStorageBufferBindingSize").Float())
+	limits := device.Get("limits")
+	e.maxBinding = int64(limits.Get("maxStorageBufferBindingSize").Float())
+	e.maxBuffer = int64(limits.Get("maxBufferSize").Float())
+	e.align = max(4, limits.Get("minStorageBufferOffsetAlignment").Int())
 	if err := e.use(kernel); err != nil {
 		return nil, err
 	}
@@ -337,7 +344,7 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	defer catch(&err)
 	ap := Packed(tA, m, k, a, lda, m4, k4)
 	bp := Packed(tB, k, n, b, ldb, k4, n4)
-	return e.product(e.pipelines, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc)
+	return e.product(e.pipelines, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc, single)
 }
 
 // noProduct checks the arguments and does the calls that need no kernel:
@@ -364,16 +371,35 @@ func (e *Engine) noProduct(tA, tB blas.Transpose, m, n, k, lenA, lda, lenB, ldb 
 	return false, nil
 }
 
-// product runs C = alpha*A*B + beta*C with the kernel of ps on A and B
-// packed (m4×k4 and k4×n4, in the kernel's input format) and uploaded from
-// ap and bp, and unpacks C into c.
-func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta float32, c []float32, ldc int) (err error) {
+// batch says where the products of a strided batch lie: in the buffers,
+// each product's packed A, B and C step bytes from the previous one's (0:
+// one matrix shared by all); in the caller's c, strideC elements apart.
+type batch struct {
+	count               int
+	stepA, stepB, stepC int
+	strideC             int
+}
+
+// single is the batch of one product.
+var single = batch{count: 1}
+
+// product runs C_g = alpha*A_g*B_g + beta*C_g for the products of bt with
+// the kernel of ps, on A and B packed (m4×k4 and k4×n4, in the kernel's
+// input format) and uploaded from ap and bp, and unpacks C into c. Every
+// dispatch of a product, or of a batch, goes in as few submissions as the
+// dispatch limits allow, and C comes back with one readback.
+func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta float32, c []float32, ldc int, bt batch) (err error) {
 	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
+	in := 4
+	if ps.kernel.Inputs != 0 {
+		in = 2
+	}
+	sizeA, sizeB, sizeC := m4*k4*in, k4*n4*in, m4*n4*4
 	// C comes back straight into c when it has the packed layout.
 	out := c[:min(len(c), m4*n4)]
-	direct := beta == 0 && m == m4 && n == n4 && ldc == n
+	direct := bt.count == 1 && beta == 0 && m == m4 && n == n4 && ldc == n
 	if !direct {
-		out = make([]float32, m4*n4)
+		out = make([]float32, ((bt.count-1)*bt.stepC+sizeC)/4)
 	}
 
 	pipeline, err := e.pipeline(ps, n4/4, k4/4)
@@ -413,11 +439,17 @@ func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta 
 	layout := pipeline.Call("getBindGroupLayout", 0)
 	params := make([]byte, paramsBytes)
 	bands := []Band{{Row0: 0, RowEnd: m4}}
+	// The work of one submission: a software adapter's dispatches hold up
+	// the page (or its GPU watchdog) until they are done.
+	limit := MaxDispatchFlops
 	if e.Yield != nil {
+		limit = e.BandFlops
 		bands = Bands(m4, n4, k4, kn.BlockM, e.BandFlops)
 	} else if gemm.Flops(m4, n4, k4) > MaxDispatchFlops {
 		bands = Bands(m4, n4, k4, kn.TileM(), MaxDispatchFlops)
 	}
+	var enc, pass js.Value
+	work := 0.0 // in the submission being recorded
 	for bi, band := range bands {
 		// Each band has its own uniform buffer, so products that interleave
 		// at the awaits below never see each other's parameters.
@@ -429,30 +461,41 @@ func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta 
 		binary.LittleEndian.PutUint32(params[20:], math.Float32bits(alpha))
 		ubuf := buffer("params", paramsBytes, usageUniform|usageCopyDst)
 		e.write(ubuf, params)
-		group := d.Call("createBindGroup", obj("layout", layout, "entries", arr(
-			obj("binding", 0, "resource", obj("buffer", bufA)),
-			obj("binding", 1, "resource", obj("buffer", bufB)),
-			obj("binding", 2, "resource", obj("buffer", bufC)),
-			obj("binding", 3, "resource", obj("buffer", ubuf)),
-		)))
-		enc := d.Call("createCommandEncoder")
-		pass := enc.Call("beginComputePass")
-		pass.Call("setPipeline", pipeline)
-		pass.Call("setBindGroup", 0, group)
-		gx := (n4 + kn.TileN() - 1) / kn.TileN()
-		gy := (band.RowEnd - band.Row0 + kn.TileM() - 1) / kn.TileM()
-		pass.Call("dispatchWorkgroups", gx, gy)
-		pass.Call("end")
-		if bi == len(bands)-1 {
-			enc.Call("copyBufferToBuffer", bufC, 0, read, 0, 4*len(out))
-		}
-		e.queue.Call("submit", arr(enc.Call("finish")))
-		if bi < len(bands)-1 && e.Yield != nil {
-			// Wait for the band: the page draws its frames meanwhile.
-			if _, err := Await(e.queue.Call("onSubmittedWorkDone")); err != nil {
-				return fmt.Errorf("WebGPU dispatch: %w", err)
+		flops := gemm.Flops(band.RowEnd-band.Row0, n4, k4)
+		for g := range bt.count {
+			if enc.IsUndefined() {
+				enc = d.Call("createCommandEncoder")
+				pass = enc.Call("beginComputePass")
+				pass.Call("setPipeline", pipeline)
 			}
-			e.Yield()
+			group := d.Call("createBindGroup", obj("layout", layout, "entries", arr(
+				obj("binding", 0, "resource", obj("buffer", bufA, "offset", g*bt.stepA, "size", sizeA)),
+				obj("binding", 1, "resource", obj("buffer", bufB, "offset", g*bt.stepB, "size", sizeB)),
+				obj("binding", 2, "resource", obj("buffer", bufC, "offset", g*bt.stepC, "size", sizeC)),
+				obj("binding", 3, "resource", obj("buffer", ubuf)),
+			)))
+			pass.Call("setBindGroup", 0, group)
+			gx := (n4 + kn.TileN() - 1) / kn.TileN()
+			gy := (band.RowEnd - band.Row0 + kn.TileM() - 1) / kn.TileM()
+			pass.Call("dispatchWorkgroups", gx, gy)
+			work += flops
+			last := bi == len(bands)-1 && g == bt.count-1
+			if !last && work+flops <= limit {
+				continue
+			}
+			pass.Call("end")
+			if last {
+				enc.Call("copyBufferToBuffer", bufC, 0, read, 0, 4*len(out))
+			}
+			e.queue.Call("submit", arr(enc.Call("finish")))
+			enc, work = js.Undefined(), 0
+			if !last && e.Yield != nil {
+				// Wait for the submission: the page draws its frames meanwhile.
+				if _, err := Await(e.queue.Call("onSubmittedWorkDone")); err != nil {
+					return fmt.Errorf("WebGPU dispatch: %w", err)
+				}
+				e.Yield()
+			}
 		}
 	}
 	// Ask for everything at once: each answer may take a frame to arrive.
@@ -484,7 +527,9 @@ func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta 
 	js.CopyBytesToGo(bytesOf(out), view)
 	read.Call("unmap")
 	if !direct {
-		Unpack(m, n, out, n4, beta, c, ldc)
+		for g := range bt.count {
+			Unpack(m, n, out[g*bt.stepC/4:], n4, beta, c[g*bt.strideC:], ldc)
+		}
 	}
 	return nil
 }

@@ -44,5 +44,5 @@ func (e *Engine) GemmHalf(f half.Format, tA, tB blas.Transpose, m, n, k int, alp
 	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
 	ap := Packed(tA, m, k, a, lda, m4, k4)
 	bp := Packed(tB, k, n, b, ldb, k4, n4)
-	return e.product(ps, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc)
+	return e.product(ps, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc, single)
 }

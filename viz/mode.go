@@ -106,11 +106,11 @@ func (m Mode) Shape(n int) (batch, size int) {
 }
 
 // Size formats the products at size n, e.g. "1024×1024×1024" or
-// "64 × 256×256×256".
+// "64 × 256³" (short: the cards put a verdict after it).
 func (m Mode) Size(n int) string {
 	batch, size := m.Shape(n)
 	if batch > 1 {
-		return fmt.Sprintf("%d × %s", batch, Size(size))
+		return fmt.Sprintf("%d × %d³", batch, size)
 	}
 	return Size(size)
 }

@@ -36,7 +36,7 @@ func TestModesParseCycleAndShape(t *testing.T) {
 	batch, size := viz.Batched.Shape(1024)
 	assert.Equal(t, [2]int{64, 256}, [2]int{batch, size})
 	assert.Equal(t, gemm.Flops(1024, 1024, 1024), float64(batch)*gemm.Flops(size, size, size), "a batch does the work of one n³ product")
-	assert.Equal(t, "64 × 256×256×256", viz.Batched.Size(1024))
+	assert.Equal(t, "64 × 256³", viz.Batched.Size(1024))
 	assert.Equal(t, "1024×1024×1024", viz.BF16.Size(1024))
 	assert.Equal(t, "BF16 inputs, float32 accumulate", viz.BF16.Title())
 	f, ok := viz.F16.Half()

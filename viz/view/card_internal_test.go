@@ -88,9 +88,12 @@ func TestCardsSayWhatIsRacedAndHow(t *testing.T) {
 	s.Mode = viz.Batched
 	s.Lanes[0].Method = "SgemmStridedBatched, one call"
 	s.Lanes[0].Results[0].Rows = 64 * 64
+	s.Lanes[0].Results[0].CheckedRows = 256
+	got = texts(960, 540, s)
+	assert.Contains(t, got, "OK: 256 of 4096 rows checked", "the verdict whole at the desktop's default size")
 	got = texts(1280, 720, s)
 	assert.Contains(t, got, "GFLOPS against size n (64 products of n/4×n/4×n/4, log–log)")
-	assert.Contains(t, got, "64 × 64×64×64: max rel err 1.0e-07 ")
+	assert.Contains(t, got, "64 × 64³: max rel err 1.0e-07 ")
 	assert.Contains(t, got, "SgemmStridedBatched, one call")
 
 	s.Mode = viz.F16

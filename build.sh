@@ -213,9 +213,9 @@ test_visualizer() {
 	VKGEMM_DIST="$ROOT/dist" VKGEMM_ARTIFACTS="$art" go test -tags e2e -count=1 -timeout 8m ./wasm/e2e
 }
 
-# screenshots remakes docs/desktop.png and docs/browser.png from the current
-# build: the desktop app under Xvfb (Vulkan on lavapipe) and the browser
-# build in headless Chromium (WebGPU on SwiftShader).
+# screenshots remakes docs/desktop.png, docs/desktop-batched.png and
+# docs/browser.png from the current build: the desktop app under Xvfb (Vulkan
+# on lavapipe) and the browser build in headless Chromium (WebGPU on SwiftShader).
 screenshots() {
 	need_pkgs $PKGS_VULKAN $PKGS_DESKTOP $PKGS_TEST
 	local art="$ROOT/out/screenshots"
@@ -225,13 +225,17 @@ screenshots() {
 	go build -o "$BIN/visualizer" ./cmd/visualizer
 	VK_DRIVER_FILES=$LAVAPIPE xvfb-run -a -s "-screen 0 1280x720x24" \
 		"$BIN/visualizer" -max 1024 -shot "$art/desktop.png"
+	log "docs/desktop-batched.png: the same, racing batches of 64 products (-race batched)"
+	VK_DRIVER_FILES=$LAVAPIPE xvfb-run -a -s "-screen 0 1280x720x24" \
+		"$BIN/visualizer" -race batched -max 1024 -shot "$art/desktop-batched.png"
 	log "docs/browser.png: dist/ in headless Chromium at 1280×720, sizes 64..512"
 	web
 	VKGEMM_DIST="$ROOT/dist" VKGEMM_ARTIFACTS="$art" VKGEMM_E2E_SIZE=1280x720 VKGEMM_E2E_MAX=512 \
 		go test -tags e2e -count=1 -timeout 8m -run '^TestBrowserRacesWebGPUAgainstCPU$' ./wasm/e2e
 	cp "$art/desktop.png" docs/desktop.png
+	cp "$art/desktop-batched.png" docs/desktop-batched.png
 	cp "$art/browser-webgpu.png" docs/browser.png
-	log "docs/desktop.png and docs/browser.png made $(date -u +%F): put the date in README's Visualizer section"
+	log "docs/desktop.png, docs/desktop-batched.png and docs/browser.png made $(date -u +%F): put the date in README's Visualizer section"
 }
 
 # bench_web races the browser engines (vkgemm's WebGPU engine, tfjs-webgpu,

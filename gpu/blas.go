@@ -19,9 +19,12 @@ import (
 // Dispatch is hybrid: a product of fewer flops (2·m·n·k) than the device's
 // crossover for its precision and shape class (Device.CPUBelow) runs on the
 // CPU path, so using the adapter never makes a program slower than the CPU
-// path. VKGEMM_CPU_BELOW, read by NewBLAS, overrides every crossover; 0
-// sends every product to the device. Dgemm runs on the CPU path on devices
-// without float64 in shaders (Device.Dgemm says why).
+// path. Nor does a compile: a product whose pipeline is not built yet runs
+// on the CPU path while the pipeline is built in the background (Device.Warm
+// builds them all ahead). VKGEMM_CPU_BELOW, read by NewBLAS, overrides every
+// crossover, and then products wait for their pipelines; 0 sends every
+// product to the device. Dgemm runs on the CPU path on devices without
+// float64 in shaders (Device.Dgemm says why).
 //
 // As gonum's contract says, bad arguments panic, with gonum's own messages.
 // blas.Float32 and blas.Float64 have no error return, so a device failure
@@ -48,13 +51,19 @@ func NewBLAS(dev *Device) BLAS {
 	return b
 }
 
-// onCPU says whether an m×n×k product of precision p stays on the CPU path.
-func (b BLAS) onCPU(p Precision, m, n, k int) bool {
-	below := b.below
-	if !b.override {
-		below = b.dev.CPUBelow(p, ShapeClass(m, n, k))
+// onCPU says whether an m×n×k product of precision p stays on the CPU path:
+// below the crossover, or, the crossover not being forced, while its
+// pipeline is still being built.
+func (b BLAS) onCPU(p Precision, tA, tB blas.Transpose, m, n, k int) bool {
+	if b.override {
+		return gemm.Flops(m, n, k) < b.below
 	}
-	return gemm.Flops(m, n, k) < below
+	if gemm.Flops(m, n, k) < b.dev.CPUBelow(p, ShapeClass(m, n, k)) {
+		return true
+	}
+	key, open := b.dev.productKey(p, tA, tB, m, n, k)
+	// A closed device gets the product, to say that it is closed.
+	return open && !b.dev.readyOrBuild(key)
 }
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32.
@@ -66,7 +75,7 @@ func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float
 		return
 	}
 	var err error
-	if b.onCPU(Float32, m, n, k) {
+	if b.onCPU(Float32, tA, tB, m, n, k) {
 		err = b.cpu.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	} else {
 		err = b.dev.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
@@ -85,7 +94,7 @@ func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 		return
 	}
 	var err error
-	if b.dev.float64Support() != nil || b.onCPU(Float64, m, n, k) {
+	if b.dev.float64Support() != nil || b.onCPU(Float64, tA, tB, m, n, k) {
 		err = b.cpu.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	} else {
 		err = b.dev.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)

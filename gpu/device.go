@@ -42,6 +42,9 @@ type Device struct {
 	depth int
 	// cpuBelow holds the BLAS adapter's measured crossovers (hybrid.go).
 	cpuBelow map[cpuBelowKey]float64
+	// built says which pipelines are built or being built, for the adapter
+	// (warm.go); it has its own lock so that asking never waits for a product.
+	built readiness
 }
 
 var _ gemm.Engine = (*Device)(nil)

@@ -262,6 +262,7 @@ func (d *Device) pipeline(k Kernel, transA, transB bool) (*vk.Pipeline, error) {
 		return nil, err
 	}
 	d.pipes[key] = p
+	d.built.markReady(key)
 	return p, nil
 }
 

@@ -3,6 +3,9 @@ package gpu
 import (
 	"errors"
 	"fmt"
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
 )
 
 // EnvWarm=1 makes Open start Warm in the background.
@@ -79,4 +82,68 @@ func (d *Device) warmOnOpen() {
 			d.cfg.logf("vkgemm: warming pipelines in the background: %v", err)
 		}
 	}()
+}
+
+// readiness records the pipelines that are built and those being built in
+// the background, so that the BLAS adapter can send a product whose
+// pipeline is not built yet to the CPU path instead of waiting for a compile
+// (hundreds of milliseconds on lavapipe, seconds on SwiftShader).
+type readiness struct {
+	mu       sync.Mutex
+	ready    map[pipeKey]bool
+	building map[pipeKey]bool
+	// hook, where set (tests), runs in the background build before it starts.
+	hook func()
+}
+
+func (r *readiness) markReady(key pipeKey) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ready == nil {
+		r.ready = map[pipeKey]bool{}
+	}
+	r.ready[key] = true
+}
+
+// readyOrBuild says whether the pipeline of key is built. If it is not, it
+// starts building it in the background (once) and returns false. A build
+// that fails marks the key ready all the same: the next product then runs
+// on the device and reports the error as the product's.
+func (d *Device) readyOrBuild(key pipeKey) bool {
+	r := &d.built
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ready[key] {
+		return true
+	}
+	if r.building[key] {
+		return false
+	}
+	if r.building == nil {
+		r.building = map[pipeKey]bool{}
+	}
+	r.building[key] = true
+	hook := r.hook
+	go func() {
+		if hook != nil {
+			hook()
+		}
+		if err := d.warm(key); err != nil && !errors.Is(err, ErrClosed) {
+			d.cfg.logf("vkgemm: building a pipeline in the background: %v", err)
+		}
+		r.markReady(key)
+	}()
+	return false
+}
+
+// productKey is the pipeline a product of precision p runs on; open is
+// false once the device is closed.
+func (d *Device) productKey(p Precision, tA, tB blas.Transpose, m, n, k int) (key pipeKey, open bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	kern := direct64
+	if p != Float64 {
+		kern = d.kernelFor(m, n, k)
+	}
+	return pipeKey{kern, tA != blas.NoTrans, tB != blas.NoTrans}, !d.closed
 }

@@ -41,7 +41,10 @@
 // WGSL gemm_subgroup_4, shape as override constants) and direct
 // (sgemm_direct.wgsl) for software adapters, tiled (sgemm_tiled.wgsl:
 // double-buffered k-tiles in 16 KiB of workgroup memory, 8×8 per
-// invocation) for GPUs.
+// invocation) for GPUs. WGSLDirectBF16 and WGSLDirectF16 are the direct
+// kernel with 16-bit inputs (WGSLHalf): A and B as u32 words, two values to
+// a word, widened to float32 in the kernel (sgemm_inputs_half.wgsl and
+// sgemm_widen_*.wgsl), so they need no optional WebGPU feature.
 //
 // Host guarantees every kernel relies on: leading dimensions and offsets
 // are multiples of 4 elements, and each buffer holds whole padded rows.

@@ -14,7 +14,9 @@
 override WG_X: u32 = 16; // invocations along N; each does 4 columns
 override WG_Y: u32 = 16; // invocations along M; each does 4 rows
 
-// Params and the bindings a, b, c, p: sgemm_common.wgsl.
+// Params and the bindings c, p: sgemm_common.wgsl; A and B, and readA and
+// readB, which read a vec4 of either as float32: sgemm_inputs_*.wgsl. With
+// 16-bit inputs (WGSLDirectBF16, WGSLDirectF16) the loads widen them.
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -31,14 +33,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     var ib = j;
     for (var kk = 0u; kk < p.k4; kk++) {
         // 4 rows of B: the k-slice this step consumes.
-        let b0 = b[ib];
-        let b1 = b[ib + p.n4];
-        let b2 = b[ib + 2u * p.n4];
-        let b3 = b[ib + 3u * p.n4];
-        let a0 = a[ia];
-        let a1 = a[ia + p.k4];
-        let a2 = a[ia + 2u * p.k4];
-        let a3 = a[ia + 3u * p.k4];
+        let b0 = readB(ib);
+        let b1 = readB(ib + p.n4);
+        let b2 = readB(ib + 2u * p.n4);
+        let b3 = readB(ib + 3u * p.n4);
+        let a0 = readA(ia);
+        let a1 = readA(ia + p.k4);
+        let a2 = readA(ia + 2u * p.k4);
+        let a3 = readA(ia + 3u * p.k4);
         acc0 = fma(vec4<f32>(a0.x), b0, fma(vec4<f32>(a0.y), b1, fma(vec4<f32>(a0.z), b2, fma(vec4<f32>(a0.w), b3, acc0))));
         acc1 = fma(vec4<f32>(a1.x), b0, fma(vec4<f32>(a1.y), b1, fma(vec4<f32>(a1.z), b2, fma(vec4<f32>(a1.w), b3, acc1))));
         acc2 = fma(vec4<f32>(a2.x), b0, fma(vec4<f32>(a2.y), b1, fma(vec4<f32>(a2.z), b2, fma(vec4<f32>(a2.w), b3, acc2))));

@@ -33,7 +33,7 @@ override B_STAGE: u32 = TK * TILE_N / 4u;
 // A_VECS, B_VECS <= 4 * THREADS.
 const LOADS: u32 = 4u;
 
-// Params and the bindings a, b, c, p: sgemm_common.wgsl.
+// Params and the bindings a, b, c, p: sgemm_common.wgsl, sgemm_inputs_f32.wgsl.
 
 var<workgroup> sa: array<vec4<f32>, 2u * A_STAGE>;
 var<workgroup> sb: array<vec4<f32>, 2u * B_STAGE>;

@@ -28,6 +28,8 @@ const (
 	SubgroupTexel = "gemm_subgroup_texel"
 	// DirectTexel is Direct reading A and B as uniform texel buffers.
 	DirectTexel = "gemm_direct_texel"
+	// DirectTexel12x16 is DirectTexel built for 12×16 blocks only.
+	DirectTexel12x16 = "gemm_direct_texel_12x16"
 	// DirectF16, DirectBF16, SubgroupF16, SubgroupBF16, Subgroup4F16 and
 	// Subgroup4BF16 are Direct, Subgroup and Subgroup4 with A and B in half
 	// precision, widened to float32 as they are loaded.

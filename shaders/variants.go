@@ -15,6 +15,13 @@ type Variant struct {
 	// uvec2, and widened to float32 with integer operations (no 16-bit
 	// storage feature needed). C is float32 in every module.
 	Precision string
+	// Exact: the module runs only a MaxM×MaxN block, TM and TN being
+	// constants rather than specialization constants, so glslc drops the
+	// unused parts of the unrolled block. lavapipe spends most of a pipeline
+	// creation translating the module, with Mesa's shader cache warm or not:
+	// the exact module of its default kernel is built in about a third of
+	// the time (docs/perf.md).
+	Exact bool
 }
 
 // Element types of A and B.
@@ -39,6 +46,8 @@ var Variants = []Variant{
 	// so drivers compile it several times faster.
 	{Name: Direct8, Family: FamilyDirect, MaxM: 8, MaxN: 8, Precision: "f32"},
 	{Name: DirectTexel, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: "f32"},
+	// lavapipe's default kernel (gpu/tuning.go), built exactly.
+	{Name: DirectTexel12x16, Family: FamilyDirect, Texel: true, MaxM: 12, MaxN: 16, Precision: "f32", Exact: true},
 	{Name: Subgroup, Family: FamilySubgroup, Lanes: 8, MaxM: 24, MaxN: 8, Precision: "f32"},
 	{Name: Subgroup4, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: "f32"},
 	{Name: SubgroupTexel, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: "f32"},
@@ -60,7 +69,8 @@ const BlockMaxLoads = 8
 
 // ModuleFor is the smallest generated float32 module of a family that runs a
 // TM×TN block with the given texel loads and subgroup width (0 outside the
-// subgroup family), or "" when none does.
+// subgroup family), or "" when none does. An exact module (Variant.Exact)
+// runs only its own block, and is the smallest where it does.
 func ModuleFor(family string, texel bool, lanes, tm, tn uint32) string {
 	return ModuleForPrecision(PrecisionF32, family, texel, lanes, tm, tn)
 }
@@ -70,6 +80,9 @@ func ModuleForPrecision(precision, family string, texel bool, lanes, tm, tn uint
 	best, size := "", uint32(0)
 	for _, v := range Variants {
 		if v.Precision != precision || v.Family != family || v.Texel != texel || v.Lanes != lanes || tm > v.MaxM || tn > v.MaxN {
+			continue
+		}
+		if v.Exact && (tm != v.MaxM || tn != v.MaxN) {
 			continue
 		}
 		if best == "" || v.MaxM*v.MaxN < size {

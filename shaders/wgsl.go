@@ -1,13 +1,19 @@
 package shaders
 
-import _ "embed"
+import (
+	_ "embed"
+	"strings"
 
-// WGSLKernel is one WGSL SGEMM kernel of the browser's WebGPU engine. Every
+	"github.com/vkgemm/vkgemm/half"
+)
+
+// WGSLKernel is one WGSL GEMM kernel of the browser's WebGPU engine. Every
 // kernel computes C = alpha*A*B on packed, zero-padded, row-major matrices
 // (rows padded to a multiple of 4, vec4 columns) with the same bindings: A,
-// B and C as arrays of vec4<f32> (0, 1, 2) and the uniform Params (3), and
-// a range of rows [row0, row_end) per dispatch. Its shape is set through
-// WGSL override constants, so one source serves every shape.
+// B (0, 1) as arrays of vec4<f32>, or of vec2<u32> for 16-bit inputs
+// (Inputs), C (2) as an array of vec4<f32>, the uniform Params (3), and a
+// range of rows [row0, row_end) per dispatch. Its shape is set through WGSL
+// override constants, so one source serves every shape.
 type WGSLKernel struct {
 	Name   string // "direct" or "tiled"
 	Source string
@@ -29,6 +35,9 @@ type WGSLKernel struct {
 	// ShapeConstants: the override constants N4 and K4 (vec4 columns of C
 	// and of A) are set per product, one pipeline per shape.
 	ShapeConstants bool
+	// Inputs is the format of A and B: 0 for float32, or half.BF16 or
+	// half.F16, two values to a u32 word, widened to float32 in the kernel.
+	Inputs half.Format
 }
 
 // TileM is the rows of C a workgroup computes.
@@ -37,11 +46,31 @@ func (k WGSLKernel) TileM() int { return k.GroupY * k.BlockM }
 // TileN is the columns of C a workgroup computes.
 func (k WGSLKernel) TileN() int { return k.GroupX * k.BlockN }
 
-// sgemmCommon declares Params and the bindings; every kernel's Source
-// starts with it (after any enable directive).
+// gemmParams declares Params and the bindings of C and Params.
 //
 //go:embed sgemm_common.wgsl
-var sgemmCommon string
+var gemmParams string
+
+// inputsF32 declares A and B as vec4<f32>, and readA/readB.
+//
+//go:embed sgemm_inputs_f32.wgsl
+var inputsF32 string
+
+// sgemmCommon declares Params and every binding of the float32 kernels,
+// whose Source starts with it (after any enable directive).
+var sgemmCommon = gemmParams + inputsF32
+
+// inputsHalf declares A and B as vec2<u32> (16-bit values, two to a word)
+// and readA/readB, which widen them with the format's widen.
+//
+//go:embed sgemm_inputs_half.wgsl
+var inputsHalf string
+
+//go:embed sgemm_widen_bf16.wgsl
+var widenBF16 string
+
+//go:embed sgemm_widen_f16.wgsl
+var widenF16 string
 
 //go:embed sgemm_direct.wgsl
 var sgemmDirect string
@@ -54,6 +83,38 @@ var WGSLDirect = WGSLKernel{
 	GroupX: 16, GroupY: 16, BlockM: 4, BlockN: 4,
 	Constants: map[string]int{"WG_X": 16, "WG_Y": 16},
 }
+
+// WGSLDirectBF16 is the direct family with bfloat16 inputs, widened by
+// shifts and masks of their u32 words, float32 accumulate: BF16 on every
+// WebGPU adapter.
+var WGSLDirectBF16 = directHalf(half.BF16, widenBF16)
+
+// WGSLDirectF16 is the direct family with binary16 inputs, widened by
+// unpack2x16float (core WGSL: no shader-f16 feature needed).
+var WGSLDirectF16 = directHalf(half.F16, widenF16)
+
+func directHalf(f half.Format, widen string) WGSLKernel {
+	k := WGSLDirect
+	k.Name = "direct-" + strings.ToLower(f.String())
+	k.Source = gemmParams + widen + inputsHalf + sgemmDirect
+	k.For = "every adapter: " + f.String() + " inputs"
+	k.Software = false
+	k.Inputs = f
+	return k
+}
+
+// WGSLHalf returns the kernel for 16-bit inputs of format f.
+func WGSLHalf(f half.Format) (WGSLKernel, bool) {
+	for _, k := range WGSLHalfKernels() {
+		if k.Inputs == f {
+			return k, true
+		}
+	}
+	return WGSLKernel{}, false
+}
+
+// WGSLHalfKernels lists the kernels for 16-bit inputs.
+func WGSLHalfKernels() []WGSLKernel { return []WGSLKernel{WGSLDirectBF16, WGSLDirectF16} }
 
 //go:embed sgemm_tiled.wgsl
 var sgemmTiled string

@@ -6,15 +6,19 @@ import (
 	"github.com/vkgemm/vkgemm/gemm"
 )
 
-// check compares rows of c with the float64 reference, one row at a time so
-// that frames keep coming.
-func (r *Runner) check(res *Result, p *problem, c []float32, st *stepper) {
-	n := res.N
-	rows := CheckedRows(n, r.cfg.FullCheck, r.cfg.CheckRows)
+// check compares rows of c, the batch×size×size products of p, with the
+// float64 reference, one row at a time so that frames keep coming. A batch
+// of smaller products has cheaper rows: more of them are checked, for about
+// the same work as at full size.
+func (r *Runner) check(res *Result, p *problem, c []float32, batch, size int, st *stepper) {
+	more := max(1, batch*size/res.N)
+	rows := CheckedRows(batch*size, r.cfg.FullCheck*more, r.cfg.CheckRows*more)
 	res.OK = true
-	for _, i := range rows {
-		want, scale := gemm.Reference(blas.NoTrans, blas.NoTrans, 1, n, n, 1, p.a[i*n:], n, p.b, n, 0, nil, n)
-		cmp := gemm.Compare(1, n, n, c[i*n:], n, want, scale)
+	for _, row := range rows {
+		g, i := row/size, row%size
+		o := g * size * size
+		want, scale := gemm.Reference(blas.NoTrans, blas.NoTrans, 1, size, size, 1, p.a[o+i*size:], size, p.b[o:], size, 0, nil, size)
+		cmp := gemm.Compare(1, size, size, c[o+i*size:], size, want, scale)
 		res.MaxRelErr = max(res.MaxRelErr, cmp.MaxRelErr)
 		res.OK = res.OK && cmp.OK
 		st.step()

@@ -20,14 +20,44 @@ func (r *Runner) TogglePause() {
 // Rerun clears every result and starts the sweep again.
 func (r *Runner) Rerun() {
 	r.mu.Lock()
+	r.restart("sweep restarted")
+	r.paused = false
+	r.mu.Unlock()
+	r.poke()
+}
+
+// restart clears every result and starts the sweep again (once resumed,
+// if paused); r.mu is held.
+func (r *Runner) restart(message string) {
 	r.gen++
 	r.sweeps++
 	for _, l := range r.lanes {
 		l.Results = make([]Result, len(r.sizes))
 	}
-	r.following, r.paused, r.message = true, false, "sweep restarted"
+	r.following, r.message = true, message
+}
+
+// SetMode races m from now on: the sweep starts again from the smallest
+// size (a paused sweep stays paused), and each lane says how its engine
+// runs m, or why it cannot.
+func (r *Runner) SetMode(m Mode) {
+	r.mu.Lock()
+	r.mode = m
+	clear(r.problems)
+	for _, l := range r.lanes {
+		r.method(l)
+	}
+	r.restart("now racing " + m.Title())
 	r.mu.Unlock()
 	r.poke()
+}
+
+// NextMode races the next of Modes.
+func (r *Runner) NextMode() {
+	r.mu.Lock()
+	m := r.mode.Next()
+	r.mu.Unlock()
+	r.SetMode(m)
 }
 
 // SetMaxSize doubles (up > 0) or halves (up < 0) the largest size of the
@@ -48,7 +78,9 @@ func (r *Runner) SetMaxSize(up int) {
 		for _, l := range r.lanes {
 			l.Results = l.Results[:len(r.sizes)]
 		}
-		delete(r.problems, last)
+		for _, m := range Modes {
+			delete(r.problems, problemKey{m, last})
+		}
 		r.focus = min(r.focus, len(r.sizes)-1)
 	default:
 		r.message = fmt.Sprintf("largest size stays %d (limits %d..%d)", last, r.sizes[0], r.cfg.Limit)

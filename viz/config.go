@@ -8,6 +8,7 @@ import (
 // Config says how a Runner sweeps.
 type Config struct {
 	Sizes []int // square sizes, ascending (see Sizes)
+	Mode  Mode  // what is raced first (Runner.SetMode changes it)
 	Limit int   // the largest size SetMaxSize may reach; MaxSize when 0
 	// MinTime is how long each engine repeats the product at one size; the
 	// best run counts. MaxRuns caps the repeats.

@@ -56,10 +56,14 @@ func Verdict(r Result) string {
 	if !r.OK {
 		v = "WRONG"
 	}
-	if r.CheckedRows >= r.N {
-		return fmt.Sprintf("%s: all %d rows checked", v, r.N)
+	rows := r.N
+	if r.Rows > 0 {
+		rows = r.Rows
 	}
-	return fmt.Sprintf("%s: %d of %d rows checked", v, r.CheckedRows, r.N)
+	if r.CheckedRows >= rows {
+		return fmt.Sprintf("%s: all %d rows checked", v, rows)
+	}
+	return fmt.Sprintf("%s: %d of %d rows checked", v, r.CheckedRows, rows)
 }
 
 // Size formats a square GEMM size, e.g. "1024×1024×1024".

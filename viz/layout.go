@@ -41,6 +41,7 @@ const (
 	Follow            // let the bars follow the sweep
 	ToggleGPU         // take the GPU path out of the race or back in
 	ToggleCPU         // the same for the CPU path
+	NextMode          // race the next Mode: float32, batched, BF16, F16
 )
 
 // Key is one entry of the help overlay.
@@ -58,6 +59,7 @@ var Keys = []Key{
 	{"F", "let the bars follow the sweep again", Follow},
 	{"D", "switch the GPU path to its next device", Device},
 	{"1 / 2", "take the GPU / CPU path out of the race or back in", ToggleGPU},
+	{"M", "race float32, batched, BF16 or F16 products", NextMode},
 	{"H, ?, F1", "show or hide this help", Help},
 }
 

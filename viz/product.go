@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"gonum.org/v1/gonum/blas"
-
 	"github.com/vkgemm/vkgemm/gemm"
 )
 
@@ -64,19 +62,22 @@ func (r *Runner) run(ctx context.Context, j job) {
 		r.lanes[j.lane].Running = false
 		r.mu.Unlock()
 	}()
-	p := r.problem(n, st)
-	c := make([]float32, n*n)
+	p := r.problem(j.mode, n, st)
+	batch, size := j.mode.Shape(n)
+	c := make([]float32, batch*size*size)
+	each := gemm.Flops(size, size, size)
 
 	e := j.engine
 	var runStart time.Time
-	res := Result{N: n, Bound: gemm.Bound(n, 1)}
+	res := Result{N: n, Rows: batch * size, Bound: gemm.Bound(size, 1)}
 	var total time.Duration
 	// At least two runs: the first may pay for compiling kernels.
 	for res.Runs < r.cfg.MaxRuns && (res.Runs < 2 || total < r.cfg.MinTime) {
 		r.update(j, func(l *Lane) { l.Phase, l.Fraction, l.Elapsed = "timing", -1, 0 })
+		pr := &progress{end: each, total: each * float64(batch)}
 		if cpu, ok := e.(gemm.CPU); ok {
 			// A fresh counter for each run.
-			e = r.banded(cpu, j, st, &runStart)
+			e = r.banded(cpu, j, st, &runStart, size, pr)
 		} else if y, ok := e.(Yielder); ok {
 			// Between its pieces the engine gives the rest of the program
 			// a turn; that time is not the engine's.
@@ -84,7 +85,11 @@ func (r *Runner) run(ctx context.Context, j job) {
 		}
 		st.stalled = 0
 		runStart = time.Now()
-		err := e.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, p.a, n, p.b, n, 0, c, n)
+		err := call(j.mode, e, n, p, c, func() {
+			pr.nextProduct(each)
+			r.report(j, st, runStart, pr)
+			st.step()
+		})
 		d := time.Since(runStart) - st.stalled
 		if err != nil {
 			res.Err = err.Error()
@@ -103,55 +108,84 @@ func (r *Runner) run(ctx context.Context, j job) {
 		}
 	}
 	if res.Err == "" {
-		res.GFLOPS = gemm.Flops(n, n, n) / res.Best.Seconds() / 1e9
+		res.GFLOPS = each * float64(batch) / res.Best.Seconds() / 1e9
 		r.update(j, func(l *Lane) { l.Phase = "checking" })
-		r.check(&res, p, c, st)
+		r.check(&res, p, c, batch, size, st)
 	}
 	r.update(j, func(l *Lane) { l.Results[j.size] = res })
 }
 
-// banded gives the CPU engine bands of rows sized so that each takes a few
-// milliseconds even in the browser, with a Yield that reports progress.
-func (r *Runner) banded(cpu gemm.CPU, j job, st *stepper, runStart *time.Time) gemm.CPU {
-	n := j.n
-	rows := max(1, min(n, int(r.cfg.StepFlops/gemm.Flops(1, n, n))))
-	done := 0
+// progress counts the floating-point operations of a run done so far: end
+// is where the product under way ends, so that bands never count past it.
+type progress struct{ done, end, total float64 }
+
+func (p *progress) band(flops float64) { p.done = min(p.done+flops, p.end) }
+
+func (p *progress) nextProduct(flops float64) { p.done, p.end = p.end, min(p.end+flops, p.total) }
+
+// report shows a run's progress and its throughput so far.
+func (r *Runner) report(j job, st *stepper, runStart time.Time, pr *progress) {
+	el := time.Since(runStart) - st.stalled
+	r.update(j, func(l *Lane) {
+		l.Fraction = pr.done / pr.total
+		l.Elapsed = el
+		if el > 0 {
+			l.Live = pr.done / el.Seconds() / 1e9
+		}
+	})
+}
+
+// banded gives the CPU engine bands of rows of its size×size×size
+// products, sized so that each takes a few milliseconds even in the
+// browser, with a Yield that reports progress.
+func (r *Runner) banded(cpu gemm.CPU, j job, st *stepper, runStart *time.Time, size int, pr *progress) gemm.CPU {
+	perRow := gemm.Flops(1, size, size)
+	rows := max(1, min(size, int(r.cfg.StepFlops/perRow)))
 	cpu.RowsPerStep = rows
 	cpu.Yield = func() {
-		done += rows
-		el := time.Since(*runStart) - st.stalled
-		r.update(j, func(l *Lane) {
-			l.Fraction = float64(done) / float64(n)
-			l.Elapsed = el
-			if el > 0 {
-				l.Live = gemm.Flops(done, n, n) / el.Seconds() / 1e9
-			}
-		})
+		pr.band(float64(rows) * perRow)
+		r.report(j, st, *runStart, pr)
 		st.step()
 	}
 	return cpu
 }
 
-// problem returns the random inputs of size n, the same for every engine.
-func (r *Runner) problem(n int, st *stepper) *problem {
+// problem returns the random inputs of mode m at size n, the same for
+// every engine: A and B of the products of m.Shape(n), drawn uniformly from
+// [-1, 1). For half-precision modes ah and bh hold them rounded to the
+// format, and a and b their exact float32 values, which the reference uses.
+func (r *Runner) problem(m Mode, n int, st *stepper) *problem {
 	r.mu.Lock()
-	p := r.problems[n]
+	p := r.problems[problemKey{m, n}]
 	r.mu.Unlock()
 	if p != nil {
 		return p
 	}
+	batch, size := m.Shape(n)
 	rng := rand.New(rand.NewPCG(r.cfg.Seed, uint64(n)))
-	p = &problem{a: make([]float32, n*n), b: make([]float32, n*n)}
-	for _, s := range [][]float32{p.a, p.b} {
-		for i := range s {
-			s[i] = rng.Float32()*2 - 1
+	p = &problem{a: make([]float32, batch*size*size), b: make([]float32, batch*size*size)}
+	f, isHalf := m.Half()
+	if isHalf {
+		p.ah, p.bh = make([]uint16, len(p.a)), make([]uint16, len(p.b))
+		p.wa, p.wb = make([]float32, len(p.a)), make([]float32, len(p.b))
+	}
+	for _, in := range []struct {
+		x []float32
+		h []uint16
+	}{{p.a, p.ah}, {p.b, p.bh}} {
+		for i := range in.x {
+			in.x[i] = rng.Float32()*2 - 1
+			if isHalf {
+				in.h[i] = f.FromFloat32(in.x[i])
+				in.x[i] = f.ToFloat32(in.h[i])
+			}
 			if i%65536 == 65535 {
 				st.step()
 			}
 		}
 	}
 	r.mu.Lock()
-	r.problems[n] = p
+	r.problems[problemKey{m, n}] = p
 	r.mu.Unlock()
 	return p
 }

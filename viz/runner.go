@@ -16,6 +16,7 @@ type Runner struct {
 	wake chan struct{}
 
 	mu        sync.Mutex
+	mode      Mode
 	sizes     []int
 	lanes     []*lane
 	focus     int
@@ -25,10 +26,21 @@ type Runner struct {
 	sweeps    int
 	message   string
 	switches  []int // lanes waiting for a device switch
-	problems  map[int]*problem
+	problems  map[problemKey]*problem
 }
 
-type problem struct{ a, b []float32 }
+// problemKey is a mode and a size.
+type problemKey struct {
+	m Mode
+	n int
+}
+
+// problem holds the inputs of one size, shared by the engines.
+type problem struct {
+	a, b   []float32 // for half modes, the exact values of ah and bh
+	ah, bh []uint16  // half modes: the inputs' bit patterns
+	wa, wb []float32 // half modes: where engines without GemmHalf widen them
+}
 
 type lane struct {
 	Lane
@@ -41,8 +53,8 @@ type lane struct {
 // NewRunner prepares a sweep of cfg.Sizes for the contenders.
 func NewRunner(cfg Config, cs ...Contender) *Runner {
 	cfg.defaults()
-	r := &Runner{cfg: cfg, wake: make(chan struct{}, 1), following: true, sweeps: 1,
-		sizes: append([]int(nil), cfg.Sizes...), problems: map[int]*problem{}}
+	r := &Runner{cfg: cfg, mode: cfg.Mode, wake: make(chan struct{}, 1), following: true, sweeps: 1,
+		sizes: append([]int(nil), cfg.Sizes...), problems: map[problemKey]*problem{}}
 	for _, c := range cs {
 		l := &lane{engine: c.Engine, swtch: c.Switch, note: c.Note}
 		l.Role, l.Name, l.Enabled, l.CanSwitch = c.Role, c.Name, true, c.Switch != nil
@@ -69,6 +81,20 @@ func (r *Runner) setEngine(l *lane, e gemm.Engine, err error) {
 	} else if e == nil {
 		l.Why = "no engine"
 	}
+	r.method(l)
+}
+
+// method says how the lane's engine runs the mode, or why it cannot.
+func (r *Runner) method(l *lane) {
+	l.Method, l.Unsupported = "", ""
+	if l.engine == nil {
+		return
+	}
+	m, err := Method(r.mode, l.engine)
+	l.Method = m
+	if err != nil {
+		l.Unsupported = err.Error()
+	}
 }
 
 func (r *Runner) poke() {
@@ -82,13 +108,13 @@ func (r *Runner) poke() {
 func (r *Runner) Snapshot() Snapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := Snapshot{Sizes: append([]int(nil), r.sizes...), Focus: r.focus, Following: r.following,
+	s := Snapshot{Mode: r.mode, Sizes: append([]int(nil), r.sizes...), Focus: r.focus, Following: r.following,
 		Paused: r.paused, Message: r.message, Sweeps: r.sweeps}
 	for _, l := range r.lanes {
 		c := l.Lane
 		c.Results = append([]Result(nil), l.Results...)
 		s.Lanes = append(s.Lanes, c)
-		if !l.Enabled || !l.Available {
+		if !l.Racing() {
 			continue
 		}
 		s.Total += len(r.sizes)
@@ -140,6 +166,7 @@ func (r *Runner) doSwitches() {
 
 type job struct {
 	lane, size, n, gen, epoch int
+	mode                      Mode
 	engine                    gemm.Engine
 }
 
@@ -152,11 +179,11 @@ func (r *Runner) next() (job, bool) {
 	}
 	for s, n := range r.sizes {
 		for i, l := range r.lanes {
-			if l.Enabled && l.Available && !l.Results[s].Done() {
+			if l.Racing() && !l.Results[s].Done() {
 				if r.following {
 					r.focus = s
 				}
-				return job{lane: i, size: s, n: n, gen: r.gen, epoch: l.epoch, engine: l.engine}, true
+				return job{lane: i, size: s, n: n, gen: r.gen, epoch: l.epoch, mode: r.mode, engine: l.engine}, true
 			}
 		}
 	}

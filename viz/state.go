@@ -7,12 +7,13 @@ import (
 
 // Result is what one engine did at one size.
 type Result struct {
-	N           int
+	N           int // the size of the sweep: see Mode.Shape for the products
+	Rows        int // rows of C in all products (N when 0)
 	Runs        int
 	Best        time.Duration // fastest run
 	GFLOPS      float64       // of the fastest run
 	MaxRelErr   float64       // largest |got-want|/scale over the checked rows
-	Bound       float64       // gemm.Bound(N, 1): the largest relative error accepted
+	Bound       float64       // gemm.Bound(k, 1): the largest relative error accepted
 	CheckedRows int
 	OK          bool   // every checked element within gemm.Bound
 	Err         string // the engine's error, if the product failed
@@ -30,7 +31,11 @@ type Lane struct {
 	Why                string // why the engine is unavailable
 	Enabled            bool   // taking part in the sweep
 	CanSwitch          bool   // has other devices to switch to
-	Results            []Result
+	// Method says how the engine runs the race's Mode, e.g. "GemmHalf,
+	// widened in the kernel" or "a loop of 64 Sgemm calls"; Unsupported,
+	// when set, why it cannot (the lane then sits the race out).
+	Method, Unsupported string
+	Results             []Result
 
 	Running  bool          // a product of this lane is under way
 	Phase    string        // "preparing", "timing" or "checking"
@@ -59,8 +64,13 @@ func (l Lane) Latest() (Result, bool) {
 	return Result{}, false
 }
 
+// Racing reports whether the lane takes part in the sweep: enabled, with an
+// engine that can run the mode.
+func (l Lane) Racing() bool { return l.Enabled && l.Available && l.Unsupported == "" }
+
 // Snapshot is a copy of the whole state, taken once per frame.
 type Snapshot struct {
+	Mode      Mode // what is raced
 	Sizes     []int
 	Lanes     []Lane
 	Focus     int  // index into Sizes of the size the bars show

@@ -8,6 +8,9 @@
 //
 //	?min=64&max=512   the sizes of the sweep (default 64 to 512)
 //	&mintime=300ms    how long each engine repeats a product at one size
+//	&race=bf16        what is raced: f32 (default), batched (64 products of
+//	                  n/4 each), bf16 or f16 (16-bit inputs, float32
+//	                  accumulate); the M key switches while the page runs
 //	&gpu=off          race the CPU path alone
 //	&canvas=960x540   the most pixels the canvas may have, or full; by default
 //	                  720×405 on software WebGL (SwiftShader), else full
@@ -27,9 +30,11 @@
 // changedFrames (those that redrew something), maxFrameGapMs and
 // maxFrameGapAt (the longest wait between frames during a sweep), fps,
 // pixelRatio, webgl (the renderer), budgetMs (the engines' time per frame),
-// state() (a JSON snapshot of the sweep), error, and conformance(), a Promise
+// state() (a JSON snapshot of the sweep), error, conformance(), a Promise
 // of the results of gemm's correctness cases on every WGSL kernel family the
-// adapter runs, each also compared with the CPU engine's result. The loader
+// adapter runs, each also compared with the CPU engine's result, and
+// conformanceHalf(), the same cases through GemmHalf with A and B rounded
+// to BF16 and to F16, and conformanceBatched(), through SgemmStridedBatched. The loader
 // hands the program its own WebAssembly.Memory as window.vkgemm.wasmMemory,
 // so that the WebGPU engine uploads from a view of it.
 package main

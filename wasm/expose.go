@@ -38,9 +38,36 @@ func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
 					all = append(all, Conformance{Kernel: k.Name, Error: err.Error()})
 					continue
 				}
-				c := conformance(e, cpu)
+				c := conformance(e, cpu, nil)
 				c.Kernel = k.Name
 				all = append(all, c)
+			}
+			b, err := json.Marshal(all)
+			return string(b), err
+		})
+	}))
+	// conformanceBatched: the same cases through SgemmStridedBatched, on
+	// the page's kernel family.
+	page.Set("conformanceBatched", js.FuncOf(func(js.Value, []js.Value) any {
+		return webgpu.Promise(func() (any, error) {
+			if gpu == nil {
+				return nil, errors.New("WebGPU unavailable: nothing to check")
+			}
+			c := conformance(rowBlocks{gpu}, cpu, nil)
+			c.Kernel = gpu.Kernel()
+			b, err := json.Marshal([]Conformance{c})
+			return string(b), err
+		})
+	}))
+	// conformanceHalf: the same cases through GemmHalf, for each format.
+	page.Set("conformanceHalf", js.FuncOf(func(js.Value, []js.Value) any {
+		return webgpu.Promise(func() (any, error) {
+			if gpu == nil {
+				return nil, errors.New("WebGPU unavailable: nothing to check")
+			}
+			var all []Conformance
+			for _, k := range shaders.WGSLHalfKernels() {
+				all = append(all, halfConformance(gpu, cpu, k))
 			}
 			b, err := json.Marshal(all)
 			return string(b), err
@@ -69,11 +96,19 @@ type Conformance struct {
 	BadArguments []string // one entry per bad call that was not rejected as gemm.ErrBadArgument
 }
 
-func conformance(gpu, cpu gemm.Engine) Conformance {
+// conformance runs gemm's correctness cases on gpu, each also compared with
+// the CPU engine's result; round, if set, changes the inputs of every
+// problem first.
+func conformance(gpu, cpu gemm.Engine, round func(*gemm.Problem)) Conformance {
 	out := Conformance{Device: gpu.Describe()}
 	for i, c := range gemm.Cases(true) {
 		res := CaseResult{Case: c.String()}
 		p, q, orig := gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i))
+		if round != nil {
+			round(p)
+			round(q)
+			round(orig)
+		}
 		cmp, err := gemm.Verify(gpu, p)
 		if err == nil {
 			res.OK, res.MaxRelErr = cmp.OK, cmp.MaxRelErr

@@ -102,7 +102,7 @@ func run(page js.Value) error {
 		pacer.Frame()
 		return nil
 	})
-	cfg := viz.Config{Sizes: o.sizes, Limit: 2048, MinTime: o.minTime, StepFlops: 4e6,
+	cfg := viz.Config{Sizes: o.sizes, Mode: o.race, Limit: 2048, MinTime: o.minTime, StepFlops: 4e6,
 		Slice: 2 * time.Millisecond, Yield: pacer.Yield}
 	cpu := gemm.CPU{}
 	r := viz.NewRunner(cfg, gpuLane, viz.Contender{Role: "CPU", Engine: cpu})

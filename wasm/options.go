@@ -22,6 +22,8 @@ type options struct {
 	bandFlops float64
 	// kernel forces a WGSL kernel family ("": the adapter's own).
 	kernel string
+	// race is what is raced first (M switches it).
+	race viz.Mode
 }
 
 // parse reads the page's query string (without the "?"). It builds on
@@ -59,6 +61,11 @@ func parse(search string) (options, error) {
 		}
 	}
 	o.gpu = q.Get("gpu") != "off"
+	if v := q.Get("race"); v != "" {
+		if o.race, err = viz.ParseMode(v); err != nil {
+			return o, fmt.Errorf("?%w", err)
+		}
+	}
 	o.kernel = q.Get("kernel")
 	if v := q.Get("band"); v != "" {
 		if o.bandFlops, err = strconv.ParseFloat(v, 64); err != nil || o.bandFlops <= 0 {

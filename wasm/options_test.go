@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/viz"
 )
 
 func TestParseDefaults(t *testing.T) {
@@ -15,9 +17,9 @@ func TestParseDefaults(t *testing.T) {
 }
 
 func TestParseEveryParameter(t *testing.T) {
-	o, err := parse("min=128&max=1024&mintime=1s&gpu=off&band=8e6&canvas=960x540&kernel=tiled")
+	o, err := parse("min=128&max=1024&mintime=1s&gpu=off&band=8e6&canvas=960x540&kernel=tiled&race=bf16")
 	require.NoError(t, err)
-	assert.Equal(t, options{sizes: []int{128, 256, 512, 1024}, minTime: time.Second, gpu: false, canvas: 960 * 540, bandFlops: 8e6, kernel: "tiled"}, o)
+	assert.Equal(t, options{sizes: []int{128, 256, 512, 1024}, minTime: time.Second, gpu: false, canvas: 960 * 540, bandFlops: 8e6, kernel: "tiled", race: viz.BF16}, o)
 	o, err = parse("canvas=full")
 	require.NoError(t, err)
 	assert.Zero(t, o.canvas, "the page's full resolution")
@@ -30,6 +32,7 @@ func TestParseSaysWhatIsWrong(t *testing.T) {
 		"mintime=soon":   `?mintime="soon"`,
 		"band=-1":        `?band="-1"`,
 		"canvas=big":     `?canvas="big"`,
+		"race=int8":      `?race "int8": want one of f32, batched, bf16, f16`,
 		"min=512&max=64": "",
 		"%zz":            "the page address",
 	} {

@@ -45,7 +45,7 @@ func run(args []string) error {
 	defer gpuLane.close()
 	// The CPU engine works in bands of rows and rests a little after every
 	// 10 ms of work, so the frames get a core; the rests are not timed.
-	cfg := viz.Config{Sizes: sizes, MinTime: o.MinTime, StepFlops: 1 << 25,
+	cfg := viz.Config{Sizes: sizes, Mode: o.Race, MinTime: o.MinTime, StepFlops: 1 << 25,
 		Slice: 10 * time.Millisecond, Yield: func() { time.Sleep(5 * time.Millisecond) }}
 	r := viz.NewRunner(cfg,
 		gpuLane.contender(), viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
@@ -77,7 +77,7 @@ func run(args []string) error {
 		shotErr = save(screen, o.Shot)
 		return true
 	}
-	ebiten.SetWindowTitle("vkgemm: GEMM throughput, GPU vs CPU")
+	ebiten.SetWindowTitle("vkgemm: GEMM throughput, GPU vs CPU (M switches what is raced)")
 	ebiten.SetWindowSize(o.Width, o.Height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetScreenClearedEveryFrame(false) // Draw paints every pixel: one full-screen pass less
@@ -86,11 +86,18 @@ func run(args []string) error {
 	}
 	secs := time.Since(start).Seconds()
 	s := r.Snapshot()
+	fmt.Printf("race: %s (%s)\n", s.Mode.Title(), s.Mode)
 	fmt.Printf("frames %d in %.1f s: %.1f FPS; products %d of %d\n", g.Frames(), secs, float64(g.Frames())/secs, s.Done, s.Total)
 	if d := busy.last.Sub(busy.first).Seconds(); busy.frames > 1 && d > 0 {
 		fmt.Printf("while sweeping: %d frames in %.1f s: %.1f FPS\n", busy.frames, d, float64(busy.frames-1)/d)
 	}
 	for _, l := range s.Lanes {
+		if l.Method != "" {
+			fmt.Printf("%s %s runs it as: %s\n", l.Role, l.Name, l.Method)
+		}
+		if l.Unsupported != "" {
+			fmt.Printf("%s %s cannot race %s: %s\n", l.Role, l.Name, s.Mode, l.Unsupported)
+		}
 		for _, res := range l.Results {
 			if res.Done() {
 				fmt.Printf("%s %s n=%d %.3f GFLOPS max rel err %.2g ok=%v %s\n", l.Role, l.Name, res.N, res.GFLOPS, res.MaxRelErr, res.OK, res.Err)

@@ -93,8 +93,35 @@ func TestDesktopWithoutGPUSaysWhyAndRacesTheCPU(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`CPU CPU n=128 [0-9.]+ GFLOPS .* ok=true`), out)
 }
 
+// TestDesktopRacesBatchedAndHalfInputs races each mode other than float32
+// on Vulkan and the CPU: the device runs the batched and half-precision
+// calls, the CPU engine loops or widens, and every result is checked.
+func TestDesktopRacesBatchedAndHalfInputs(t *testing.T) {
+	for _, c := range []struct {
+		mode     viz.Mode
+		gpu, cpu string
+	}{
+		{viz.Batched, "SgemmStridedBatched, one call", "a loop of 64 Sgemm calls"},
+		{viz.BF16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
+		{viz.F16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
+	} {
+		t.Run(c.mode.String(), func(t *testing.T) {
+			out := visualizer(t, "-race "+c.mode.String()+" -max 128 -mintime 50ms -shot "+artifact(t, "desktop-"+c.mode.String()+".png"))
+			t.Log(out)
+			assert.Contains(t, out, "race: "+c.mode.Title()+" ("+c.mode.String()+")")
+			assert.Contains(t, out, "GPU Vulkan runs it as: "+c.gpu)
+			assert.Contains(t, out, "CPU CPU runs it as: "+c.cpu)
+			require.Contains(t, out, "products 4 of 4", "both engines at 64 and 128")
+			for _, n := range []string{"64", "128"} {
+				assert.Regexp(t, regexp.MustCompile(`CPU CPU n=`+n+` [0-9.]+ GFLOPS .* ok=true`), out)
+				assert.Regexp(t, regexp.MustCompile(`GPU Vulkan n=`+n+` [0-9.]+ GFLOPS .* ok=true`), out)
+			}
+		})
+	}
+}
+
 func TestBadFlagsAreErrors(t *testing.T) {
-	for _, args := range [][]string{{"-min", "100", "-max", "50"}, {"-size", "tiny"}, {"-max", "100000"}} {
+	for _, args := range [][]string{{"-min", "100", "-max", "50"}, {"-size", "tiny"}, {"-max", "100000"}, {"-race", "int8"}} {
 		assert.Error(t, run(args), "%v", args)
 	}
 	assert.ErrorIs(t, run([]string{"-h"}), flag.ErrHelp, "help is not a failure")

@@ -56,3 +56,56 @@ func TestCardsSayPlainlyWhatTheyShow(t *testing.T) {
 		assert.Contains(t, got, "1024×1024×1024: max rel err 1.9e-07 ", "%v; texts: %q", size, all)
 	}
 }
+
+// TestCardsSayWhatIsRacedAndHow draws a BF16 race whose GPU engine runs
+// GemmHalf and an F16 race that the GPU engine sits out.
+func TestCardsSayWhatIsRacedAndHow(t *testing.T) {
+	res := viz.Result{N: 256, Rows: 256, Runs: 3, Best: 20 * time.Millisecond, GFLOPS: 1.7, MaxRelErr: 1e-7, CheckedRows: 256, OK: true}
+	s := viz.Snapshot{Mode: viz.BF16, Sizes: []int{256}, Done: 2, Total: 2, Finished: true, Lanes: []viz.Lane{
+		{Role: "GPU", Name: "Vulkan", Device: "llvmpipe", Method: "GemmHalf, widened in the kernel", Available: true, Enabled: true, Results: []viz.Result{res}},
+		{Role: "CPU", Name: "CPU", Device: "OpenBLAS", Method: "widened to float32, then Sgemm", Available: true, Enabled: true, Results: []viz.Result{res}},
+	}}
+	got := texts(960, 540, s)
+	var all []string
+	for text := range got {
+		all = append(all, text)
+	}
+	for _, want := range []string{
+		"BF16 inputs, float32 accumulate  ·  GPU vs CPU  ·  M switches",
+		"GFLOPS against size n (n×n×n GEMM, BF16 inputs, log–log)",
+	} {
+		assert.Contains(t, got, want, "texts: %q", all)
+	}
+	for _, l := range s.Lanes {
+		found := false
+		for text := range got {
+			// The method may be shortened with an ellipsis to fit the card.
+			found = found || strings.HasPrefix(l.Method, strings.TrimSuffix(text, "…")) && len(text) > 12
+		}
+		assert.True(t, found, "%s's method %q on its card; texts: %q", l.Role, l.Method, all)
+	}
+
+	s.Mode = viz.Batched
+	s.Lanes[0].Method = "SgemmStridedBatched, one call"
+	s.Lanes[0].Results[0].Rows = 64 * 64
+	s.Lanes[0].Results[0].CheckedRows = 256
+	got = texts(960, 540, s)
+	assert.Contains(t, got, "OK: 256 of 4096 rows checked", "the verdict whole at the desktop's default size")
+	got = texts(1280, 720, s)
+	assert.Contains(t, got, "GFLOPS against size n (64 products of n/4×n/4×n/4, log–log)")
+	assert.Contains(t, got, "64 × 64³: max rel err 1.0e-07 ")
+	assert.Contains(t, got, "SgemmStridedBatched, one call")
+
+	s.Mode = viz.F16
+	s.Lanes[0].Method, s.Lanes[0].Unsupported = "", "the F16 kernel needs shader-f16"
+	s.Total = 1
+	got = texts(1280, 720, s)
+	all = all[:0]
+	for text := range got {
+		all = append(all, text)
+	}
+	assert.Contains(t, got, "sits this race out", "texts: %q", all)
+	joined := strings.Join(all, " | ")
+	assert.Contains(t, joined, "Vulkan cannot race F16 inputs, float32 accumulate:", "the reason, in red, on the card")
+	assert.Contains(t, got, "the GPU path cannot race this: M switches to another race")
+}

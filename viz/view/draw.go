@@ -142,18 +142,20 @@ func splitWords(s string) []string {
 func (p *painter) header(l viz.Layout, s viz.Snapshot, f Frame) {
 	r := l.Header
 	p.text("vkgemm", r.X, r.Y, 28, true, Ink, -1)
-	p.text("single-precision GEMM throughput, GPU vs CPU", r.X+120*l.Scale, r.Y+8*l.Scale, 18, false, Muted, -1)
+	p.text(s.Mode.Title()+"  ·  GPU vs CPU  ·  M switches", r.X+120*l.Scale, r.Y+8*l.Scale, 18, false, Muted, -1)
 	status := statusLine(s)
 	if f.Banner != "" {
 		status += "  ·  " + f.Banner
 	}
-	p.text(status, r.X, r.Y+38*l.Scale, 15, false, Ink, -1)
 	p.text(fmt.Sprintf("%.0f FPS", f.FPS), r.Right(), r.Y+6*l.Scale, 15, false, Muted, 1)
+	// The latest event on the right, in the room the status line leaves.
+	right := 0.0
 	if s.Paused {
-		p.text("PAUSED", r.Right(), r.Y+36*l.Scale, 16, true, Warn, 1)
-	} else if s.Message != "" {
-		p.text(p.fit(s.Message, 14, 420*l.Scale, false), r.Right(), r.Y+38*l.Scale, 14, false, Muted, 1)
+		right = p.text("PAUSED", r.Right(), r.Y+36*l.Scale, 16, true, Warn, 1) + 16*l.Scale
+	} else if room := min(420*l.Scale, r.W-p.measure(status, 15, false)-16*l.Scale); s.Message != "" && room > 80*l.Scale {
+		right = p.text(p.fit(s.Message, 14, room, false), r.Right(), r.Y+38*l.Scale, 14, false, Muted, 1) + 16*l.Scale
 	}
+	p.text(p.fit(status, 15, r.W-right, false), r.X, r.Y+38*l.Scale, 15, false, Ink, -1)
 }
 
 // statusLine says where the sweep is.
@@ -166,7 +168,7 @@ func statusLine(s viz.Snapshot) string {
 	}
 	for _, l := range s.Lanes {
 		if l.Running {
-			return fmt.Sprintf("sweep %d of %d · %s %s on %s (%s)", s.Done+1, s.Total, l.Phase, viz.Size(s.Sizes[min(l.Size, len(s.Sizes)-1)]), l.Name, l.Role)
+			return fmt.Sprintf("sweep %d of %d · %s %s on %s (%s)", s.Done+1, s.Total, l.Phase, s.Mode.Size(s.Sizes[min(l.Size, len(s.Sizes)-1)]), l.Name, l.Role)
 		}
 	}
 	return fmt.Sprintf("sweep %d of %d", s.Done, s.Total)
@@ -186,18 +188,27 @@ func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 	if ln.Name == "" {
 		name = ln.Role + " path"
 	}
+	wName := 0.0
 	if name != "" {
-		p.text(name, x+wRole+10*k, y+1*k, 19, true, Ink, -1)
+		wName = p.text(name, x+wRole+10*k, y+1*k, 19, true, Ink, -1) + 10*k
 	}
-	p.text(laneState(s, ln), c.Box.Right()-14*k, y+3*k, 14, false, Muted, 1)
+	state := laneState(s, ln)
+	wState := p.text(state, c.Box.Right()-14*k, y+3*k, 14, false, Muted, 1)
+	// How the engine runs what is raced, between its name and its state.
+	if room := c.Box.W - 32*k - wRole - 10*k - wName - wState - 12*k; ln.Method != "" && room > 40*k {
+		p.text(p.fit(ln.Method, 13, room, false), x+wRole+10*k+wName, y+5*k, 13, false, Muted, -1)
+	}
 	p.deviceLine(ln, x, y+30*k, c.Box.W-32*k)
 
 	bar := c.Bar
-	if !ln.Available {
+	if !ln.Available || ln.Unsupported != "" {
 		p.rect(bar, Track)
 		who := cmp.Or(name, ln.Role)
 		why := ln.Why
-		if !strings.HasPrefix(why, who+" unavailable") {
+		switch {
+		case ln.Available:
+			why = fmt.Sprintf("%s cannot race %s: %s", who, s.Mode.Title(), ln.Unsupported)
+		case !strings.HasPrefix(why, who+" unavailable"):
 			why = who + " unavailable: " + why
 		}
 		lines := p.wrap(why, 14, bar.W-20*k, 3)
@@ -252,7 +263,7 @@ func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 	p.text("0", bar.X, bar.Bottom()+2*k, 11, false, Muted, -1)
 	p.text(viz.Number(top), bar.Right(), bar.Bottom()+2*k, 11, false, Muted, 1)
 
-	info := fmt.Sprintf("%s: ", viz.Size(s.Sizes[s.Focus]))
+	info := fmt.Sprintf("%s: ", s.Mode.Size(s.Sizes[s.Focus]))
 	colInfo := Muted
 	switch {
 	case res.Err != "":
@@ -296,6 +307,8 @@ func laneState(s viz.Snapshot, ln viz.Lane) string {
 	switch {
 	case !ln.Available:
 		return "unavailable"
+	case ln.Unsupported != "":
+		return "sits this race out"
 	case !ln.Enabled:
 		return "left out (press 1/2)"
 	case ln.Running && ln.Fraction > 0 && ln.Fraction < 1:
@@ -321,10 +334,13 @@ func (p *painter) speedup(l viz.Layout, s viz.Snapshot) {
 	x, y := r.X+16*k, r.Y+10*k
 	p.text("Speedup GPU / CPU", x, y, 16, true, Ink, -1)
 	g, c := s.Role("GPU"), s.Role("CPU")
-	if g < 0 || c < 0 || !s.Lanes[g].Available || !s.Lanes[c].Available {
+	if g < 0 || c < 0 || !s.Lanes[g].Available || !s.Lanes[c].Available || s.Lanes[g].Unsupported != "" || s.Lanes[c].Unsupported != "" {
 		why := "needs both paths"
-		if g >= 0 && !s.Lanes[g].Available {
+		switch {
+		case g >= 0 && !s.Lanes[g].Available:
 			why = "the GPU path is unavailable, so only the CPU runs"
+		case g >= 0 && s.Lanes[g].Unsupported != "":
+			why = "the GPU path cannot race this: M switches to another race"
 		}
 		p.text(why, x, y+34*k, 15, false, Muted, -1)
 		return
@@ -338,10 +354,10 @@ func (p *painter) speedup(l viz.Layout, s viz.Snapshot) {
 			col = LaneColor(c)
 		}
 		w := p.text(fmt.Sprintf("%.2f×", ratio), x, y+26*k, 40, true, col, -1)
-		p.text("at "+viz.Size(s.Sizes[s.Focus]), x+w+14*k, y+32*k, 14, false, Muted, -1)
+		p.text("at "+s.Mode.Size(s.Sizes[s.Focus]), x+w+14*k, y+32*k, 14, false, Muted, -1)
 		p.text(viz.Speedup(gr.GFLOPS, cr.GFLOPS)[len(fmt.Sprintf("%.2f× ", ratio)):], x+w+14*k, y+50*k, 14, false, Ink, -1)
 	} else {
-		p.text(fmt.Sprintf("at %s: waiting for both results", viz.Size(s.Sizes[s.Focus])), x, y+34*k, 15, false, Muted, -1)
+		p.text(fmt.Sprintf("at %s: waiting for both results", s.Mode.Size(s.Sizes[s.Focus])), x, y+34*k, 15, false, Muted, -1)
 	}
 	best, at := 0.0, 0
 	for i := range s.Sizes {
@@ -377,7 +393,7 @@ func (p *painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 	k := l.Scale
 	p.rect(l.Chart, Panel)
 	pl := l.Plot
-	titleEnd := l.Chart.X + 16*k + p.text("GFLOPS against matrix size n (n×n×n GEMM, log–log)", l.Chart.X+16*k, l.Chart.Y+10*k, 16, true, Ink, -1)
+	titleEnd := l.Chart.X + 16*k + p.text("GFLOPS against size n ("+s.Mode.Product()+", log–log)", l.Chart.X+16*k, l.Chart.Y+10*k, 16, true, Ink, -1)
 	xs := l.SizeScale(s.Sizes)
 	ys := l.RateScale(s)
 
@@ -415,9 +431,11 @@ func (p *painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 				names[i] = t + " (" + ln.Role + ")"
 			}
 			switch {
-			case ln.Available:
+			case ln.Available && ln.Unsupported == "":
 			case short:
 				names[i] += " (off)"
+			case ln.Available:
+				names[i] += " – sits out"
 			default:
 				names[i] += " – unavailable"
 			}
@@ -512,7 +530,7 @@ func (p *painter) buttons(l viz.Layout, s viz.Snapshot, f Frame) {
 		p.text(label, b.Rect.X+b.Rect.W/2, b.Rect.Y+(b.Rect.H-16*k)/2-1*k, 14, false, Ink, 0)
 	}
 	last := l.Buttons[len(l.Buttons)-1].Rect
-	p.text("←/→ size in bars · 1/2 toggle paths", l.W-24*k, last.Y+12*k, 13, false, Muted, 1)
+	p.text("←/→ size · 1/2 paths · M race", l.W-24*k, last.Y+12*k, 13, false, Muted, 1)
 }
 
 func (p *painter) help(l viz.Layout) {

@@ -84,6 +84,7 @@ var keyBindings = []struct {
 	{[]ebiten.Key{ebiten.KeyD}, viz.Device},
 	{[]ebiten.Key{ebiten.KeyDigit1, ebiten.KeyNumpad1}, viz.ToggleGPU},
 	{[]ebiten.Key{ebiten.KeyDigit2, ebiten.KeyNumpad2}, viz.ToggleCPU},
+	{[]ebiten.Key{ebiten.KeyM}, viz.NextMode},
 	{[]ebiten.Key{ebiten.KeyH, ebiten.KeySlash, ebiten.KeyF1}, viz.Help},
 }
 
@@ -128,6 +129,8 @@ func (g *Game) Do(a viz.Action) {
 		r.ToggleLane(r.Snapshot().Role("GPU"))
 	case viz.ToggleCPU:
 		r.ToggleLane(r.Snapshot().Role("CPU"))
+	case viz.NextMode:
+		r.NextMode()
 	case viz.Help:
 		g.help = !g.help
 	}

@@ -202,6 +202,9 @@ func TestGameActionsDriveTheRunner(t *testing.T) {
 	assert.True(t, r.Snapshot().Paused)
 	g.Do(viz.Larger)
 	assert.Equal(t, []int{64, 128, 256}, r.Snapshot().Sizes)
+	g.Do(viz.NextMode)
+	assert.Equal(t, viz.Batched, r.Snapshot().Mode, "M: the next race")
+	assert.Contains(t, r.Snapshot().Message, "now racing batched")
 	g.Do(viz.Help)
 	assert.True(t, g.HelpShown())
 	g.Click(image.Pt(1, 1)) // a click closes the overlay

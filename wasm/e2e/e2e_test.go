@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -260,14 +262,17 @@ func TestBrowserRacesWebGPUAgainstCPU(t *testing.T) {
 	assert.Equal(t, []string{"google/swiftshader", "true", "subgroup"}, info, "SwiftShader is a software adapter with 4-wide subgroups: the subgroup family")
 	assert.Contains(t, gpu.Device, "software; WGSL subgroup", "the GPU card names the adapter and the kernel")
 
-	conformance(t, ctx, []string{"subgroup", "direct", "tiled"})
+	conformance(t, ctx, `window.vkgemm.conformance()`, []string{"subgroup", "direct", "tiled"})
 }
 
 // conformance runs gemm's correctness cases on every WGSL kernel family in
-// the page, each result also compared with the CPU engine's.
-func conformance(t *testing.T, ctx context.Context, families []string) {
+// the page (call: conformance() for float32, conformanceHalf() for 16-bit
+// inputs), each result also compared with the CPU engine's.
+func conformance(t *testing.T, ctx context.Context, call string, families []string) {
 	t.Helper()
-	js := within(t, ctx, 6*time.Minute, chromedp.Evaluate[string](`window.vkgemm.conformance()`, chromedp.EvalAwaitPromise))
+	start := time.Now()
+	js := within(t, ctx, 6*time.Minute, chromedp.Evaluate[string](call, chromedp.EvalAwaitPromise))
+	t.Logf("%s took %.0f s", call, time.Since(start).Seconds())
 	var confs []struct {
 		Kernel, Error, Device string
 		Cases                 []struct {
@@ -296,6 +301,59 @@ func conformance(t *testing.T, ctx context.Context, families []string) {
 		t.Logf("WGSL %s: %d correctness cases on %s, all within the bound; worst relative error %.2g", conf.Kernel, len(conf.Cases), conf.Device, worst)
 	}
 	assert.Equal(t, families, got, "every kernel family is checked")
+}
+
+// TestBrowserRacesBatchedAndHalfInputs starts the page on a batched race,
+// switches with the M key to BF16 and then F16 inputs, and checks each
+// sweep's results and how each engine ran it; then gemm's correctness
+// cases through GemmHalf in both formats and through SgemmStridedBatched.
+func TestBrowserRacesBatchedAndHalfInputs(t *testing.T) {
+	ctx, base := page(t, true)
+	load(t, ctx, base+"/?race=batched&min=64&max=128&mintime=50ms")
+	for i, c := range []struct {
+		mode     viz.Mode
+		gpu, cpu string
+	}{
+		{viz.Batched, "SgemmStridedBatched, one call", "a loop of 64 Sgemm calls"},
+		{viz.BF16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
+		{viz.F16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
+	} {
+		if i > 0 {
+			pressM(t, ctx)
+			within(t, ctx, 20*time.Second, chromedp.Poll[chromedp.Void](fmt.Sprintf(`JSON.parse(window.vkgemm.state()).Mode === %q`, c.mode.String())))
+		}
+		s := liveness(t, ctx, 2*time.Minute)
+		require.Equal(t, c.mode, s.Mode)
+		assert.Equal(t, c.gpu, s.Lanes[0].Method, "%v: how WebGPU runs it", c.mode)
+		assert.Equal(t, c.cpu, s.Lanes[1].Method, "%v: how the CPU runs it", c.mode)
+		for _, l := range s.Lanes {
+			require.True(t, l.Racing(), "%v: %s races (%s%s)", c.mode, l.Name, l.Why, l.Unsupported)
+			for _, r := range l.Results {
+				assert.Empty(t, r.Err, "%v: %s at %d", c.mode, l.Name, r.N)
+				assert.True(t, r.OK, "%v: %s at %d: max rel err %g > bound %g", c.mode, l.Name, r.N, r.MaxRelErr, r.Bound)
+				t.Logf("%-7s %-6s n=%4d %7.3f GFLOPS (best of %d), max rel err %.2g, %d of %d rows checked", c.mode, l.Name, r.N, r.GFLOPS, r.Runs, r.MaxRelErr, r.CheckedRows, r.Rows)
+			}
+		}
+		if c.mode == viz.BF16 {
+			screenshot(t, ctx, "browser-bf16.png")
+		}
+	}
+	conformance(t, ctx, `window.vkgemm.conformanceHalf()`, []string{"direct-bf16", "direct-f16"})
+	conformance(t, ctx, `window.vkgemm.conformanceBatched()`, []string{"subgroup"})
+}
+
+// pressM presses the M key a few frames long: ebiten reads the keys once a
+// frame, and a press within one frame could go unseen.
+func pressM(t *testing.T, ctx context.Context) {
+	t.Helper()
+	// kb.Encode('m') is keyDown, char, keyUp: hold the key down between.
+	for _, k := range kb.Encode('m') {
+		within(t, ctx, 10*time.Second, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, *k)
+			return err
+		}))
+		time.Sleep(150 * time.Millisecond)
+	}
 }
 
 // TestBrowserForcedTiledKernel forces the GPU family on SwiftShader with

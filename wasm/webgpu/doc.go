@@ -18,7 +18,10 @@
 // Kernel families (shaders.WGSLKernels): on a software/fallback adapter the
 // subgroup family where the adapter offers WebGPU's "subgroups" feature, else
 // the direct one; on other adapters the tiled family (workgroup memory).
-// Options.Family forces one. The packing and banding are plain Go, tested
+// Options.Family forces one. GemmHalf takes A and B as BF16 or F16 bit
+// patterns, packed the same way (two values to a 32-bit word) and widened to
+// float32 in the direct family's kernel (shaders.WGSLHalf), float32
+// accumulate, on every adapter. The packing and banding are plain Go, tested
 // anywhere; the engine itself builds only for GOOS=js.
 //
 // Open must be called from main or a goroutine, never from a js.FuncOf

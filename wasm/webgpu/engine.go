@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/half"
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
@@ -32,11 +33,18 @@ type Engine struct {
 	kernel   shaders.WGSLKernel
 	// pipelines of kernel: one, or one per shape (ShapeConstants).
 	pipelines *pipelines
+	// halves holds the pipelines of the kernels for 16-bit inputs, by
+	// format, compiled on first use.
+	halves map[half.Format]*pipelines
 	// pool keeps the buffers of finished products for the next ones.
 	pool       *pool
 	adapter    string
 	software   bool
 	maxBinding int64
+	// maxBuffer and align: the largest buffer, and the alignment of a
+	// storage binding's offset (a batch's products lie at such offsets).
+	maxBuffer int64
+	align     int
 	// memory is the program's WebAssembly.Memory, if the page gave it:
 	// uploads then read straight from Go's memory.
 	memory js.Value
@@ -114,7 +122,8 @@ func Open(o Options) (e *Engine, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: requestDevice: %v", ErrUnavailable, err)
 	}
-	e = &Engine{device: device, queue: device.Get("queue"), features: features, pool: &pool{}, BandFlops: 32e6}
+	e = &Engine{device: device, queue: device.Get("queue"), features: features, pool: &pool{}, BandFlops: 32e6,
+		halves: map[half.Format]*pipelines{}}
 	e.adapter, e.software = describe(adapter)
 	kernel, err := family(o.Family, e.software, features)
 	if err != nil {
@@ -123,7 +132,10 @@ func Open(o Options) (e *Engine, err error) {
 	if o.Memory.Type() == js.TypeObject && o.Memory.Get("buffer").Truthy() {
 		e.memory = o.Memory
 	}
-	e.maxBinding = int64(device.Get("limits").Get("maxStorageBufferBindingSize").Float())
+	limits := device.Get("limits")
+	e.maxBinding = int64(limits.Get("maxStorageBufferBindingSize").Float())
+	e.maxBuffer = int64(limits.Get("maxBufferSize").Float())
+	e.align = max(4, limits.Get("minStorageBufferOffsetAlignment").Int())
 	if err := e.use(kernel); err != nil {
 		return nil, err
 	}
@@ -154,13 +166,14 @@ func family(name string, software bool, has map[string]bool) (shaders.WGSLKernel
 
 // pipelines holds a kernel's compiled pipelines: one, or one per shape.
 type pipelines struct {
+	kernel        shaders.WGSLKernel
 	module, fixed js.Value
 	shapes        map[[2]int]js.Value // by (n4/4, k4/4)
 }
 
-// use compiles a kernel family and makes it the one the engine runs.
-func (e *Engine) use(k shaders.WGSLKernel) error {
-	module := e.device.Call("createShaderModule", obj("code", k.Source, "label", "sgemm "+k.Name))
+// compile makes a kernel's shader module, reporting WGSL errors.
+func (e *Engine) compile(k shaders.WGSLKernel) (*pipelines, error) {
+	module := e.device.Call("createShaderModule", obj("code", k.Source, "label", "gemm "+k.Name))
 	if info, err := Await(module.Call("getCompilationInfo")); err == nil {
 		var errs []string
 		msgs := info.Get("messages")
@@ -170,10 +183,19 @@ func (e *Engine) use(k shaders.WGSLKernel) error {
 			}
 		}
 		if len(errs) > 0 {
-			return fmt.Errorf("the %s WGSL kernel does not compile: %s", k.Name, strings.Join(errs, "; "))
+			return nil, fmt.Errorf("the %s WGSL kernel does not compile: %s", k.Name, strings.Join(errs, "; "))
 		}
 	}
-	e.kernel, e.pipelines = k, &pipelines{module: module, shapes: map[[2]int]js.Value{}}
+	return &pipelines{kernel: k, module: module, shapes: map[[2]int]js.Value{}}, nil
+}
+
+// use compiles a kernel family and makes it the one the engine runs.
+func (e *Engine) use(k shaders.WGSLKernel) error {
+	ps, err := e.compile(k)
+	if err != nil {
+		return err
+	}
+	e.kernel, e.pipelines = k, ps
 	// A software adapter compiles the kernel on its first dispatch, which
 	// holds up the page's drawing for a second: pay that while the page
 	// still shows its loading indicator.
@@ -190,8 +212,8 @@ const maxShapes = 64
 
 // pipeline returns the kernel's pipeline for products with n4v vec4
 // columns of C and k4v of A, compiling it on first use.
-func (e *Engine) pipeline(n4v, k4v int) (js.Value, error) {
-	ps, k := e.pipelines, e.kernel
+func (e *Engine) pipeline(ps *pipelines, n4v, k4v int) (js.Value, error) {
+	k := ps.kernel
 	key := [2]int{n4v, k4v}
 	if !k.ShapeConstants {
 		key = [2]int{}
@@ -210,12 +232,12 @@ func (e *Engine) pipeline(n4v, k4v int) (js.Value, error) {
 		constants.Set("K4", k4v)
 	}
 	p, err := Await(e.device.Call("createComputePipelineAsync", obj(
-		"label", "sgemm "+k.Name,
+		"label", "gemm "+k.Name,
 		"layout", "auto",
 		"compute", obj("module", ps.module, "entryPoint", "main", "constants", constants),
 	)))
 	if err != nil {
-		return js.Value{}, fmt.Errorf("creating the %s sgemm pipeline: %w", k.Name, err)
+		return js.Value{}, fmt.Errorf("creating the %s gemm pipeline: %w", k.Name, err)
 	}
 	if !k.ShapeConstants {
 		ps.fixed = p
@@ -315,33 +337,72 @@ const (
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C on the WebGPU device.
 func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) (err error) {
-	if err := gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc); err != nil {
+	if done, err := e.noProduct(tA, tB, m, n, k, len(a), lda, len(b), ldb, alpha, beta, c, ldc, 4); done || err != nil {
 		return err
 	}
-	if m == 0 || n == 0 {
-		return nil
-	}
-	if k == 0 || alpha == 0 {
-		ScaleC(m, n, beta, c, ldc)
-		return nil
-	}
 	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
-	for _, sz := range []int64{int64(m4) * int64(k4) * 4, int64(k4) * int64(n4) * 4, int64(m4) * int64(n4) * 4} {
-		if sz > e.maxBinding {
-			return fmt.Errorf("a %d×%d×%d product needs a %d MiB buffer, more than the %d MiB this WebGPU device binds: split it", m, n, k, sz>>20, e.maxBinding>>20)
-		}
-	}
 	defer catch(&err)
 	ap := Packed(tA, m, k, a, lda, m4, k4)
 	bp := Packed(tB, k, n, b, ldb, k4, n4)
+	return e.product(e.pipelines, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc, single)
+}
+
+// noProduct checks the arguments and does the calls that need no kernel:
+// empty C, or k or alpha zero (C = beta*C); done says it did. It refuses a
+// product whose packed matrices (A and B of inBytes per element, C of
+// float32) exceed what one binding of this device holds.
+func (e *Engine) noProduct(tA, tB blas.Transpose, m, n, k, lenA, lda, lenB, ldb int, alpha, beta float32, c []float32, ldc, inBytes int) (done bool, err error) {
+	if err := gemm.CheckArgs(tA, tB, m, n, k, lenA, lda, lenB, ldb, len(c), ldc); err != nil {
+		return true, err
+	}
+	if m == 0 || n == 0 {
+		return true, nil
+	}
+	if k == 0 || alpha == 0 {
+		ScaleC(m, n, beta, c, ldc)
+		return true, nil
+	}
+	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
+	for _, sz := range []int64{int64(m4) * int64(k4) * int64(inBytes), int64(k4) * int64(n4) * int64(inBytes), int64(m4) * int64(n4) * 4} {
+		if sz > e.maxBinding {
+			return true, fmt.Errorf("a %d×%d×%d product needs a %d MiB buffer, more than the %d MiB this WebGPU device binds: split it", m, n, k, sz>>20, e.maxBinding>>20)
+		}
+	}
+	return false, nil
+}
+
+// batch says where the products of a strided batch lie: in the buffers,
+// each product's packed A, B and C step bytes from the previous one's (0:
+// one matrix shared by all); in the caller's c, strideC elements apart.
+type batch struct {
+	count               int
+	stepA, stepB, stepC int
+	strideC             int
+}
+
+// single is the batch of one product.
+var single = batch{count: 1}
+
+// product runs C_g = alpha*A_g*B_g + beta*C_g for the products of bt with
+// the kernel of ps, on A and B packed (m4×k4 and k4×n4, in the kernel's
+// input format) and uploaded from ap and bp, and unpacks C into c. Every
+// dispatch of a product, or of a batch, goes in as few submissions as the
+// dispatch limits allow, and C comes back with one readback.
+func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta float32, c []float32, ldc int, bt batch) (err error) {
+	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
+	in := 4
+	if ps.kernel.Inputs != 0 {
+		in = 2
+	}
+	sizeA, sizeB, sizeC := m4*k4*in, k4*n4*in, m4*n4*4
 	// C comes back straight into c when it has the packed layout.
 	out := c[:min(len(c), m4*n4)]
-	direct := beta == 0 && m == m4 && n == n4 && ldc == n
+	direct := bt.count == 1 && beta == 0 && m == m4 && n == n4 && ldc == n
 	if !direct {
-		out = make([]float32, m4*n4)
+		out = make([]float32, ((bt.count-1)*bt.stepC+sizeC)/4)
 	}
 
-	pipeline, err := e.pipeline(n4/4, k4/4)
+	pipeline, err := e.pipeline(ps, n4/4, k4/4)
 	if err != nil {
 		return err
 	}
@@ -367,22 +428,28 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 			}
 		}
 	}()
-	bufA := buffer("A", 4*len(ap), usageStorage|usageCopyDst)
-	bufB := buffer("B", 4*len(bp), usageStorage|usageCopyDst)
+	bufA := buffer("A", len(ap), usageStorage|usageCopyDst)
+	bufB := buffer("B", len(bp), usageStorage|usageCopyDst)
 	bufC := buffer("C", 4*len(out), usageStorage|usageCopySrc)
 	read := buffer("readback", 4*len(out), usageMapRead|usageCopyDst)
 	e.upload(bufA, ap)
 	e.upload(bufB, bp)
 
-	kn := e.kernel
+	kn := ps.kernel
 	layout := pipeline.Call("getBindGroupLayout", 0)
 	params := make([]byte, paramsBytes)
 	bands := []Band{{Row0: 0, RowEnd: m4}}
+	// The work of one submission: a software adapter's dispatches hold up
+	// the page (or its GPU watchdog) until they are done.
+	limit := MaxDispatchFlops
 	if e.Yield != nil {
+		limit = e.BandFlops
 		bands = Bands(m4, n4, k4, kn.BlockM, e.BandFlops)
 	} else if gemm.Flops(m4, n4, k4) > MaxDispatchFlops {
 		bands = Bands(m4, n4, k4, kn.TileM(), MaxDispatchFlops)
 	}
+	var enc, pass js.Value
+	work := 0.0 // in the submission being recorded
 	for bi, band := range bands {
 		// Each band has its own uniform buffer, so products that interleave
 		// at the awaits below never see each other's parameters.
@@ -394,30 +461,41 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 		binary.LittleEndian.PutUint32(params[20:], math.Float32bits(alpha))
 		ubuf := buffer("params", paramsBytes, usageUniform|usageCopyDst)
 		e.write(ubuf, params)
-		group := d.Call("createBindGroup", obj("layout", layout, "entries", arr(
-			obj("binding", 0, "resource", obj("buffer", bufA)),
-			obj("binding", 1, "resource", obj("buffer", bufB)),
-			obj("binding", 2, "resource", obj("buffer", bufC)),
-			obj("binding", 3, "resource", obj("buffer", ubuf)),
-		)))
-		enc := d.Call("createCommandEncoder")
-		pass := enc.Call("beginComputePass")
-		pass.Call("setPipeline", pipeline)
-		pass.Call("setBindGroup", 0, group)
-		gx := (n4 + kn.TileN() - 1) / kn.TileN()
-		gy := (band.RowEnd - band.Row0 + kn.TileM() - 1) / kn.TileM()
-		pass.Call("dispatchWorkgroups", gx, gy)
-		pass.Call("end")
-		if bi == len(bands)-1 {
-			enc.Call("copyBufferToBuffer", bufC, 0, read, 0, 4*len(out))
-		}
-		e.queue.Call("submit", arr(enc.Call("finish")))
-		if bi < len(bands)-1 && e.Yield != nil {
-			// Wait for the band: the page draws its frames meanwhile.
-			if _, err := Await(e.queue.Call("onSubmittedWorkDone")); err != nil {
-				return fmt.Errorf("WebGPU dispatch: %w", err)
+		flops := gemm.Flops(band.RowEnd-band.Row0, n4, k4)
+		for g := range bt.count {
+			if enc.IsUndefined() {
+				enc = d.Call("createCommandEncoder")
+				pass = enc.Call("beginComputePass")
+				pass.Call("setPipeline", pipeline)
 			}
-			e.Yield()
+			group := d.Call("createBindGroup", obj("layout", layout, "entries", arr(
+				obj("binding", 0, "resource", obj("buffer", bufA, "offset", g*bt.stepA, "size", sizeA)),
+				obj("binding", 1, "resource", obj("buffer", bufB, "offset", g*bt.stepB, "size", sizeB)),
+				obj("binding", 2, "resource", obj("buffer", bufC, "offset", g*bt.stepC, "size", sizeC)),
+				obj("binding", 3, "resource", obj("buffer", ubuf)),
+			)))
+			pass.Call("setBindGroup", 0, group)
+			gx := (n4 + kn.TileN() - 1) / kn.TileN()
+			gy := (band.RowEnd - band.Row0 + kn.TileM() - 1) / kn.TileM()
+			pass.Call("dispatchWorkgroups", gx, gy)
+			work += flops
+			last := bi == len(bands)-1 && g == bt.count-1
+			if !last && work+flops <= limit {
+				continue
+			}
+			pass.Call("end")
+			if last {
+				enc.Call("copyBufferToBuffer", bufC, 0, read, 0, 4*len(out))
+			}
+			e.queue.Call("submit", arr(enc.Call("finish")))
+			enc, work = js.Undefined(), 0
+			if !last && e.Yield != nil {
+				// Wait for the submission: the page draws its frames meanwhile.
+				if _, err := Await(e.queue.Call("onSubmittedWorkDone")); err != nil {
+					return fmt.Errorf("WebGPU dispatch: %w", err)
+				}
+				e.Yield()
+			}
 		}
 	}
 	// Ask for everything at once: each answer may take a frame to arrive.
@@ -449,20 +527,22 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	js.CopyBytesToGo(bytesOf(out), view)
 	read.Call("unmap")
 	if !direct {
-		Unpack(m, n, out, n4, beta, c, ldc)
+		for g := range bt.count {
+			Unpack(m, n, out[g*bt.stepC/4:], n4, beta, c[g*bt.strideC:], ldc)
+		}
 	}
 	return nil
 }
 
-// upload writes f to a buffer: from a view of the program's memory when the
+// upload writes b to a buffer: from a view of the program's memory when the
 // page gave it (one copy, by the browser), else through a JavaScript copy.
-func (e *Engine) upload(buf js.Value, f []float32) {
+func (e *Engine) upload(buf js.Value, b []byte) {
 	if e.memory.IsUndefined() {
-		e.write(buf, bytesOf(f))
+		e.write(buf, b)
 		return
 	}
-	e.queue.Call("writeBuffer", buf, 0, e.memory.Get("buffer"), uintptr(unsafe.Pointer(&f[0])), 4*len(f))
-	runtime.KeepAlive(f)
+	e.queue.Call("writeBuffer", buf, 0, e.memory.Get("buffer"), uintptr(unsafe.Pointer(&b[0])), len(b))
+	runtime.KeepAlive(b)
 }
 
 // write uploads bytes to a buffer through the queue.

@@ -69,12 +69,13 @@ func catch(err *error) {
 	}
 }
 
-// bytesOf views a float32 slice as bytes, for js.CopyBytesToJS/ToGo.
-func bytesOf(f []float32) []byte {
+// bytesOf views a float32 or uint16 slice as bytes, for
+// js.CopyBytesToJS/ToGo and uploads.
+func bytesOf[T float32 | uint16](f []T) []byte {
 	if len(f) == 0 {
 		return nil
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
+	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), int(unsafe.Sizeof(f[0]))*len(f))
 }
 
 func obj(kv ...any) js.Value {

@@ -11,9 +11,16 @@ func Round4(n int) int { return (n + 3) &^ 3 }
 
 // Pack copies op(X), a rows×cols matrix stored in x with leading dimension
 // ld (transposed when t says so), into a new row-major rowsP×colsP slice,
-// zero-padded on the right and at the bottom.
-func Pack(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP int) []float32 {
-	out := make([]float32, rowsP*colsP)
+// zero-padded on the right and at the bottom. T is float32, or uint16 for
+// the bit patterns of 16-bit inputs (whose zero is 0.0 in both formats).
+func Pack[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
+	out := make([]T, rowsP*colsP)
+	packInto(out, t, rows, cols, x, ld, colsP)
+	return out
+}
+
+// packInto is Pack into out, zeroed and at least rowsP*colsP long.
+func packInto[T float32 | uint16](out []T, t blas.Transpose, rows, cols int, x []T, ld int, colsP int) {
 	if gemm.Transposed(t) {
 		for j := 0; j < cols; j++ {
 			src := x[j*ld : j*ld+rows]
@@ -21,17 +28,30 @@ func Pack(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP in
 				out[i*colsP+j] = v
 			}
 		}
-		return out
+		return
 	}
 	for i := 0; i < rows; i++ {
 		copy(out[i*colsP:i*colsP+cols], x[i*ld:i*ld+cols])
+	}
+}
+
+// PackBatch packs count matrices of a strided batch, the g-th at
+// x[g*stride:], into one slice, the g-th packed at g*step; with stride 0
+// (one matrix shared by every product) it packs that one alone.
+func PackBatch[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld, stride int, rowsP, colsP, count, step int) []T {
+	if stride == 0 || count <= 1 {
+		return Pack(t, rows, cols, x, ld, rowsP, colsP)
+	}
+	out := make([]T, (count-1)*step+rowsP*colsP)
+	for g := range count {
+		packInto(out[g*step:], t, rows, cols, x[g*stride:], ld, colsP)
 	}
 	return out
 }
 
 // Packed is Pack, except that it returns x itself (no copy) when x already
 // has the packed layout: not transposed, no padding, and ld == cols.
-func Packed(t blas.Transpose, rows, cols int, x []float32, ld int, rowsP, colsP int) []float32 {
+func Packed[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
 	if !gemm.Transposed(t) && rows == rowsP && cols == colsP && ld == cols {
 		return x[:rows*cols]
 	}

@@ -74,3 +74,14 @@ func TestPackedCopiesOnlyWhenTheLayoutDiffers(t *testing.T) {
 	assert.Equal(t, []float32{1, 3, 2, 4}, trans)
 	assert.NotSame(t, &x[0], &trans[0])
 }
+
+func TestPackBatchPlacesEachProductAtItsStep(t *testing.T) {
+	// Two 1×2 matrices 3 apart (ld 2), packed 1×4 each, 8 apart.
+	x := []float32{1, 2, 99, 3, 4}
+	assert.Equal(t, []float32{1, 2, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0}, webgpu.PackBatch(blas.NoTrans, 1, 2, x, 2, 3, 1, 4, 2, 8))
+	// Stride 0: one matrix for every product, packed once.
+	assert.Equal(t, []float32{1, 2, 0, 0}, webgpu.PackBatch(blas.NoTrans, 1, 2, x, 2, 0, 1, 4, 2, 8))
+	// 16-bit values, transposed: a 2×1 op(X) stored as 1×2.
+	h := []uint16{7, 8, 5, 9, 6}
+	assert.Equal(t, []uint16{7, 0, 0, 0, 8, 0, 0, 0, 9, 0, 0, 0, 6, 0, 0, 0}, webgpu.PackBatch(blas.Trans, 2, 1, h, 2, 3, 2, 4, 2, 8))
+}

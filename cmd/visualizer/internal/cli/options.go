@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/vkgemm/vkgemm/viz"
 )
 
 // Options are the visualizer's command-line settings.
@@ -16,6 +18,7 @@ type Options struct {
 	Shot          string
 	Frames        int
 	Width, Height int
+	Race          viz.Mode // what is raced first (M switches while running)
 }
 
 // Parse reads the flags. -h gives flag.ErrHelp after printing the usage to
@@ -31,18 +34,23 @@ func Parse(args []string, output io.Writer) (Options, error) {
 	fs.DurationVar(&o.MinTime, "mintime", 300*time.Millisecond, "how long each engine repeats a product at one size")
 	fs.StringVar(&o.Shot, "shot", "", "save a PNG screenshot to `FILE` and exit")
 	fs.IntVar(&o.Frames, "frames", 0, "with -shot: after this many frames; 0: when the sweep is done")
+	race := fs.String("race", "f32", "what is raced: f32 (n×n×n float32), batched (64 products of n/4×n/4×n/4), bf16 or f16 (half inputs, float32 accumulate); M switches while running")
 	size := fs.String("size", "960x540", "window size (software GL on a large window is slow)")
 	fs.Usage = func() {
 		fmt.Fprintf(output, "usage: visualizer [flags]\n\n"+
-			"Races single-precision GEMM on the GPU (Vulkan) against the CPU, live. Needs a display:\n"+
+			"Races GEMM on the GPU (Vulkan) against the CPU, live: float32, batched, or BF16/F16 inputs. Needs a display:\n"+
 			"headless, run it under Xvfb (xvfb-run -a visualizer -shot out.png).\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.Race, err = viz.ParseMode(*race); err != nil {
+		return o, fmt.Errorf("-%w", err)
 	}
 	if _, err := fmt.Sscanf(*size, "%dx%d", &o.Width, &o.Height); err != nil || o.Width < 320 || o.Height < 200 {
 		return o, fmt.Errorf("-size %q: want WIDTHxHEIGHT, at least 320x200", *size)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/viz"
 )
 
 func TestParseDefaultsAndFlags(t *testing.T) {
@@ -21,6 +23,14 @@ func TestParseDefaultsAndFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Options{Device: "llvm", NoGPU: true, Min: 64, Max: 2048, MinTime: 300 * time.Millisecond,
 		Shot: "x.png", Frames: 3, Width: 1280, Height: 720}, o)
+
+	for _, m := range viz.Modes {
+		o, err = Parse([]string{"-race", m.String()}, &out)
+		require.NoError(t, err)
+		assert.Equal(t, m, o.Race)
+	}
+	_, err = Parse([]string{"-race", "f8"}, &out)
+	assert.ErrorContains(t, err, `-race "f8": want one of f32, batched, bf16, f16`)
 }
 
 func TestParseHelpAndBadFlags(t *testing.T) {

@@ -307,7 +307,7 @@ func (d *Device) halfKernelFor(f HalfFormat, m, n, k int) Kernel {
 	if kern, ok := d.kernels[halfKey(f, class)]; ok {
 		return kern
 	}
-	return halfKernel(d.kernels[class], f)
+	return halfKernel(d.kernels[class], f, d.dev.Properties())
 }
 
 // loadPipelineCache reads saved pipeline-cache data, if any.

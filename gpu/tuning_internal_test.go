@@ -13,18 +13,21 @@ func TestTunedBatchAndHalfKernelsApplyWhereTheyShould(t *testing.T) {
 	square := Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 16, TN: 16, TK: 4}
 	batched := Kernel{Family: kernelDirect, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4}
 	f16 := Kernel{Family: kernelSubgroup, WGX: 8, WGY: 1, TM: 16, TN: 8, TK: 4, Precision: "f16"}
-	d := &Device{kernels: map[string]Kernel{ShapeSmall: small, ShapeSquare: square}}
+	d := openValidated(t)
+	defer func() { assert.NoError(t, d.Close()) }()
+	d.kernels = map[string]Kernel{ShapeSmall: small, ShapeSquare: square}
+	p := d.dev.Properties()
 
 	assert.Equal(t, small, d.kernelForBatch(128, 128, 64, 64), "untuned: the class's kernel")
-	assert.Equal(t, halfKernel(small, F16), d.halfKernelFor(F16, 128, 128, 64))
+	assert.Equal(t, halfKernel(small, F16, p), d.halfKernelFor(F16, 128, 128, 64))
 
 	d.kernels[ShapeBatched], d.kernels["f16/small"] = batched, f16
 	assert.Equal(t, batched, d.kernelForBatch(128, 128, 64, 64))
 	assert.Equal(t, small, d.kernelForBatch(128, 128, 64, 1), "one product is no batch")
 	assert.Equal(t, square, d.kernelForBatch(1024, 1024, 1024, 4), "a batch of large products")
 	assert.Equal(t, f16, d.halfKernelFor(F16, 128, 128, 64))
-	assert.Equal(t, halfKernel(small, BF16), d.halfKernelFor(BF16, 128, 128, 64), "another format")
-	assert.Equal(t, halfKernel(square, F16), d.halfKernelFor(F16, 1024, 1024, 1024), "another class")
+	assert.Equal(t, halfKernel(small, BF16, p), d.halfKernelFor(BF16, 128, 128, 64), "another format")
+	assert.Equal(t, halfKernel(square, F16, p), d.halfKernelFor(F16, 1024, 1024, 1024), "another class")
 }
 
 func TestTuneTargets(t *testing.T) {

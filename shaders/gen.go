@@ -38,6 +38,9 @@ func (v variant) LoadA(index string) string { return v.load("a4", "aT", index) }
 func (v variant) LoadB(index string) string { return v.load("b4", "bT", index) }
 
 func (v variant) load(buf, texels, index string) string {
+	if v.Half() && v.Texel {
+		return fmt.Sprintf("widen(tex%s(%s))", strings.ToUpper(buf[:1]), index)
+	}
 	if v.Half() {
 		return fmt.Sprintf("widen(%s[%s])", buf, index)
 	}

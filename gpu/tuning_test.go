@@ -328,3 +328,21 @@ func TestTuneShapesBelongToTheirClass(t *testing.T) {
 		}
 	}
 }
+
+// Bad options are errors wrapping ErrBadArgument before anything runs; a
+// closed device says so.
+func TestTuneRefusesBadOptions(t *testing.T) {
+	d := openDevice(t, gpu.Config{NoCache: true})
+	_, err := d.Tune(gpu.TuneOptions{Classes: []string{"round"}})
+	require.ErrorIs(t, err, gpu.ErrBadArgument)
+	assert.Contains(t, err.Error(), `unknown shape class "round"`)
+	_, err = d.Tune(gpu.TuneOptions{Half: []gpu.HalfFormat{7}})
+	require.ErrorIs(t, err, gpu.ErrBadArgument)
+	assert.Contains(t, err.Error(), "neither gpu.F16 nor gpu.BF16")
+
+	closed, err := gpu.Open(gpu.Config{NoCache: true})
+	require.NoError(t, err)
+	require.NoError(t, closed.Close())
+	_, err = closed.Tune(gpu.TuneOptions{Budget: time.Second, Classes: []string{gpu.ShapeSmall}, Crossovers: true})
+	assert.ErrorIs(t, err, gpu.ErrClosed)
+}

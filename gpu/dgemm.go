@@ -13,11 +13,11 @@ import (
 
 // The float64 members of the direct family: an 8×8 block per invocation
 // through storage buffers (shaders/glsl/gemm_direct_f64.comp), or a TM×TN
-// block through uvec4 texel buffers of raw bits (gemm_direct_f64_texel.comp).
+// block through uvec4 texel buffers of raw bits (gemm_direct_texel_f64.comp).
 const (
 	kernelDirect64      = "direct64"
 	shaderDirect64      = "gemm_direct_f64"
-	shaderDirect64Texel = "gemm_direct_f64_texel"
+	shaderDirect64Texel = "gemm_direct_texel_f64"
 )
 
 var (
@@ -68,14 +68,21 @@ func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []fl
 	if noProduct(m, n, k, alpha, beta, c, ldc) {
 		return nil
 	}
+	p := problem64(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	_, err := d.run(&p, d.kernel64())
+	return d.finish(err)
+}
+
+// problem64 is a float64 product with its arguments already checked.
+func problem64(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+	b []float64, ldb int, beta float64, c []float64, ldc int) problem {
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k,
 		a: words(a), lda: lda, b: words(b), ldb: ldb, c: words(c), ldc: ldc,
 		words: 2, alpha: 1, alpha64: alpha, beta64: beta}
 	if beta != 0 {
 		p.beta = 1 // only whether C is read
 	}
-	_, err := d.run(&p, d.kernel64())
-	return d.finish(err)
+	return p
 }
 
 // float64Support says why the device cannot run Dgemm, or nil.

@@ -13,7 +13,7 @@
 // without arrays or loops over the block: lavapipe keeps arrays indexed by loop counters in
 // memory.
 //
-// Push constants: gemm_direct_f64_texel.comp's (alpha and beta as float64 bit patterns); this
+// Push constants: gemm_direct_texel_f64.comp's (alpha and beta as float64 bit patterns); this
 // kernel reads no offsets, so it takes no slices of k within a dispatch (KChunk 0).
 // Spec constants: TM and TN must be 8; TK is ignored (the k-step is 4).
 // Host guarantees: leading dimensions are multiples of 4 elements; each buffer holds whole

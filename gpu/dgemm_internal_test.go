@@ -49,9 +49,7 @@ func TestDgemmKernels(t *testing.T) {
 	}
 	kernels := []Kernel{direct64}
 	if d.kernel64() == direct64Texel {
-		sliced := direct64Texel
-		sliced.KChunk = 256
-		kernels = append(kernels, sliced)
+		kernels = append(kernels, direct64Texel)
 	} else {
 		t.Logf("%s: no uint texel buffers as large as its storage buffers: storage loads only", d.Describe())
 	}
@@ -107,7 +105,7 @@ func BenchmarkDgemmKernel(b *testing.B) {
 		cands = append(cands, candidate{k, 2})
 	}
 	if d.kernel64() == direct64Texel {
-		for _, kc := range []uint32{256, 512} {
+		for _, kc := range []uint32{direct64Texel.KChunk, 512} {
 			k := direct64Texel
 			k.KChunk = kc
 			cands = append(cands, candidate{k, 2})
@@ -115,7 +113,7 @@ func BenchmarkDgemmKernel(b *testing.B) {
 	}
 	cands = append(cands, candidate{d.Kernels()[ShapeSquare], 1})
 	label := func(c candidate) string {
-		s := fmt.Sprintf("f%d-%s-%dx%d", 32*c.w, c.k.Family, c.k.TM, c.k.TN)
+		s := fmt.Sprintf("f%d-%s-%dx%d-wg%dx%d", 32*c.w, c.k.Family, c.k.TM, c.k.TN, c.k.WGX, c.k.WGY)
 		if c.k.Texel {
 			s += "-texel"
 		}

@@ -7,10 +7,11 @@
 //   A(i,p) = a[offA + i*lda + p] (TRANS_A: a[offA + p*lda + i])
 //   B(p,j) = b[offB + p*ldb + j] (TRANS_B: b[offB + j*ldb + p])
 //   C(i,j) = c[offC + i*ldc + j]
-// No shared memory, no barriers. Each invocation computes a TM x TN block of C in registers
-// (scalar accumulators, each given its 4 multiply-adds of a k-step back to back, as in
-// gemm_direct_texel.comp) and reads 4 values of k per step along whichever dimension is
-// contiguous. lavapipe compiles a texel fetch into a gather, a storage-buffer load into a loop
+// No shared memory, no barriers. Each invocation computes a TM x TN block of C in registers,
+// as dvec4 accumulators along rows of C (acc[r][h] += A(i0+r, k+q) * B(k+q, j0+4h..j0+4h+3)),
+// and reads 4 values of k per step along whichever dimension is contiguous: rows of B need no
+// transposing then. (Scalar accumulators, as gemm_direct_texel.comp keeps for float32, ran at
+// the same speed and compiled about 1.5 times slower: docs/perf.md.) lavapipe compiles a texel fetch into a gather, a storage-buffer load into a loop
 // over the SIMD lanes. A uvec4 texel holds two doubles as bit pairs (low word first), so 4
 // doubles are 2 texels: leading dimensions and offsets are multiples of 4 elements (the host
 // pads rows to 4), which keeps every 4-value load on a texel boundary.
@@ -45,9 +46,9 @@ layout(push_constant) uniform Push {
     uint betaHi;
 } pc;
 
-double acc[16][16];  // acc[r][n] = C(i0+r, j0+n); only r < TM, n < TN are live
+dvec4 acc[16][4];    // acc[r][h] = C(i0+r, j0+4h..j0+4h+3)
 dvec4 av[16];        // av[r] = A(i0+r, k..k+3)
-dvec4 bv[16];        // bv[n] = B(k..k+3, j0+n)
+dvec4 bv[4][4];      // bv[q][h] = B(k+q, j0+4h..j0+4h+3)
 
 #define ROWS16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 #define QUADS(X) X(0) X(4) X(8) X(12)
@@ -95,20 +96,20 @@ dvec4 loadBN(uint k, uint j, bool tail) {
     dmat4 t = transpose(dmat4(loadAT(k, i0 + uint(r), tail), loadAT(k + 1u, i0 + uint(r), tail), \
                               loadAT(k + 2u, i0 + uint(r), tail), loadAT(k + 3u, i0 + uint(r), tail))); \
     av[r] = t[0]; av[r + 1] = t[1]; av[r + 2] = t[2]; av[r + 3] = t[3]; }
-// bv[n] for one column, or for 4 columns transposed from 4 stored rows of B
-#define LOAD_B_COL(n) if (uint(n) < TN) bv[n] = loadBT(j0 + uint(n), k, tail);
-#define LOAD_B_QUAD(n) if (uint(n) < TN) { \
-    dmat4 t = transpose(dmat4(loadBN(k, j0 + uint(n), tail), loadBN(k + 1u, j0 + uint(n), tail), \
-                              loadBN(k + 2u, j0 + uint(n), tail), loadBN(k + 3u, j0 + uint(n), tail))); \
-    bv[n] = t[0]; bv[n + 1] = t[1]; bv[n + 2] = t[2]; bv[n + 3] = t[3]; }
-// the 4 multiply-adds of one accumulator, and of one row of them
-#define FMA4(r, n) if (uint(n) < TN) { \
-    acc[r][n] = fma(av[r].x, bv[n].x, acc[r][n]); acc[r][n] = fma(av[r].y, bv[n].y, acc[r][n]); \
-    acc[r][n] = fma(av[r].z, bv[n].z, acc[r][n]); acc[r][n] = fma(av[r].w, bv[n].w, acc[r][n]); }
-#define FMA_ROW(r) if (uint(r) < TM) { \
-    FMA4(r, 0) FMA4(r, 1) FMA4(r, 2) FMA4(r, 3) FMA4(r, 4) FMA4(r, 5) FMA4(r, 6) FMA4(r, 7) \
-    FMA4(r, 8) FMA4(r, 9) FMA4(r, 10) FMA4(r, 11) FMA4(r, 12) FMA4(r, 13) FMA4(r, 14) FMA4(r, 15) }
-#define ZERO_ROW(r) for (uint n = 0u; n < 16u; n++) acc[r][n] = 0.0LF;
+// bv[.][h] for 4 columns: stored rows of B, or 4 stored columns transposed
+#define LOAD_B_ROWS(h) if (uint(4 * h) < TN) { \
+    bv[0][h] = loadBN(k, j0 + uint(4 * h), tail); bv[1][h] = loadBN(k + 1u, j0 + uint(4 * h), tail); \
+    bv[2][h] = loadBN(k + 2u, j0 + uint(4 * h), tail); bv[3][h] = loadBN(k + 3u, j0 + uint(4 * h), tail); }
+#define LOAD_B_COLS(h) if (uint(4 * h) < TN) { \
+    dmat4 t = transpose(dmat4(loadBT(j0 + uint(4 * h), k, tail), loadBT(j0 + uint(4 * h) + 1u, k, tail), \
+                              loadBT(j0 + uint(4 * h) + 2u, k, tail), loadBT(j0 + uint(4 * h) + 3u, k, tail))); \
+    bv[0][h] = t[0]; bv[1][h] = t[1]; bv[2][h] = t[2]; bv[3][h] = t[3]; }
+#define FMA4(r, h) if (uint(4 * h) < TN) { \
+    acc[r][h] = fma(dvec4(av[r].x), bv[0][h], acc[r][h]); acc[r][h] = fma(dvec4(av[r].y), bv[1][h], acc[r][h]); \
+    acc[r][h] = fma(dvec4(av[r].z), bv[2][h], acc[r][h]); acc[r][h] = fma(dvec4(av[r].w), bv[3][h], acc[r][h]); }
+#define FMA_ROW(r) if (uint(r) < TM) { FMA4(r, 0) FMA4(r, 1) FMA4(r, 2) FMA4(r, 3) }
+#define H4(X) X(0) X(1) X(2) X(3)
+#define ZERO_ROW(r) for (uint h = 0u; h < 4u; h++) acc[r][h] = dvec4(0.0LF);
 
 // one k-step of 4: load the TM x 4 slice of op(A) and the 4 x TN slice of op(B), multiply
 void step4(uint k, uint i0, uint j0, bool tail) {
@@ -118,9 +119,9 @@ void step4(uint k, uint i0, uint j0, bool tail) {
         ROWS16(LOAD_A_ROW)
     }
     if (TRANS_B) {
-        ROWS16(LOAD_B_COL)
+        H4(LOAD_B_COLS)
     } else {
-        QUADS(LOAD_B_QUAD)
+        H4(LOAD_B_ROWS)
     }
     ROWS16(FMA_ROW)
 }
@@ -128,7 +129,7 @@ void step4(uint k, uint i0, uint j0, bool tail) {
 // store row r's columns q..q+3: one dvec4 when all 4 are inside N (ldc and offC are multiples of 4)
 #define STORE4(r, q) if (uint(q) < TN && j0 + uint(q) < pc.N) { \
     uint ci = pc.offC + (i0 + uint(r)) * pc.ldc + j0 + uint(q); \
-    dvec4 v = alpha * dvec4(acc[r][q], acc[r][q + 1], acc[r][q + 2], acc[r][q + 3]); \
+    dvec4 v = alpha * acc[r][q / 4]; \
     if (j0 + uint(q) + 3u < pc.N) { \
         if (!beta0) v = fma(dvec4(beta), c4[ci >> 2], v); \
         c4[ci >> 2] = v; \

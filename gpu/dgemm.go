@@ -26,9 +26,9 @@ var (
 	// takes no slices of k.
 	direct64 = Kernel{Family: kernelDirect64, WGX: 8, WGY: 1, TM: 8, TN: 8, TK: 4}
 	// direct64Texel is the float64 kernel where texels can be read: the
-	// block and slices of k that measured fastest on lavapipe among those
-	// that compile in seconds (docs/perf.md).
-	direct64Texel = Kernel{Family: kernelDirect64, WGX: 8, WGY: 1, TM: 12, TN: 8, TK: 4, KChunk: 128, Texel: true}
+	// block that measured fastest on lavapipe among those that compile in
+	// seconds; slices of k gained nothing that held (docs/perf.md).
+	direct64Texel = Kernel{Family: kernelDirect64, WGX: 8, WGY: 1, TM: 12, TN: 8, TK: 4, Texel: true}
 )
 
 // direct64Module is the module of a float64 kernel.

@@ -33,7 +33,8 @@ var dgemmCandidates = []Kernel{
 // each, the offsets moving along k, beta 1 after the first), on odd sizes
 // with padded leading dimensions. Other texel blocks are the same module
 // with other constants; each costs a compile of seconds on lavapipe, so
-// only the default's is used here.
+// only the default block is used here (slices of k do not change the
+// module).
 func TestDgemmKernels(t *testing.T) {
 	d, err := Open(Config{NoCache: true})
 	if err != nil {
@@ -49,7 +50,9 @@ func TestDgemmKernels(t *testing.T) {
 	}
 	kernels := []Kernel{direct64}
 	if d.kernel64() == direct64Texel {
-		kernels = append(kernels, direct64Texel)
+		sliced := direct64Texel
+		sliced.KChunk = 128
+		kernels = append(kernels, sliced)
 	} else {
 		t.Logf("%s: no uint texel buffers as large as its storage buffers: storage loads only", d.Describe())
 	}
@@ -105,7 +108,7 @@ func BenchmarkDgemmKernel(b *testing.B) {
 		cands = append(cands, candidate{k, 2})
 	}
 	if d.kernel64() == direct64Texel {
-		for _, kc := range []uint32{direct64Texel.KChunk, 512} {
+		for _, kc := range []uint32{128, 512} {
 			k := direct64Texel
 			k.KChunk = kc
 			cands = append(cands, candidate{k, 2})

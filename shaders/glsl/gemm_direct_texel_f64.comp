@@ -11,8 +11,9 @@
 // as dvec4 accumulators along rows of C (acc[r][h] += A(i0+r, k+q) * B(k+q, j0+4h..j0+4h+3)),
 // and reads 4 values of k per step along whichever dimension is contiguous: rows of B need no
 // transposing then. (Scalar accumulators, as gemm_direct_texel.comp keeps for float32, ran at
-// the same speed and compiled about 1.5 times slower: docs/perf.md.) lavapipe compiles a texel fetch into a gather, a storage-buffer load into a loop
-// over the SIMD lanes. A uvec4 texel holds two doubles as bit pairs (low word first), so 4
+// the same speed and compiled about 1.5 times slower: docs/perf.md.) lavapipe compiles a texel
+// fetch into a gather, a storage-buffer load into a loop over the SIMD lanes.
+// A uvec4 texel holds two doubles as bit pairs (low word first), so 4
 // doubles are 2 texels: leading dimensions and offsets are multiples of 4 elements (the host
 // pads rows to 4), which keeps every 4-value load on a texel boundary.
 //

@@ -31,7 +31,7 @@ func (d *Device) Warm() error {
 	}
 	d.mu.Unlock()
 	if d.float64Support() == nil {
-		kernels = append(kernels, direct64)
+		kernels = append(kernels, d.kernel64())
 	}
 	seen := map[pipeKey]bool{}
 	for _, k := range kernels {

@@ -26,8 +26,9 @@
 // strided-batched GEMM; a stride of 0 shares A or B), one product per layer
 // of workgroups (gl_WorkGroupID.z), so a batch of small products costs one
 // dispatch. GemmHalf takes A and B as F16 or BF16 bit patterns and
-// accumulates in float32; its kernels widen 32-bit loads with integer
-// operations, so it needs no 16-bit storage feature and runs everywhere.
+// accumulates in float32; its kernels widen 32-bit loads as they read them,
+// so it needs no 16-bit storage feature and runs everywhere, and read texels
+// of eight halves where the float32 kernel reads texels.
 // NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so
 // blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send gonum's
 // GEMMs (and mat.Dense.Mul) to the GPU where that is faster.

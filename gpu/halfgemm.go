@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 	"github.com/vkgemm/vkgemm/half"
 	"github.com/vkgemm/vkgemm/shaders"
 )
@@ -49,22 +50,24 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
 		ah: a, lda: lda, bh: b, ldb: ldb, c: c, ldc: ldc}
-	_, err := d.run(&p, halfKernel(d.kernelFor(m, n, k), f))
+	_, err := d.run(&p, halfKernel(d.kernelFor(m, n, k), f, d.dev.Properties()))
 	return d.finish(err)
 }
 
 // halfKernel is the kernel for half-precision inputs closest to kern, the
-// float32 kernel of the shape: the same direct or subgroup block without
-// texel loads (the texel views are of float32 vec4s), else the default
-// direct kernel.
-func halfKernel(kern Kernel, f HalfFormat) Kernel {
+// float32 kernel of the shape: the same direct or subgroup block, with
+// texel loads where kern has them and the device has uvec4 texel views as
+// large as its storage buffers, else the default direct kernel.
+func halfKernel(kern Kernel, f HalfFormat, p *vk.Properties) Kernel {
 	if kern.Family != kernelDirect && kern.Family != kernelSubgroup {
 		kern = defaultDirect
 	}
-	kern.Texel = false
 	kern.Precision = shaders.PrecisionBF16
 	if f == F16 {
 		kern.Precision = shaders.PrecisionF16
+	}
+	if kern.Texel && kern.fits(p) != nil {
+		kern.Texel = false
 	}
 	return kern
 }

@@ -86,8 +86,8 @@ type Kernel struct {
 	// lanes.
 	Texel bool `json:"texel,omitempty"`
 	// Precision of A and B: "" for float32, else shaders.PrecisionF16 or
-	// shaders.PrecisionBF16 (the direct and subgroup families, without
-	// texel loads; see halfgemm.go).
+	// shaders.PrecisionBF16 (the direct and subgroup families; see
+	// halfgemm.go).
 	Precision string `json:"precision,omitempty"`
 }
 

@@ -39,6 +39,13 @@ const (
 	SubgroupBF16  = "gemm_subgroup_bf16"
 	Subgroup4F16  = "gemm_subgroup_4_f16"
 	Subgroup4BF16 = "gemm_subgroup_4_bf16"
+	// DirectTexelF16, DirectTexelBF16, SubgroupTexelF16 and
+	// SubgroupTexelBF16 are the half-precision DirectTexel and SubgroupTexel:
+	// A and B read as uvec4 texels of raw bits, eight halves each.
+	DirectTexelF16    = "gemm_direct_texel_f16"
+	DirectTexelBF16   = "gemm_direct_texel_bf16"
+	SubgroupTexelF16  = "gemm_subgroup_texel_f16"
+	SubgroupTexelBF16 = "gemm_subgroup_texel_bf16"
 	// Block is the GPU family: block tiles of C per workgroup, double-buffered
 	// shared memory, the next tile's loads in flight during the FMAs,
 	// registers unrolled by the generator.

@@ -60,6 +60,12 @@ var Variants = []Variant{
 	{Name: SubgroupBF16, Family: FamilySubgroup, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionBF16},
 	{Name: Subgroup4F16, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: PrecisionF16},
 	{Name: Subgroup4BF16, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: PrecisionBF16},
+	// The same read as uvec4 texels of raw bits, eight halves each: lavapipe's
+	// fast loads (see DirectTexel).
+	{Name: DirectTexelF16, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: PrecisionF16},
+	{Name: DirectTexelBF16, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: PrecisionBF16},
+	{Name: SubgroupTexelF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionF16},
+	{Name: SubgroupTexelBF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionBF16},
 }
 
 // BlockMaxLoads is the most vec4s of a tile of A, and of B, that one

@@ -24,7 +24,7 @@ layout(constant_id = 4) const uint TK = 4;       // unused by this family
 layout(constant_id = 5) const bool TRANS_A = false;
 layout(constant_id = 6) const bool TRANS_B = false;
 // A and B hold bf16 values, four to a uvec2 (the first in the low half of .x), widened to
-// float32 as they are loaded: 32-bit loads and integer operations, so no 16-bit storage feature.
+// float32 as they are loaded: 32-bit loads, so no 16-bit storage feature.
 layout(set = 0, binding = 0) readonly buffer BufA { uvec2 a4[]; };
 layout(set = 0, binding = 1) readonly buffer BufB { uvec2 b4[]; };
 // bfloat16 is the high half of a float32.

@@ -29,7 +29,7 @@ layout(constant_id = 4) const uint TK = 4;       // unused by this family
 layout(constant_id = 5) const bool TRANS_A = false;
 layout(constant_id = 6) const bool TRANS_B = false;
 // A and B hold f16 values, four to a uvec2 (the first in the low half of .x), widened to
-// float32 as they are loaded: 32-bit loads and integer operations, so no 16-bit storage feature.
+// float32 as they are loaded: 32-bit loads, so no 16-bit storage feature.
 layout(set = 0, binding = 0) readonly buffer BufA { uvec2 a4[]; };
 layout(set = 0, binding = 1) readonly buffer BufB { uvec2 b4[]; };
 // binary16 to float32, exactly: normal numbers rebias the exponent (15 to 127), Inf and NaN keep

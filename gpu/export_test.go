@@ -54,3 +54,6 @@ const MaxFlights = maxFlights
 
 // Queues is where d's uploads run.
 func Queues(d *Device) vk.QueuePlan { return d.dev.Queues() }
+
+// QueueFamilies are the queue families of d's physical device.
+func QueueFamilies(d *Device) []vk.QueueFamily { return d.dev.Properties().QueueFamilies }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,7 +55,18 @@ func TestCloseWaitsForRunningWork(t *testing.T) {
 // while the device still writes them (it used to return a wrong C, every
 // run, on both drivers). Until the timed-out work ends, calls say so.
 func TestTimedOutWorkKeepsItsBuffers(t *testing.T) {
-	d := openDevice(t, gpu.Config{Timeout: 5 * time.Millisecond})
+	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 5 * time.Millisecond})
+}
+
+// The same where uploads go in submissions of their own, as on a GPU with
+// a transfer queue: the timed-out batch's upload and kernels are both
+// waited for before its buffers are reused.
+func TestTimedOutWorkKeepsItsBuffersWithTransferQueue(t *testing.T) {
+	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 5 * time.Millisecond, ForceStaging: true, TransferQueue: "same"})
+}
+
+func timedOutWorkKeepsItsBuffers(t *testing.T, cfg gpu.Config) {
+	d := openDevice(t, cfg)
 	big := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 768, N: 768, K: 768, Alpha: 1, Beta: 0}
 	pb := gemm.NewProblem(big, 1)
 	err := d.Sgemm(big.TA, big.TB, big.M, big.N, big.K, 1, pb.A, pb.LDA, pb.B, pb.LDB, 0, pb.C, pb.LDC)
@@ -87,7 +99,15 @@ func TestTimedOutWorkKeepsItsBuffers(t *testing.T) {
 // still waits for everything and frees it.
 func TestTimeoutOfOneNanosecond(t *testing.T) {
 	requireDevice(t)
-	d, err := gpu.Open(gpu.Config{Timeout: time.Nanosecond})
+	for _, transfer := range []string{"off", "same"} {
+		t.Run(transfer, func(t *testing.T) {
+			timeoutOfOneNanosecond(t, gpu.Config{Timeout: time.Nanosecond, ForceStaging: transfer != "off", TransferQueue: transfer})
+		})
+	}
+}
+
+func timeoutOfOneNanosecond(t *testing.T, cfg gpu.Config) {
+	d, err := gpu.Open(cfg)
 	require.NoError(t, err)
 	for i, c := range []gemm.Case{
 		{TA: blas.NoTrans, TB: blas.NoTrans, M: 200, N: 150, K: 300, Alpha: 1, Beta: 1},
@@ -178,6 +198,11 @@ func TestCloseWithNothingSubmitted(t *testing.T) {
 		}
 		t.Skipf("no RADV driver: %v", err)
 	}
-	out := runChild(t, "RADV_FORCE_FAMILY=navi21", "VK_DRIVER_FILES="+icd, "VK_ICD_FILENAMES="+icd, gpu.EnvCacheDir+"="+t.TempDir())
-	assert.Contains(t, out, "RESULT opened", "Open and Close on the null device")
+	for _, transfer := range []string{"auto", "same", "second"} {
+		out := runChild(t, "RADV_FORCE_FAMILY=navi21", "VK_DRIVER_FILES="+icd, "VK_ICD_FILENAMES="+icd, gpu.EnvCacheDir+"="+t.TempDir(),
+			gpu.EnvTransferQueue+"="+transfer)
+		assert.Contains(t, out, "RESULT opened", "Open and Close on the null device, transfer queue %s", transfer)
+		assert.Contains(t, out, "QUEUES queue family")
+		t.Logf("%s: %s", transfer, out[strings.Index(out, "QUEUES"):])
+	}
 }

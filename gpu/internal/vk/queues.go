@@ -128,6 +128,16 @@ func PlanQueues(fams []QueueFamily, mode TransferMode) (QueuePlan, error) {
 	return p, nil
 }
 
+// queueCounts is how many queues of which family the device opens: one
+// compute queue, and the uploads' queue where it is another.
+func (p QueuePlan) queueCounts() map[uint32]uint32 {
+	n := map[uint32]uint32{p.Compute: 1}
+	if p.Split() {
+		n[p.Transfer] = max(n[p.Transfer], p.TransferIndex+1)
+	}
+	return n
+}
+
 // String says where the uploads go, for descriptions.
 func (p QueuePlan) String() string {
 	switch {

@@ -43,26 +43,23 @@ const uploadWaitStages = uint32(vk.PipelineStageComputeShaderBit | vk.PipelineSt
 // where uploads are split off, theirs (a second queue of the compute
 // family, or one of the transfer family).
 func queueInfos(q QueuePlan) []vk.DeviceQueueCreateInfo {
-	count := uint32(1)
-	if q.Split() && !q.Dedicated() {
-		count = q.TransferIndex + 1
-	}
-	infos := []vk.DeviceQueueCreateInfo{{
-		SType:            vk.StructureTypeDeviceQueueCreateInfo,
-		QueueFamilyIndex: q.Compute,
-		QueueCount:       count,
-		PQueuePriorities: make([]float32, count),
-	}}
+	fams := []uint32{q.Compute}
 	if q.Dedicated() {
+		fams = append(fams, q.Transfer)
+	}
+	var infos []vk.DeviceQueueCreateInfo
+	for _, fam := range fams {
+		n := q.queueCounts()[fam]
+		prio := make([]float32, n)
+		for i := range prio {
+			prio[i] = 1
+		}
 		infos = append(infos, vk.DeviceQueueCreateInfo{
 			SType:            vk.StructureTypeDeviceQueueCreateInfo,
-			QueueFamilyIndex: q.Transfer,
-			QueueCount:       1,
-			PQueuePriorities: []float32{1},
+			QueueFamilyIndex: fam,
+			QueueCount:       n,
+			PQueuePriorities: prio,
 		})
-	}
-	for i := range infos[0].PQueuePriorities {
-		infos[0].PQueuePriorities[i] = 1
 	}
 	return infos
 }

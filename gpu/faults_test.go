@@ -55,26 +55,27 @@ func TestCloseWaitsForRunningWork(t *testing.T) {
 // while the device still writes them (it used to return a wrong C, every
 // run, on both drivers). Until the timed-out work ends, calls say so.
 func TestTimedOutWorkKeepsItsBuffers(t *testing.T) {
-	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 5 * time.Millisecond}, 768)
+	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 5 * time.Millisecond}, 768, 768)
 }
 
 // The same where uploads go in submissions of their own, as on a GPU with
 // a transfer queue: the timed-out batch's upload and kernels are both
-// waited for before its buffers are reused. Staged copies make the next
-// call slower, so the timeout is longer and the product that times out
-// larger.
+// waited for before its buffers are reused. Staged copies in two
+// submissions overran 5 ms on a loaded SwiftShader, so the timeout is 20 ms
+// and the product that times out is one block of 2.1 GFLOP (k under 1024 is
+// not cut into slices), about 45 ms on an idle lavapipe.
 func TestTimedOutWorkKeepsItsBuffersWithTransferQueue(t *testing.T) {
-	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 100 * time.Millisecond, ForceStaging: true, TransferQueue: "same"}, 1024)
+	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 20 * time.Millisecond, ForceStaging: true, TransferQueue: "same"}, 1024, 1020)
 }
 
-// timedOutWorkKeepsItsBuffers times out an n³ product, then runs an
+// timedOutWorkKeepsItsBuffers times out an n×n×k product, then runs an
 // n×n×4 one with beta = 1 until the device is free for it.
-func timedOutWorkKeepsItsBuffers(t *testing.T, cfg gpu.Config, n int) {
+func timedOutWorkKeepsItsBuffers(t *testing.T, cfg gpu.Config, n, k int) {
 	d := openDevice(t, cfg)
-	big := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: n, Alpha: 1, Beta: 0}
+	big := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: k, Alpha: 1, Beta: 0}
 	pb := gemm.NewProblem(big, 1)
 	err := d.Sgemm(big.TA, big.TB, big.M, big.N, big.K, 1, pb.A, pb.LDA, pb.B, pb.LDB, 0, pb.C, pb.LDC)
-	require.ErrorIs(t, err, gpu.ErrTimeout, "a %d³ product takes longer than %v on a CPU driver", n, cfg.Timeout)
+	require.ErrorIs(t, err, gpu.ErrTimeout, "a %dx%dx%d product takes longer than %v on a CPU driver", n, n, k, cfg.Timeout)
 	require.Positive(t, gpu.InFlight(d), "the timed-out batch stays in flight with its buffers")
 
 	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: 4, Alpha: 1, Beta: 1}

@@ -79,6 +79,8 @@
 //	VKGEMM_FORCE_STAGING=1    copy through staging buffers, as on a discrete GPU
 //	VKGEMM_MAX_BINDING_BYTES  split problems as if bindings held at most this many bytes
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)
+//	VKGEMM_TRANSFER_QUEUE     where staging uploads run: auto (a transfer-only family where the
+//	                          device has one), off, second or same (the two-queue path on any device)
 //	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1; libvulkan.1.dylib,
 //	                          then libMoltenVK.dylib, on macOS; vulkan-1.dll on Windows)
 //	VKGEMM_CACHE_DIR          where tuning files and pipeline caches live (default os.UserCacheDir()/vkgemm)

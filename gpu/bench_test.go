@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 
@@ -83,7 +84,9 @@ func BenchmarkDispatch(b *testing.B) {
 
 // BenchmarkStridedBatched compares one SgemmStridedBatched call on a batch
 // of 64 products of 128×128×64 (attention-head sized) with a loop of 64
-// Sgemm calls on the same data, reporting GFLOPS:
+// Sgemm calls on the same data, reporting GFLOPS and, for the batched
+// call, x-loop: the loop's time over the batched call's, from interleaved
+// calls:
 //
 //	go test ./gpu -run '^$' -bench StridedBatched -count 3
 func BenchmarkStridedBatched(b *testing.B) {
@@ -112,21 +115,49 @@ func BenchmarkStridedBatched(b *testing.B) {
 	}
 	for _, name := range []string{"batched", "loop"} {
 		b.Run("call="+name, func(b *testing.B) {
-			if err := calls[name](); err != nil {
-				b.Fatal(err) // warm-up: pipelines and buffers
-			}
-			for b.Loop() {
-				if err := calls[name](); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchAgainst(b, calls[name], calls["loop"], name != "loop", "x-loop")
 			b.ReportMetric(batch*gemm.Flops(m, n, k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 		})
 	}
 }
 
+// benchAgainst times call in b's loop. Where compare is set, each
+// iteration also runs base with the timer stopped and the metric unit
+// reports base's time over call's: a ratio from interleaved calls, which
+// a shared machine's changing load skews far less than two benchmarks
+// run one after the other.
+func benchAgainst(b *testing.B, call, base func() error, compare bool, unit string) {
+	for _, f := range []func() error{call, base} {
+		if err := f(); err != nil {
+			b.Fatal(err) // warm-up: pipelines and buffers
+		}
+	}
+	var spent, baseSpent time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if err := call(); err != nil {
+			b.Fatal(err)
+		}
+		spent += time.Since(start)
+		if !compare {
+			continue
+		}
+		b.StopTimer()
+		start = time.Now()
+		if err := base(); err != nil {
+			b.Fatal(err)
+		}
+		baseSpent += time.Since(start)
+		b.StartTimer()
+	}
+	if compare {
+		b.ReportMetric(baseSpent.Seconds()/spent.Seconds(), unit)
+	}
+}
+
 // BenchmarkGemmHalf compares GemmHalf (F16 and BF16 inputs) with Sgemm on
-// square products, reporting GFLOPS:
+// square products, reporting GFLOPS and, for the half formats, x-f32: the
+// float32 call's time over the half call's, from interleaved calls:
 //
 //	go test ./gpu -run '^$' -bench GemmHalf -count 3
 func BenchmarkGemmHalf(b *testing.B) {
@@ -148,14 +179,7 @@ func BenchmarkGemmHalf(b *testing.B) {
 		}
 		for _, name := range []string{"f32", "F16", "BF16"} {
 			b.Run(fmt.Sprintf("in=%s/n=%d", name, n), func(b *testing.B) {
-				if err := calls[name](); err != nil {
-					b.Fatal(err)
-				}
-				for b.Loop() {
-					if err := calls[name](); err != nil {
-						b.Fatal(err)
-					}
-				}
+				benchAgainst(b, calls[name], calls["f32"], name != "f32", "x-f32")
 				b.ReportMetric(gemm.Flops(n, n, n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 			})
 		}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 )
 
 // Config says which device to open and how. The zero Config picks the best
@@ -31,6 +33,16 @@ type Config struct {
 	// For testing the split path with small matrices. Also
 	// VKGEMM_MAX_BINDING_BYTES.
 	MaxBindingBytes int64
+	// TransferQueue says where staging uploads run (see README, "How a
+	// call runs"): "auto" or empty, on a transfer-only queue family (a
+	// discrete GPU's copy engine) where the device has one, else in the
+	// compute submission; "off", always in the compute submission; "second",
+	// on a second queue of the compute family (the compute queue where the
+	// family has only one); "same", on the compute queue in submissions of
+	// their own. "second" and "same" run the transfer-queue path (split
+	// submissions, semaphores) on any device, for testing it where no
+	// transfer family exists. Also VKGEMM_TRANSFER_QUEUE.
+	TransferQueue string
 	// Timeout bounds every wait for the device (default 10 minutes, or
 	// VKGEMM_TIMEOUT as a Go duration such as "90s").
 	Timeout time.Duration
@@ -53,6 +65,7 @@ const (
 	EnvForceStaging    = "VKGEMM_FORCE_STAGING"
 	EnvMaxBindingBytes = "VKGEMM_MAX_BINDING_BYTES"
 	EnvTimeout         = "VKGEMM_TIMEOUT"
+	EnvTransferQueue   = "VKGEMM_TRANSFER_QUEUE"
 	EnvCacheDir        = "VKGEMM_CACHE_DIR"
 	EnvNoCache         = "VKGEMM_NO_CACHE"
 )
@@ -89,6 +102,12 @@ func (c Config) withEnv() (Config, error) {
 	}
 	if c.MaxBindingBytes < 0 {
 		return c, fmt.Errorf("gpu: Config.MaxBindingBytes is negative (%d)", c.MaxBindingBytes)
+	}
+	if c.TransferQueue == "" {
+		c.TransferQueue = os.Getenv(EnvTransferQueue)
+	}
+	if _, err := vk.ParseTransferMode(c.TransferQueue); err != nil {
+		return c, fmt.Errorf("gpu: Config.TransferQueue or %s: %w", EnvTransferQueue, err)
 	}
 	if c.Timeout == 0 {
 		c.Timeout = defaultTimeout

@@ -76,7 +76,8 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	dev, err := vk.NewDevice(in, info.phys, shaders.PushConstantsSize, cfg.loadPipelineCache(pipelineCachePath(cfg, info)))
+	transfer, _ := vk.ParseTransferMode(cfg.TransferQueue) // checked by withEnv
+	dev, err := vk.NewDevice(in, info.phys, shaders.PushConstantsSize, cfg.loadPipelineCache(pipelineCachePath(cfg, info)), transfer)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: opening %s: %w", info.Name, err)
 	}

@@ -8,18 +8,46 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 )
 
-// The float64 member of the direct family (shaders/glsl/gemm_direct_f64.comp):
-// an 8×8 block per invocation, storage-buffer loads.
+// The float64 members of the direct family: an 8×8 block per invocation
+// through storage buffers (shaders/glsl/gemm_direct_f64.comp), or a TM×TN
+// block through uvec4 texel buffers of raw bits (gemm_direct_texel_f64.comp).
 const (
-	kernelDirect64 = "direct64"
-	shaderDirect64 = "gemm_direct_f64"
+	kernelDirect64      = "direct64"
+	shaderDirect64      = "gemm_direct_f64"
+	shaderDirect64Texel = "gemm_direct_texel_f64"
 )
 
-// direct64 is the float64 kernel on every device that has float64 in
-// shaders; its block is fixed by the shader.
-var direct64 = Kernel{Family: kernelDirect64, WGX: 8, WGY: 1, TM: 8, TN: 8, TK: 4}
+var (
+	// direct64 is the float64 kernel on devices without uint texel buffers;
+	// its block is fixed by the shader, and it reads no offsets, so it
+	// takes no slices of k.
+	direct64 = Kernel{Family: kernelDirect64, WGX: 8, WGY: 1, TM: 8, TN: 8, TK: 4}
+	// direct64Texel is the float64 kernel where texels can be read: the
+	// block that measured fastest on lavapipe among those that compile in
+	// seconds; slices of k gained nothing that held (docs/perf.md).
+	direct64Texel = Kernel{Family: kernelDirect64, WGX: 8, WGY: 1, TM: 12, TN: 8, TK: 4, Texel: true}
+)
+
+// direct64Module is the module of a float64 kernel.
+func (k Kernel) direct64Module() string {
+	if k.Texel {
+		return shaderDirect64Texel
+	}
+	return shaderDirect64
+}
+
+// kernel64 is the float64 kernel for the device: texel loads where it has
+// uint texel buffers as large as its storage buffers.
+func (d *Device) kernel64() Kernel {
+	p := d.dev.Properties()
+	if p.Texels(vk.UintTexels) && uint64(p.MaxTexelElements)*16 >= uint64(p.MaxStorageBufferRange) {
+		return direct64Texel
+	}
+	return direct64
+}
 
 // Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64 on the device, with
 // Sgemm's argument convention and errors; results are within gemm.Bound64.
@@ -41,14 +69,21 @@ func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []fl
 	if noProduct(m, n, k, alpha, beta, c, ldc) {
 		return nil
 	}
+	p := problem64(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	_, err := d.run(&p, d.kernel64())
+	return d.finish(err)
+}
+
+// problem64 is a float64 product with its arguments already checked.
+func problem64(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+	b []float64, ldb int, beta float64, c []float64, ldc int) problem {
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k,
 		a: words(a), lda: lda, b: words(b), ldb: ldb, c: words(c), ldc: ldc,
 		words: 2, alpha: 1, alpha64: alpha, beta64: beta}
 	if beta != 0 {
 		p.beta = 1 // only whether C is read
 	}
-	_, err := d.run(&p, direct64)
-	return d.finish(err)
+	return p
 }
 
 // float64Support says why the device cannot run Dgemm, or nil.
@@ -69,15 +104,19 @@ func words(x []float64) []float32 {
 }
 
 // setFloat64Scalars stores alpha and beta as float64 bit patterns where the
-// float64 kernel reads them: the words the float32 kernels keep offA, offB,
-// offC and alpha in (the host path passes no offsets, nor k slices: the
-// kernel's KChunk is 0). Later slices of k add to C: beta is 1 there.
+// float64 kernels read them: beta's low word where the float32 kernels keep
+// alpha, alpha in the batch strides' first two words (Dgemm has no
+// batches), beta's high word in the third. The float32 beta's word is a
+// flag the kernels read as beta = 1: recordProduct sets it to 1 on later
+// slices of k, as it does for float32 kernels. Later blocks of k (not
+// firstSlice) add to C too.
 func (pc *pushConstants) setFloat64Scalars(alpha, beta float64, firstSlice bool) {
 	if !firstSlice {
 		beta = 1
 	}
 	ab, bb := math.Float64bits(alpha), math.Float64bits(beta)
-	pc.OffA, pc.OffB = uint32(ab), uint32(ab>>32)
-	pc.OffC = uint32(bb)
-	*(*uint32)(unsafe.Pointer(&pc.Alpha)) = uint32(bb >> 32)
+	*(*uint32)(unsafe.Pointer(&pc.Alpha)) = uint32(bb)
+	pc.Beta = 0
+	pc.StrideA, pc.StrideB = uint32(ab), uint32(ab>>32)
+	pc.StrideC = uint32(bb >> 32)
 }

@@ -3,6 +3,7 @@ package gpu_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,4 +74,20 @@ func TestDgemmScalarsAreFloat64(t *testing.T) {
 	c := []float64{1}
 	require.NoError(t, d.Dgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, alpha, []float64{1}, 1, []float64{1}, 1, beta, c, 1))
 	assert.Equal(t, alpha+beta, c[0])
+}
+
+// The float64 peak runs where Dgemm does and is refused, saying why, where
+// it cannot.
+func TestMeasurePeak64(t *testing.T) {
+	d := openDevice(t, gpu.Config{})
+	p, err := d.MeasurePeak64()
+	if !dgemmSupported(t, d) {
+		require.ErrorIs(t, err, gpu.ErrUnsupported)
+		assert.Contains(t, err.Error(), "shaderFloat64")
+		return
+	}
+	require.NoError(t, err)
+	t.Logf("%s: %.1f GFLOPS float64 peak (%d invocations × %d iterations in %v)", d.Describe(), p.GFLOPS, p.Invocations, p.Iterations, p.KernelTime)
+	assert.Positive(t, p.GFLOPS)
+	assert.GreaterOrEqual(t, p.KernelTime, 50*time.Millisecond, "runs are long enough to time")
 }

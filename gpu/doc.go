@@ -26,8 +26,9 @@
 // strided-batched GEMM; a stride of 0 shares A or B), one product per layer
 // of workgroups (gl_WorkGroupID.z), so a batch of small products costs one
 // dispatch. GemmHalf takes A and B as F16 or BF16 bit patterns and
-// accumulates in float32; its kernels widen 32-bit loads with integer
-// operations, so it needs no 16-bit storage feature and runs everywhere.
+// accumulates in float32; its kernels widen 32-bit loads as they read them,
+// so it needs no 16-bit storage feature and runs everywhere, and read texels
+// of eight halves where the float32 kernel reads texels.
 // NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so
 // blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send gonum's
 // GEMMs (and mat.Dense.Mul) to the GPU where that is faster.
@@ -46,6 +47,10 @@
 // without it, 512³; on a GPU 256³ in float32 and 1024³ in float64. Dgemm runs on the device where
 // it has float64 in shaders (shaderFloat64: lavapipe has it) and on the CPU
 // path (OpenBLAS's dgemm where installed) where it has not (SwiftShader).
+// Its kernel reads A and B as uint texel buffers (two doubles a texel) where
+// the device has them, else as storage buffers. MeasurePeak and
+// MeasurePeak64 measure the float32 and float64 FMA peaks every GEMM figure
+// can be stated against.
 //
 // Kernels: the "direct" family (no shared memory, no barriers) for CPU
 // drivers, which emulate barriers; the "subgroup" family, the direct one with
@@ -79,6 +84,8 @@
 //	VKGEMM_FORCE_STAGING=1    copy through staging buffers, as on a discrete GPU
 //	VKGEMM_MAX_BINDING_BYTES  split problems as if bindings held at most this many bytes
 //	VKGEMM_TIMEOUT            bound on every wait for the device (Go duration, default 10m)
+//	VKGEMM_TRANSFER_QUEUE     where staging uploads run: auto (a transfer-only family where the
+//	                          device has one), off, second or same (the two-queue path on any device)
 //	VKGEMM_VULKAN_LIBRARY     path of the Vulkan loader (default libvulkan.so.1; libvulkan.1.dylib,
 //	                          then libMoltenVK.dylib, on macOS; vulkan-1.dll on Windows)
 //	VKGEMM_CACHE_DIR          where tuning files and pipeline caches live (default os.UserCacheDir()/vkgemm)

@@ -2,6 +2,7 @@ package gpu_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -33,8 +34,9 @@ func TestMain(m *testing.M) {
 	}
 	d, err := gpu.Open(gpu.Config{})
 	if err == nil {
+		queues := fmt.Sprintf("QUEUES %v families %v\n", gpu.Queues(d), gpu.QueueFamilies(d))
 		d.Close()
-		os.Stdout.WriteString("RESULT opened\n")
+		os.Stdout.WriteString("RESULT opened\n" + queues)
 		os.Exit(0)
 	}
 	_, derr := gpu.Devices()

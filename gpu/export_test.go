@@ -51,3 +51,9 @@ func SetDepth(d *Device, n int) { d.depth = n }
 
 // MaxFlights is the most batches in flight at once.
 const MaxFlights = maxFlights
+
+// Queues is where d's uploads run.
+func Queues(d *Device) vk.QueuePlan { return d.dev.Queues() }
+
+// QueueFamilies are the queue families of d's physical device.
+func QueueFamilies(d *Device) []vk.QueueFamily { return d.dev.Properties().QueueFamilies }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,14 +55,30 @@ func TestCloseWaitsForRunningWork(t *testing.T) {
 // while the device still writes them (it used to return a wrong C, every
 // run, on both drivers). Until the timed-out work ends, calls say so.
 func TestTimedOutWorkKeepsItsBuffers(t *testing.T) {
-	d := openDevice(t, gpu.Config{Timeout: 5 * time.Millisecond})
-	big := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 768, N: 768, K: 768, Alpha: 1, Beta: 0}
+	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 5 * time.Millisecond}, 768, 768)
+}
+
+// The same where uploads go in submissions of their own, as on a GPU with
+// a transfer queue: the timed-out batch's upload and kernels are both
+// waited for before its buffers are reused. Staged copies in two
+// submissions overran 5 ms on a loaded SwiftShader, so the timeout is 20 ms
+// and the product that times out is one block of 2.1 GFLOP (k under 1024 is
+// not cut into slices), about 45 ms on an idle lavapipe.
+func TestTimedOutWorkKeepsItsBuffersWithTransferQueue(t *testing.T) {
+	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 20 * time.Millisecond, ForceStaging: true, TransferQueue: "same"}, 1024, 1020)
+}
+
+// timedOutWorkKeepsItsBuffers times out an n×n×k product, then runs an
+// n×n×4 one with beta = 1 until the device is free for it.
+func timedOutWorkKeepsItsBuffers(t *testing.T, cfg gpu.Config, n, k int) {
+	d := openDevice(t, cfg)
+	big := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: k, Alpha: 1, Beta: 0}
 	pb := gemm.NewProblem(big, 1)
 	err := d.Sgemm(big.TA, big.TB, big.M, big.N, big.K, 1, pb.A, pb.LDA, pb.B, pb.LDB, 0, pb.C, pb.LDC)
-	require.ErrorIs(t, err, gpu.ErrTimeout, "a 768³ product takes longer than 5 ms on a CPU driver")
+	require.ErrorIs(t, err, gpu.ErrTimeout, "a %dx%dx%d product takes longer than %v on a CPU driver", n, n, k, cfg.Timeout)
 	require.Positive(t, gpu.InFlight(d), "the timed-out batch stays in flight with its buffers")
 
-	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 768, N: 768, K: 4, Alpha: 1, Beta: 1}
+	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: 4, Alpha: 1, Beta: 1}
 	p := gemm.NewProblem(c, 2)
 	want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, 1, p.A, p.LDA, p.B, p.LDB, 1, p.C, p.LDC)
 	busy := 0
@@ -87,7 +104,15 @@ func TestTimedOutWorkKeepsItsBuffers(t *testing.T) {
 // still waits for everything and frees it.
 func TestTimeoutOfOneNanosecond(t *testing.T) {
 	requireDevice(t)
-	d, err := gpu.Open(gpu.Config{Timeout: time.Nanosecond})
+	for _, transfer := range []string{"off", "same"} {
+		t.Run(transfer, func(t *testing.T) {
+			timeoutOfOneNanosecond(t, gpu.Config{Timeout: time.Nanosecond, ForceStaging: transfer != "off", TransferQueue: transfer})
+		})
+	}
+}
+
+func timeoutOfOneNanosecond(t *testing.T, cfg gpu.Config) {
+	d, err := gpu.Open(cfg)
 	require.NoError(t, err)
 	for i, c := range []gemm.Case{
 		{TA: blas.NoTrans, TB: blas.NoTrans, M: 200, N: 150, K: 300, Alpha: 1, Beta: 1},
@@ -178,6 +203,11 @@ func TestCloseWithNothingSubmitted(t *testing.T) {
 		}
 		t.Skipf("no RADV driver: %v", err)
 	}
-	out := runChild(t, "RADV_FORCE_FAMILY=navi21", "VK_DRIVER_FILES="+icd, "VK_ICD_FILENAMES="+icd, gpu.EnvCacheDir+"="+t.TempDir())
-	assert.Contains(t, out, "RESULT opened", "Open and Close on the null device")
+	for _, transfer := range []string{"auto", "same", "second"} {
+		out := runChild(t, "RADV_FORCE_FAMILY=navi21", "VK_DRIVER_FILES="+icd, "VK_ICD_FILENAMES="+icd, gpu.EnvCacheDir+"="+t.TempDir(),
+			gpu.EnvTransferQueue+"="+transfer)
+		assert.Contains(t, out, "RESULT opened", "Open and Close on the null device, transfer queue %s", transfer)
+		assert.Contains(t, out, "QUEUES queue family")
+		t.Logf("%s: %s", transfer, out[strings.Index(out, "QUEUES"):])
+	}
 }

@@ -45,8 +45,10 @@ func (k Kernel) module() (string, error) {
 		return shaders.Block, nil
 	case kernelPeak:
 		return shaders.Peak, nil
+	case kernelPeak64:
+		return shaderPeak64, nil // peak.go
 	case kernelDirect64:
-		return shaderDirect64, nil // dgemm.go
+		return k.direct64Module(), nil // dgemm.go
 	}
 	lanes := uint32(0)
 	if k.Family == kernelSubgroup {

@@ -9,7 +9,7 @@ import (
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
-// Peak is a device's measured single-precision FMA throughput.
+// Peak is a device's measured FMA throughput, in single or double precision.
 type Peak struct {
 	GFLOPS      float64
 	Invocations int           // invocations in flight
@@ -23,17 +23,42 @@ type Peak struct {
 // doubled until one run takes at least 100 ms; the median of three runs
 // is reported. Every GEMM figure can then be stated as a fraction of it.
 func (d *Device) MeasurePeak() (Peak, error) {
+	return d.measurePeak(kernelPeak)
+}
+
+// MeasurePeak64 is MeasurePeak in float64 (dvec4 fused multiply-adds): the
+// ceiling of Dgemm. On a device without float64 in shaders it returns an
+// error wrapping ErrUnsupported.
+func (d *Device) MeasurePeak64() (Peak, error) {
+	if err := d.float64Support(); err != nil {
+		return Peak{}, err
+	}
+	return d.measurePeak(kernelPeak64)
+}
+
+// The float64 peak shader (shaders/glsl/peak_f64.comp): peak's chains in
+// double precision, the same flops per iteration.
+const (
+	kernelPeak64 = "peak64"
+	shaderPeak64 = "peak_f64"
+)
+
+// measurePeak runs the peak shader of family (kernelPeak or kernelPeak64).
+func (d *Device) measurePeak(family string) (Peak, error) {
 	if err := d.lock(); err != nil {
 		return Peak{}, err
 	}
 	defer d.mu.Unlock()
-	p, err := d.peak()
+	p, err := d.peak(family)
+	if err == nil && family == kernelPeak {
+		d.peakGFLOPS = p.GFLOPS // sizes each submission from now on
+	}
 	return p, d.finish(err)
 }
 
-func (d *Device) peak() (Peak, error) {
+func (d *Device) peak(family string) (Peak, error) {
 	props := d.dev.Properties()
-	k := Kernel{Family: kernelPeak, WGX: min(256, props.MaxInvocations), WGY: 1, TM: 1, TN: 1, TK: 1}
+	k := Kernel{Family: family, WGX: min(256, props.MaxInvocations), WGY: 1, TM: 1, TN: 1, TK: 1}
 	groups := 4096 // a GPU needs hundreds of thousands of invocations in flight
 	if deviceType(props.Type) == TypeCPU {
 		groups = 64 // a CPU driver runs a few SIMD lanes per core
@@ -90,6 +115,5 @@ func (d *Device) peak() (Peak, error) {
 		return Peak{}, fmt.Errorf("gpu: the peak kernel reported no time")
 	}
 	flops := float64(n) * float64(iters) * shaders.PeakFlopsPerIteration
-	d.peakGFLOPS = flops / med.Seconds() / 1e9 // sizes each submission from now on
 	return Peak{GFLOPS: flops / med.Seconds() / 1e9, Invocations: n, Iterations: iters, KernelTime: med}, nil
 }

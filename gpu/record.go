@@ -79,19 +79,28 @@ func (d *Device) record(s *submission) (b *vk.Batch, t0, t1, n int, err error) {
 		return nil, -1, -1, 0, err
 	}
 	t0, t1 = -1, -1
-	copies := func(ops []transferOp) {
+	copies := func(ops []transferOp, in bool) error {
 		for _, op := range ops {
-			if op.src == nil {
+			switch {
+			case op.src == nil:
 				b.Fill(op.dst, op.size)
-			} else {
+			case in: // on the transfer queue where the device has one
+				if err := b.CopyIn(op.src, op.dst, op.srcOff, op.dstOff, op.size); err != nil {
+					return err
+				}
+			default:
 				b.Copy(op.src, op.dst, op.srcOff, op.dstOff, op.size)
 			}
 		}
 		if len(ops) > 0 {
 			b.Barrier()
 		}
+		return nil
 	}
-	copies(s.in)
+	if err = copies(s.in, true); err != nil {
+		b.Abandon()
+		return nil, -1, -1, 0, err
+	}
 	if p := s.prod; p != nil {
 		if s.timed {
 			t0 = b.Timestamp()
@@ -105,7 +114,10 @@ func (d *Device) record(s *submission) (b *vk.Batch, t0, t1, n int, err error) {
 		}
 		b.Barrier()
 	}
-	copies(s.out)
+	if err = copies(s.out, false); err != nil {
+		b.Abandon()
+		return nil, -1, -1, 0, err
+	}
 	return b, t0, t1, n, nil
 }
 

@@ -31,7 +31,7 @@ func (d *Device) Warm() error {
 	}
 	d.mu.Unlock()
 	if d.float64Support() == nil {
-		kernels = append(kernels, direct64)
+		kernels = append(kernels, d.kernel64())
 	}
 	seen := map[pipeKey]bool{}
 	for _, k := range kernels {
@@ -141,9 +141,12 @@ func (d *Device) readyOrBuild(key pipeKey) bool {
 func (d *Device) productKey(p Precision, tA, tB blas.Transpose, m, n, k int) (key pipeKey, open bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	kern := direct64
-	if p != Float64 {
-		kern = d.kernelFor(m, n, k)
+	if d.closed {
+		return pipeKey{}, false
 	}
-	return pipeKey{kern, tA != blas.NoTrans, tB != blas.NoTrans}, !d.closed
+	kern := d.kernelFor(m, n, k)
+	if p == Float64 {
+		kern = d.kernel64()
+	}
+	return pipeKey{kern, tA != blas.NoTrans, tB != blas.NoTrans}, true
 }

@@ -11,7 +11,9 @@
 # headless NVIDIA machines keep it if the loader finds no driver by itself.
 #
 # It runs `vkgemm devices`, `verify -full`, `isa`, `peak`, `tune` (short budget) and `bench` at
-# SIZES (default 1024,2048,4096,8192) on the device named by DEVICE (default: NVIDIA), then
+# SIZES (default 1024,2048,4096,8192) on the device named by DEVICE (default: NVIDIA), `verify` and
+# `bench` at STAGED_SIZES (default 4096) through staging with uploads on the transfer queue and
+# without it, then
 # times torch.matmul in float32 with TF32 off at the same sizes where PyTorch with CUDA is
 # installed, and writes OUT_DIR/gpu-check.json and a table with the ratio vkgemm/cuBLAS.
 # Every step has a time limit; the whole run stays under 8 minutes.
@@ -20,6 +22,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${1:-$here/bin}
 OUT=${2:-$here/out/gpu-check}
 SIZES=${SIZES:-1024,2048,4096,8192}
+STAGED_SIZES=${STAGED_SIZES:-4096}
 DEVICE=${DEVICE:-NVIDIA}
 TUNE_BUDGET=${TUNE_BUDGET:-60s}
 LOADER_DIR=${VULKAN_LOADER_DIR:-$here/.gl}
@@ -65,6 +68,14 @@ step isa 60 "$vk" isa -roles default,builtin -device "$DEVICE" || status=1
 step peak 60 "$vk" peak -json -device "$DEVICE" || status=1
 step tune 150 "$vk" tune -budget "$TUNE_BUDGET" -device "$DEVICE" || status=1
 step bench 180 "$vk" bench -json -cpu=false -reps 5 -sizes "$SIZES" -device "$DEVICE" || status=1
+# Staging uploads on a transfer-only queue family (NVIDIA's copy engines), the one path CPU drivers
+# cannot run (they have no such family), checked, then timed against the same uploads in the compute
+# submission (VKGEMM_TRANSFER_QUEUE=off).
+step verify-transfer 90 env VKGEMM_FORCE_STAGING=1 VKGEMM_TRANSFER_QUEUE=auto "$vk" verify -device "$DEVICE" || status=1
+for tq in off auto; do
+	step "bench-staged-$tq" 60 env VKGEMM_FORCE_STAGING=1 VKGEMM_TRANSFER_QUEUE=$tq "$vk" bench -json -cpu=false -reps 3 \
+		-sizes "$STAGED_SIZES" -device "$DEVICE" || status=1
+done
 
 # cuBLAS through PyTorch, float32 with TF32 off, CUDA events, median of 5 after a warm-up.
 if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
@@ -106,8 +117,11 @@ for r in bench.get("results", []):
     c = cub.get(r["n"])
     rows.append({"n": r["n"], "vkgemm_gflops": r["vulkan_gflops"], "vkgemm_wall_gflops": r["vulkan_wall_gflops"],
                  "cublas_gflops": c, "ratio": (r["vulkan_gflops"] / c) if c else None})
+staged = {tq: [{"n": r["n"], "wall_gflops": r["vulkan_wall_gflops"]} for r in load(f"bench-staged-{tq}.out").get("results", [])]
+          for tq in ("off", "auto")}
 report = {"device": bench.get("device"), "kernel": bench.get("kernel"), "date": bench.get("date"),
-          "peak_gflops": peak.get("gflops"), "torch": torch.get("torch"), "results": rows}
+          "peak_gflops": peak.get("gflops"), "torch": torch.get("torch"), "results": rows,
+          "staged_wall_gflops_by_transfer_queue": staged}
 with open(os.path.join(out, "gpu-check.json"), "w") as f: json.dump(report, f, indent=2)
 print(f"\ndevice: {report['device']}\nkernel: {report['kernel']}\npeak:   {report['peak_gflops']} GFLOPS (dependent FMA)\n")
 print(f"{'n':>6} {'vkgemm GFLOPS':>14} {'(wall)':>10} {'cuBLAS GFLOPS':>14} {'vkgemm/cuBLAS':>14}")
@@ -115,5 +129,8 @@ for r in rows:
     c = f"{r['cublas_gflops']:.0f}" if r["cublas_gflops"] else "-"
     q = f"{r['ratio']:.2f}" if r["ratio"] else "-"
     print(f"{r['n']:>6} {r['vkgemm_gflops']:>14.0f} {r['vkgemm_wall_gflops']:>10.0f} {c:>14} {q:>14}")
+for tq, rs in staged.items():
+    for r in rs:
+        print(f"staged, transfer queue {tq}: n={r['n']} wall {r['wall_gflops']:.0f} GFLOPS")
 PY
 exit $status

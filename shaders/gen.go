@@ -39,7 +39,7 @@ func (v variant) LoadB(index string) string { return v.load("b4", "bT", index) }
 
 func (v variant) load(buf, texels, index string) string {
 	if v.Half() && v.Texel {
-		return fmt.Sprintf("widen(tex%s(%s))", strings.ToUpper(buf[:1]), index)
+		return fmt.Sprintf("widen(tex%s(%s, slot))", strings.ToUpper(buf[:1]), index)
 	}
 	if v.Half() {
 		return fmt.Sprintf("widen(%s[%s])", buf, index)
@@ -52,6 +52,26 @@ func (v variant) load(buf, texels, index string) string {
 
 // Half says whether A and B hold 16-bit values, four to a uvec2.
 func (v variant) Half() bool { return v.Precision != shaders.PrecisionF32 }
+
+// Cached says whether the loads keep the last texel they fetched: texels
+// of eight halves, two k-steps' worth.
+func (v variant) Cached() bool { return v.Half() && v.Texel }
+
+// SlotParam declares the load functions' cache slot where they have one.
+func (v variant) SlotParam() string {
+	if v.Cached() {
+		return ", uint slot"
+	}
+	return ""
+}
+
+// Slot passes cache slot s to a load function where it takes one.
+func (v variant) Slot(s uint32) string {
+	if v.Cached() {
+		return fmt.Sprintf(", %du", s)
+	}
+	return ""
+}
 
 // RowChoices lists the values TM may take.
 func (v variant) RowChoices() string {
@@ -79,6 +99,7 @@ func (v variant) ColChoices() string {
 type transposed struct {
 	Dst, Load, Base, Size string
 	Count                 uint32
+	Cached                bool // the load takes a cache slot (variant.Cached)
 }
 
 var funcs = template.FuncMap{
@@ -94,8 +115,8 @@ var funcs = template.FuncMap{
 	"div":  func(a, b uint32) uint32 { return a / b },
 	"mod":  func(a, b uint32) uint32 { return a % b },
 	"xyzw": func(i uint32) string { return "xyzw"[i : i+1] },
-	"transposed": func(dst, load, base, size string, count uint32) transposed {
-		return transposed{dst, load, base, size, count}
+	"transposed": func(dst, load, base, size string, count uint32, cached bool) transposed {
+		return transposed{dst, load, base, size, count, cached}
 	},
 }
 

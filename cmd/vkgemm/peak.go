@@ -2,13 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+
+	"github.com/vkgemm/vkgemm/gpu"
 )
 
 func runPeak(args []string, stdout, stderr io.Writer) (retErr error) {
-	fs, df := newCommandFlags("peak", "Measures the device's single-precision FMA throughput with a dependent-FMA shader (as vkpeak\n"+
-		"does), the ceiling any GEMM on it can reach.", stderr, openDevice)
+	fs, df := newCommandFlags("peak", "Measures the device's FMA throughput with a dependent-FMA shader (as vkpeak does), in float32\n"+
+		"and, where the device has float64 in shaders, in float64: the ceilings Sgemm and Dgemm can reach.", stderr, openDevice)
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -23,13 +26,29 @@ func runPeak(args []string, stdout, stderr io.Writer) (retErr error) {
 	if err != nil {
 		return err
 	}
+	p64, err := d.MeasurePeak64()
+	has64 := err == nil
+	if err != nil && !errors.Is(err, gpu.ErrUnsupported) {
+		return err
+	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(map[string]any{
+		r := map[string]any{
 			"device": d.Describe(), "gflops": p.GFLOPS, "invocations": p.Invocations,
 			"iterations": p.Iterations, "kernel_ms": ms(p.KernelTime),
-		})
+		}
+		if has64 {
+			r["float64"] = map[string]any{"gflops": p64.GFLOPS, "invocations": p64.Invocations,
+				"iterations": p64.Iterations, "kernel_ms": ms(p64.KernelTime)}
+		}
+		return json.NewEncoder(stdout).Encode(r)
 	}
-	fmt.Fprintf(stdout, "device: %s\npeak:   %.1f GFLOPS (%d invocations × %d iterations of 8 vec4 FMAs, median kernel time %.1f ms)\n",
+	fmt.Fprintf(stdout, "device:  %s\nfloat32: %.1f GFLOPS (%d invocations × %d iterations of 8 vec4 FMAs, median kernel time %.1f ms)\n",
 		d.Describe(), p.GFLOPS, p.Invocations, p.Iterations, ms(p.KernelTime))
+	if has64 {
+		fmt.Fprintf(stdout, "float64: %.1f GFLOPS (%d invocations × %d iterations of 8 dvec4 FMAs, median kernel time %.1f ms)\n",
+			p64.GFLOPS, p64.Invocations, p64.Iterations, ms(p64.KernelTime))
+	} else {
+		fmt.Fprintf(stdout, "float64: none (%v)\n", err)
+	}
 	return nil
 }

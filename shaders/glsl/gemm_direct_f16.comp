@@ -27,11 +27,16 @@ layout(constant_id = 6) const bool TRANS_B = false;
 // float32 as they are loaded: 32-bit loads, so no 16-bit storage feature.
 layout(set = 0, binding = 0) readonly buffer BufA { uvec2 a4[]; };
 layout(set = 0, binding = 1) readonly buffer BufB { uvec2 b4[]; };
-// binary16 to float32: every binary16 value (subnormals, Inf, NaN included) is a float32, and
-// unpackHalf2x16 converts exactly on lavapipe and SwiftShader, as TestGemmHalfSpecialValues
-// checks; it ran 1.3x faster on lavapipe than widening with integer operations (docs/perf.md).
+// binary16 to float32, exactly: normal numbers rebias the exponent (15 to 127), Inf and NaN keep
+// their payload, and subnormals are their 10-bit integer times 2^-24, a normal float32, so no
+// float32 denormal (which devices may flush) is ever formed.
 vec4 widen(uvec2 w) {
-    return vec4(unpackHalf2x16(w.x), unpackHalf2x16(w.y));
+    uvec4 h = uvec4(w.x & 0xffffu, w.x >> 16, w.y & 0xffffu, w.y >> 16);
+    uvec4 mag = h & 0x7fffu, e = h & 0x7c00u;
+    uvec4 bits = (mag << 13) + (112u << 23);
+    bits = mix(bits, (mag << 13) | 0x7f800000u, equal(e, uvec4(0x7c00u)));
+    bits = mix(bits, floatBitsToUint(vec4(mag) * 5.9604644775390625e-8), equal(e, uvec4(0u)));
+    return uintBitsToFloat(bits | ((h & 0x8000u) << 16));
 }
 layout(set = 0, binding = 2) buffer BufC { float c[]; };
 layout(set = 0, binding = 2) buffer BufC4 { vec4 c4[]; };

@@ -13,8 +13,8 @@
 // without arrays or loops over the block: lavapipe keeps arrays indexed by loop counters in
 // memory.
 //
-// Push constants: the float32 kernels' block, with alpha and beta as float64 bit patterns
-// (uvec2, low word first) where those keep offA/offB and offC/alpha; the host passes no offsets.
+// Push constants: gemm_direct_texel_f64.comp's (alpha and beta as float64 bit patterns); this
+// kernel reads no offsets, so it takes no slices of k within a dispatch (KChunk 0).
 // Spec constants: TM and TN must be 8; TK is ignored (the k-step is 4).
 // Host guarantees: leading dimensions are multiples of 4 elements; each buffer holds whole
 // padded rows. Bounds: rows/columns beyond M/N are clamped for loading (results discarded);
@@ -34,9 +34,11 @@ layout(set = 0, binding = 2) buffer BufC { double c[]; };
 layout(push_constant) uniform Push {
     uint M, N, K;
     uint lda, ldb, ldc;
-    uvec2 alpha;  // float64 bits
-    uvec2 beta;   // float64 bits
-    uint unused;
+    uint offA, offB, offC;  // always 0 here
+    uint betaLo;
+    float laterSlice;       // 1 on later slices of k, where beta is 1
+    uint alphaLo, alphaHi;
+    uint betaHi;
 } pc;
 
 // keep zeroes the components k+q >= K of v.
@@ -135,7 +137,8 @@ void main() {
         c70 += a7[3] * b30 + a7[2] * b20 + a7[1] * b10 + a7[0] * b00;
         c71 += a7[3] * b31 + a7[2] * b21 + a7[1] * b11 + a7[0] * b01;
     }
-    double alpha = packDouble2x32(pc.alpha), beta = packDouble2x32(pc.beta);
+    double alpha = packDouble2x32(uvec2(pc.alphaLo, pc.alphaHi));
+    double beta = pc.laterSlice != 0.0 ? 1.0LF : packDouble2x32(uvec2(pc.betaLo, pc.betaHi));
     store(c00, i0 + 0u, j0 + 0u, alpha, beta);
     store(c01, i0 + 0u, j0 + 4u, alpha, beta);
     store(c10, i0 + 1u, j0 + 0u, alpha, beta);

@@ -38,8 +38,21 @@ vec4 widen(uvec2 w) {
 // dimensions are multiples of 4, as for the storage loads).
 layout(set = 0, binding = 3) uniform usamplerBuffer aT;
 layout(set = 0, binding = 4) uniform usamplerBuffer bT;
-uvec2 texA(uint q) { uvec4 t = texelFetch(aT, int(q >> 1)); return (q & 1u) != 0u ? t.zw : t.xy; }
-uvec2 texB(uint q) { uvec4 t = texelFetch(bT, int(q >> 1)); return (q & 1u) != 0u ? t.zw : t.xy; }
+// A texel holds two k-steps (or two groups of 4 columns), so each load site keeps the last texel
+// it fetched, by index, and fetches only when the index changes: half the fetches whatever the
+// alignment. slot is a literal at every call site, so the caches are registers.
+uvec4 cacheA[16], cacheB[16];
+uint cachedA[16], cachedB[16];
+uvec2 texA(uint q, uint slot) {
+    uint t = q >> 1;
+    if (cachedA[slot] != t) { cachedA[slot] = t; cacheA[slot] = texelFetch(aT, int(t)); }
+    return (q & 1u) != 0u ? cacheA[slot].zw : cacheA[slot].xy;
+}
+uvec2 texB(uint q, uint slot) {
+    uint t = q >> 1;
+    if (cachedB[slot] != t) { cachedB[slot] = t; cacheB[slot] = texelFetch(bT, int(t)); }
+    return (q & 1u) != 0u ? cacheB[slot].zw : cacheB[slot].xy;
+}
 layout(set = 0, binding = 2) buffer BufC { float c[]; };
 layout(set = 0, binding = 2) buffer BufC4 { vec4 c4[]; };
 
@@ -64,73 +77,73 @@ vec4 kclip(vec4 v, uint k) {
     return vec4(0u < lim ? v.x : 0.0, 1u < lim ? v.y : 0.0, 2u < lim ? v.z : 0.0, 3u < lim ? v.w : 0.0);
 }
 // A(i, k..k+3) when !TRANS_A (contiguous along k)
-vec4 loadAN(uint i, uint k, bool tail) {
+vec4 loadAN(uint i, uint k, bool tail, uint slot) {
     uint kc = tail ? min(k, (pc.K - 1u) & ~3u) : k;
-    vec4 v = widen(texA((offA + min(i, pc.M - 1u) * pc.lda + kc) >> 2));
+    vec4 v = widen(texA((offA + min(i, pc.M - 1u) * pc.lda + kc) >> 2, slot));
     return tail ? kclip(v, k) : v;
 }
 // stored row k of A, columns i..i+3, when TRANS_A (contiguous along i)
-vec4 loadAT(uint k, uint i, bool tail) {
+vec4 loadAT(uint k, uint i, bool tail, uint slot) {
     uint kc = tail ? min(k, pc.K - 1u) : k;
-    vec4 v = widen(texA((offA + kc * pc.lda + min(i, (pc.M - 1u) & ~3u)) >> 2));
+    vec4 v = widen(texA((offA + kc * pc.lda + min(i, (pc.M - 1u) & ~3u)) >> 2, slot));
     return (tail && k >= pc.K) ? vec4(0.0) : v;
 }
 // B(k..k+3, j) = stored row j of B when TRANS_B (contiguous along k)
-vec4 loadBT(uint j, uint k, bool tail) {
+vec4 loadBT(uint j, uint k, bool tail, uint slot) {
     uint kc = tail ? min(k, (pc.K - 1u) & ~3u) : k;
-    vec4 v = widen(texB((offB + min(j, pc.N - 1u) * pc.ldb + kc) >> 2));
+    vec4 v = widen(texB((offB + min(j, pc.N - 1u) * pc.ldb + kc) >> 2, slot));
     return tail ? kclip(v, k) : v;
 }
 // B(k, j..j+3) when !TRANS_B (contiguous along j)
-vec4 loadBN(uint k, uint j, bool tail) {
+vec4 loadBN(uint k, uint j, bool tail, uint slot) {
     uint kc = tail ? min(k, pc.K - 1u) : k;
-    vec4 v = widen(texB((offB + kc * pc.ldb + min(j, (pc.N - 1u) & ~3u)) >> 2));
+    vec4 v = widen(texB((offB + kc * pc.ldb + min(j, (pc.N - 1u) & ~3u)) >> 2, slot));
     return (tail && k >= pc.K) ? vec4(0.0) : v;
 }
 
 // one k-step of 4: load the TM x 4 slice of op(A) and the 4 x TN slice of op(B), multiply
 void step4(uint k, uint i0, uint j0, bool tail) {
     if (!TRANS_A) {
-        if (0u < TM) av[0] = loadAN(i0 + 0u, k, tail);
-        if (1u < TM) av[1] = loadAN(i0 + 1u, k, tail);
-        if (2u < TM) av[2] = loadAN(i0 + 2u, k, tail);
-        if (3u < TM) av[3] = loadAN(i0 + 3u, k, tail);
-        if (4u < TM) av[4] = loadAN(i0 + 4u, k, tail);
-        if (5u < TM) av[5] = loadAN(i0 + 5u, k, tail);
-        if (6u < TM) av[6] = loadAN(i0 + 6u, k, tail);
-        if (7u < TM) av[7] = loadAN(i0 + 7u, k, tail);
-        if (8u < TM) av[8] = loadAN(i0 + 8u, k, tail);
-        if (9u < TM) av[9] = loadAN(i0 + 9u, k, tail);
-        if (10u < TM) av[10] = loadAN(i0 + 10u, k, tail);
-        if (11u < TM) av[11] = loadAN(i0 + 11u, k, tail);
-        if (12u < TM) av[12] = loadAN(i0 + 12u, k, tail);
-        if (13u < TM) av[13] = loadAN(i0 + 13u, k, tail);
-        if (14u < TM) av[14] = loadAN(i0 + 14u, k, tail);
-        if (15u < TM) av[15] = loadAN(i0 + 15u, k, tail);
+        if (0u < TM) av[0] = loadAN(i0 + 0u, k, tail, 0u);
+        if (1u < TM) av[1] = loadAN(i0 + 1u, k, tail, 1u);
+        if (2u < TM) av[2] = loadAN(i0 + 2u, k, tail, 2u);
+        if (3u < TM) av[3] = loadAN(i0 + 3u, k, tail, 3u);
+        if (4u < TM) av[4] = loadAN(i0 + 4u, k, tail, 4u);
+        if (5u < TM) av[5] = loadAN(i0 + 5u, k, tail, 5u);
+        if (6u < TM) av[6] = loadAN(i0 + 6u, k, tail, 6u);
+        if (7u < TM) av[7] = loadAN(i0 + 7u, k, tail, 7u);
+        if (8u < TM) av[8] = loadAN(i0 + 8u, k, tail, 8u);
+        if (9u < TM) av[9] = loadAN(i0 + 9u, k, tail, 9u);
+        if (10u < TM) av[10] = loadAN(i0 + 10u, k, tail, 10u);
+        if (11u < TM) av[11] = loadAN(i0 + 11u, k, tail, 11u);
+        if (12u < TM) av[12] = loadAN(i0 + 12u, k, tail, 12u);
+        if (13u < TM) av[13] = loadAN(i0 + 13u, k, tail, 13u);
+        if (14u < TM) av[14] = loadAN(i0 + 14u, k, tail, 14u);
+        if (15u < TM) av[15] = loadAN(i0 + 15u, k, tail, 15u);
     } else {
         if (0u < TM) {
-            vec4 r0 = loadAT(k, i0 + 0u, tail), r1 = loadAT(k + 1u, i0 + 0u, tail), r2 = loadAT(k + 2u, i0 + 0u, tail), r3 = loadAT(k + 3u, i0 + 0u, tail);
+            vec4 r0 = loadAT(k, i0 + 0u, tail, 0u), r1 = loadAT(k + 1u, i0 + 0u, tail, 1u), r2 = loadAT(k + 2u, i0 + 0u, tail, 2u), r3 = loadAT(k + 3u, i0 + 0u, tail, 3u);
             av[0] = vec4(r0.x, r1.x, r2.x, r3.x);
             av[1] = vec4(r0.y, r1.y, r2.y, r3.y);
             av[2] = vec4(r0.z, r1.z, r2.z, r3.z);
             av[3] = vec4(r0.w, r1.w, r2.w, r3.w);
         }
         if (4u < TM) {
-            vec4 r0 = loadAT(k, i0 + 4u, tail), r1 = loadAT(k + 1u, i0 + 4u, tail), r2 = loadAT(k + 2u, i0 + 4u, tail), r3 = loadAT(k + 3u, i0 + 4u, tail);
+            vec4 r0 = loadAT(k, i0 + 4u, tail, 0u), r1 = loadAT(k + 1u, i0 + 4u, tail, 1u), r2 = loadAT(k + 2u, i0 + 4u, tail, 2u), r3 = loadAT(k + 3u, i0 + 4u, tail, 3u);
             av[4] = vec4(r0.x, r1.x, r2.x, r3.x);
             av[5] = vec4(r0.y, r1.y, r2.y, r3.y);
             av[6] = vec4(r0.z, r1.z, r2.z, r3.z);
             av[7] = vec4(r0.w, r1.w, r2.w, r3.w);
         }
         if (8u < TM) {
-            vec4 r0 = loadAT(k, i0 + 8u, tail), r1 = loadAT(k + 1u, i0 + 8u, tail), r2 = loadAT(k + 2u, i0 + 8u, tail), r3 = loadAT(k + 3u, i0 + 8u, tail);
+            vec4 r0 = loadAT(k, i0 + 8u, tail, 0u), r1 = loadAT(k + 1u, i0 + 8u, tail, 1u), r2 = loadAT(k + 2u, i0 + 8u, tail, 2u), r3 = loadAT(k + 3u, i0 + 8u, tail, 3u);
             av[8] = vec4(r0.x, r1.x, r2.x, r3.x);
             av[9] = vec4(r0.y, r1.y, r2.y, r3.y);
             av[10] = vec4(r0.z, r1.z, r2.z, r3.z);
             av[11] = vec4(r0.w, r1.w, r2.w, r3.w);
         }
         if (12u < TM) {
-            vec4 r0 = loadAT(k, i0 + 12u, tail), r1 = loadAT(k + 1u, i0 + 12u, tail), r2 = loadAT(k + 2u, i0 + 12u, tail), r3 = loadAT(k + 3u, i0 + 12u, tail);
+            vec4 r0 = loadAT(k, i0 + 12u, tail, 0u), r1 = loadAT(k + 1u, i0 + 12u, tail, 1u), r2 = loadAT(k + 2u, i0 + 12u, tail, 2u), r3 = loadAT(k + 3u, i0 + 12u, tail, 3u);
             av[12] = vec4(r0.x, r1.x, r2.x, r3.x);
             av[13] = vec4(r0.y, r1.y, r2.y, r3.y);
             av[14] = vec4(r0.z, r1.z, r2.z, r3.z);
@@ -138,46 +151,46 @@ void step4(uint k, uint i0, uint j0, bool tail) {
         }
     }
     if (TRANS_B) {
-        if (0u < TN) bv[0] = loadBT(j0 + 0u, k, tail);
-        if (1u < TN) bv[1] = loadBT(j0 + 1u, k, tail);
-        if (2u < TN) bv[2] = loadBT(j0 + 2u, k, tail);
-        if (3u < TN) bv[3] = loadBT(j0 + 3u, k, tail);
-        if (4u < TN) bv[4] = loadBT(j0 + 4u, k, tail);
-        if (5u < TN) bv[5] = loadBT(j0 + 5u, k, tail);
-        if (6u < TN) bv[6] = loadBT(j0 + 6u, k, tail);
-        if (7u < TN) bv[7] = loadBT(j0 + 7u, k, tail);
-        if (8u < TN) bv[8] = loadBT(j0 + 8u, k, tail);
-        if (9u < TN) bv[9] = loadBT(j0 + 9u, k, tail);
-        if (10u < TN) bv[10] = loadBT(j0 + 10u, k, tail);
-        if (11u < TN) bv[11] = loadBT(j0 + 11u, k, tail);
-        if (12u < TN) bv[12] = loadBT(j0 + 12u, k, tail);
-        if (13u < TN) bv[13] = loadBT(j0 + 13u, k, tail);
-        if (14u < TN) bv[14] = loadBT(j0 + 14u, k, tail);
-        if (15u < TN) bv[15] = loadBT(j0 + 15u, k, tail);
+        if (0u < TN) bv[0] = loadBT(j0 + 0u, k, tail, 0u);
+        if (1u < TN) bv[1] = loadBT(j0 + 1u, k, tail, 1u);
+        if (2u < TN) bv[2] = loadBT(j0 + 2u, k, tail, 2u);
+        if (3u < TN) bv[3] = loadBT(j0 + 3u, k, tail, 3u);
+        if (4u < TN) bv[4] = loadBT(j0 + 4u, k, tail, 4u);
+        if (5u < TN) bv[5] = loadBT(j0 + 5u, k, tail, 5u);
+        if (6u < TN) bv[6] = loadBT(j0 + 6u, k, tail, 6u);
+        if (7u < TN) bv[7] = loadBT(j0 + 7u, k, tail, 7u);
+        if (8u < TN) bv[8] = loadBT(j0 + 8u, k, tail, 8u);
+        if (9u < TN) bv[9] = loadBT(j0 + 9u, k, tail, 9u);
+        if (10u < TN) bv[10] = loadBT(j0 + 10u, k, tail, 10u);
+        if (11u < TN) bv[11] = loadBT(j0 + 11u, k, tail, 11u);
+        if (12u < TN) bv[12] = loadBT(j0 + 12u, k, tail, 12u);
+        if (13u < TN) bv[13] = loadBT(j0 + 13u, k, tail, 13u);
+        if (14u < TN) bv[14] = loadBT(j0 + 14u, k, tail, 14u);
+        if (15u < TN) bv[15] = loadBT(j0 + 15u, k, tail, 15u);
     } else {
         if (0u < TN) {
-            vec4 r0 = loadBN(k, j0 + 0u, tail), r1 = loadBN(k + 1u, j0 + 0u, tail), r2 = loadBN(k + 2u, j0 + 0u, tail), r3 = loadBN(k + 3u, j0 + 0u, tail);
+            vec4 r0 = loadBN(k, j0 + 0u, tail, 0u), r1 = loadBN(k + 1u, j0 + 0u, tail, 1u), r2 = loadBN(k + 2u, j0 + 0u, tail, 2u), r3 = loadBN(k + 3u, j0 + 0u, tail, 3u);
             bv[0] = vec4(r0.x, r1.x, r2.x, r3.x);
             bv[1] = vec4(r0.y, r1.y, r2.y, r3.y);
             bv[2] = vec4(r0.z, r1.z, r2.z, r3.z);
             bv[3] = vec4(r0.w, r1.w, r2.w, r3.w);
         }
         if (4u < TN) {
-            vec4 r0 = loadBN(k, j0 + 4u, tail), r1 = loadBN(k + 1u, j0 + 4u, tail), r2 = loadBN(k + 2u, j0 + 4u, tail), r3 = loadBN(k + 3u, j0 + 4u, tail);
+            vec4 r0 = loadBN(k, j0 + 4u, tail, 0u), r1 = loadBN(k + 1u, j0 + 4u, tail, 1u), r2 = loadBN(k + 2u, j0 + 4u, tail, 2u), r3 = loadBN(k + 3u, j0 + 4u, tail, 3u);
             bv[4] = vec4(r0.x, r1.x, r2.x, r3.x);
             bv[5] = vec4(r0.y, r1.y, r2.y, r3.y);
             bv[6] = vec4(r0.z, r1.z, r2.z, r3.z);
             bv[7] = vec4(r0.w, r1.w, r2.w, r3.w);
         }
         if (8u < TN) {
-            vec4 r0 = loadBN(k, j0 + 8u, tail), r1 = loadBN(k + 1u, j0 + 8u, tail), r2 = loadBN(k + 2u, j0 + 8u, tail), r3 = loadBN(k + 3u, j0 + 8u, tail);
+            vec4 r0 = loadBN(k, j0 + 8u, tail, 0u), r1 = loadBN(k + 1u, j0 + 8u, tail, 1u), r2 = loadBN(k + 2u, j0 + 8u, tail, 2u), r3 = loadBN(k + 3u, j0 + 8u, tail, 3u);
             bv[8] = vec4(r0.x, r1.x, r2.x, r3.x);
             bv[9] = vec4(r0.y, r1.y, r2.y, r3.y);
             bv[10] = vec4(r0.z, r1.z, r2.z, r3.z);
             bv[11] = vec4(r0.w, r1.w, r2.w, r3.w);
         }
         if (12u < TN) {
-            vec4 r0 = loadBN(k, j0 + 12u, tail), r1 = loadBN(k + 1u, j0 + 12u, tail), r2 = loadBN(k + 2u, j0 + 12u, tail), r3 = loadBN(k + 3u, j0 + 12u, tail);
+            vec4 r0 = loadBN(k, j0 + 12u, tail, 0u), r1 = loadBN(k + 1u, j0 + 12u, tail, 1u), r2 = loadBN(k + 2u, j0 + 12u, tail, 2u), r3 = loadBN(k + 3u, j0 + 12u, tail, 3u);
             bv[12] = vec4(r0.x, r1.x, r2.x, r3.x);
             bv[13] = vec4(r0.y, r1.y, r2.y, r3.y);
             bv[14] = vec4(r0.z, r1.z, r2.z, r3.z);
@@ -480,6 +493,8 @@ void main() {
     offC = pc.offC + gl_WorkGroupID.z * pc.strideC;
     uint i0 = (gl_WorkGroupID.y * gl_WorkGroupSize.y + gl_LocalInvocationID.y) * TM;
     uint j0 = (gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x) * TN;
+    cachedA[0] = ~0u; cachedA[1] = ~0u; cachedA[2] = ~0u; cachedA[3] = ~0u; cachedA[4] = ~0u; cachedA[5] = ~0u; cachedA[6] = ~0u; cachedA[7] = ~0u; cachedA[8] = ~0u; cachedA[9] = ~0u; cachedA[10] = ~0u; cachedA[11] = ~0u; cachedA[12] = ~0u; cachedA[13] = ~0u; cachedA[14] = ~0u; cachedA[15] = ~0u; 
+    cachedB[0] = ~0u; cachedB[1] = ~0u; cachedB[2] = ~0u; cachedB[3] = ~0u; cachedB[4] = ~0u; cachedB[5] = ~0u; cachedB[6] = ~0u; cachedB[7] = ~0u; cachedB[8] = ~0u; cachedB[9] = ~0u; cachedB[10] = ~0u; cachedB[11] = ~0u; cachedB[12] = ~0u; cachedB[13] = ~0u; cachedB[14] = ~0u; cachedB[15] = ~0u; 
     if (0u < TM) { if (0u < TN) acc[0][0] = 0.0; if (1u < TN) acc[0][1] = 0.0; if (2u < TN) acc[0][2] = 0.0; if (3u < TN) acc[0][3] = 0.0; if (4u < TN) acc[0][4] = 0.0; if (5u < TN) acc[0][5] = 0.0; if (6u < TN) acc[0][6] = 0.0; if (7u < TN) acc[0][7] = 0.0; if (8u < TN) acc[0][8] = 0.0; if (9u < TN) acc[0][9] = 0.0; if (10u < TN) acc[0][10] = 0.0; if (11u < TN) acc[0][11] = 0.0; if (12u < TN) acc[0][12] = 0.0; if (13u < TN) acc[0][13] = 0.0; if (14u < TN) acc[0][14] = 0.0; if (15u < TN) acc[0][15] = 0.0; }
     if (1u < TM) { if (0u < TN) acc[1][0] = 0.0; if (1u < TN) acc[1][1] = 0.0; if (2u < TN) acc[1][2] = 0.0; if (3u < TN) acc[1][3] = 0.0; if (4u < TN) acc[1][4] = 0.0; if (5u < TN) acc[1][5] = 0.0; if (6u < TN) acc[1][6] = 0.0; if (7u < TN) acc[1][7] = 0.0; if (8u < TN) acc[1][8] = 0.0; if (9u < TN) acc[1][9] = 0.0; if (10u < TN) acc[1][10] = 0.0; if (11u < TN) acc[1][11] = 0.0; if (12u < TN) acc[1][12] = 0.0; if (13u < TN) acc[1][13] = 0.0; if (14u < TN) acc[1][14] = 0.0; if (15u < TN) acc[1][15] = 0.0; }
     if (2u < TM) { if (0u < TN) acc[2][0] = 0.0; if (1u < TN) acc[2][1] = 0.0; if (2u < TN) acc[2][2] = 0.0; if (3u < TN) acc[2][3] = 0.0; if (4u < TN) acc[2][4] = 0.0; if (5u < TN) acc[2][5] = 0.0; if (6u < TN) acc[2][6] = 0.0; if (7u < TN) acc[2][7] = 0.0; if (8u < TN) acc[2][8] = 0.0; if (9u < TN) acc[2][9] = 0.0; if (10u < TN) acc[2][10] = 0.0; if (11u < TN) acc[2][11] = 0.0; if (12u < TN) acc[2][12] = 0.0; if (13u < TN) acc[2][13] = 0.0; if (14u < TN) acc[2][14] = 0.0; if (15u < TN) acc[2][15] = 0.0; }

@@ -35,8 +35,10 @@ layout(constant_id = 6) const bool TRANS_B = false;
 layout(set = 0, binding = 0) readonly buffer BufA { uvec2 a4[]; };
 layout(set = 0, binding = 1) readonly buffer BufB { uvec2 b4[]; };
 // binary16 to float32: every binary16 value (subnormals, Inf, NaN included) is a float32, and
-// unpackHalf2x16 converts exactly on lavapipe and SwiftShader, as TestGemmHalfSpecialValues
-// checks; it ran 1.3x faster on lavapipe than widening with integer operations (docs/perf.md).
+// unpackHalf2x16 converts exactly on lavapipe, as TestGemmHalfSpecialValues checks; it ran 1.4x
+// faster there than the integer widening of the storage-buffer modules (docs/perf.md). Those keep
+// the integer widening: SwiftShader did not finish compiling the direct module with
+// unpackHalf2x16 in minutes.
 vec4 widen(uvec2 w) {
     return vec4(unpackHalf2x16(w.x), unpackHalf2x16(w.y));
 }
@@ -45,8 +47,21 @@ vec4 widen(uvec2 w) {
 // dimensions are multiples of 4, as for the storage loads).
 layout(set = 0, binding = 3) uniform usamplerBuffer aT;
 layout(set = 0, binding = 4) uniform usamplerBuffer bT;
-uvec2 texA(uint q) { uvec4 t = texelFetch(aT, int(q >> 1)); return (q & 1u) != 0u ? t.zw : t.xy; }
-uvec2 texB(uint q) { uvec4 t = texelFetch(bT, int(q >> 1)); return (q & 1u) != 0u ? t.zw : t.xy; }
+// A texel holds two k-steps (or two groups of 4 columns), so each load site keeps the last texel
+// it fetched, by index, and fetches only when the index changes: half the fetches whatever the
+// alignment. slot is a literal at every call site, so the caches are registers.
+uvec4 cacheA[24], cacheB[8];
+uint cachedA[24], cachedB[8];
+uvec2 texA(uint q, uint slot) {
+    uint t = q >> 1;
+    if (cachedA[slot] != t) { cachedA[slot] = t; cacheA[slot] = texelFetch(aT, int(t)); }
+    return (q & 1u) != 0u ? cacheA[slot].zw : cacheA[slot].xy;
+}
+uvec2 texB(uint q, uint slot) {
+    uint t = q >> 1;
+    if (cachedB[slot] != t) { cachedB[slot] = t; cacheB[slot] = texelFetch(bT, int(t)); }
+    return (q & 1u) != 0u ? cacheB[slot].zw : cacheB[slot].xy;
+}
 layout(set = 0, binding = 2) buffer BufC { float c[]; };
 layout(set = 0, binding = 2) buffer BufC4 { vec4 c4[]; };
 
@@ -71,27 +86,27 @@ vec4 kclip(vec4 v, uint k) {
     return vec4(0u < lim ? v.x : 0.0, 1u < lim ? v.y : 0.0, 2u < lim ? v.z : 0.0, 3u < lim ? v.w : 0.0);
 }
 // A(i, k..k+3) when !TRANS_A (contiguous along k)
-vec4 loadAN(uint i, uint k, bool tail) {
+vec4 loadAN(uint i, uint k, bool tail, uint slot) {
     uint kc = tail ? min(k, (pc.K - 1u) & ~3u) : k;
-    vec4 v = widen(texA((offA + min(i, pc.M - 1u) * pc.lda + kc) >> 2));
+    vec4 v = widen(texA((offA + min(i, pc.M - 1u) * pc.lda + kc) >> 2, slot));
     return tail ? kclip(v, k) : v;
 }
 // stored row k of A, columns i..i+3, when TRANS_A (contiguous along i)
-vec4 loadAT(uint k, uint i, bool tail) {
+vec4 loadAT(uint k, uint i, bool tail, uint slot) {
     uint kc = tail ? min(k, pc.K - 1u) : k;
-    vec4 v = widen(texA((offA + kc * pc.lda + min(i, (pc.M - 1u) & ~3u)) >> 2));
+    vec4 v = widen(texA((offA + kc * pc.lda + min(i, (pc.M - 1u) & ~3u)) >> 2, slot));
     return (tail && k >= pc.K) ? vec4(0.0) : v;
 }
 // B(k..k+3, j) = stored row j of B when TRANS_B (contiguous along k)
-vec4 loadBT(uint j, uint k, bool tail) {
+vec4 loadBT(uint j, uint k, bool tail, uint slot) {
     uint kc = tail ? min(k, (pc.K - 1u) & ~3u) : k;
-    vec4 v = widen(texB((offB + min(j, pc.N - 1u) * pc.ldb + kc) >> 2));
+    vec4 v = widen(texB((offB + min(j, pc.N - 1u) * pc.ldb + kc) >> 2, slot));
     return tail ? kclip(v, k) : v;
 }
 // B(k, j..j+3) when !TRANS_B (contiguous along j)
-vec4 loadBN(uint k, uint j, bool tail) {
+vec4 loadBN(uint k, uint j, bool tail, uint slot) {
     uint kc = tail ? min(k, pc.K - 1u) : k;
-    vec4 v = widen(texB((offB + kc * pc.ldb + min(j, (pc.N - 1u) & ~3u)) >> 2));
+    vec4 v = widen(texB((offB + kc * pc.ldb + min(j, (pc.N - 1u) & ~3u)) >> 2, slot));
     return (tail && k >= pc.K) ? vec4(0.0) : v;
 }
 
@@ -99,35 +114,35 @@ vec4 loadBN(uint k, uint j, bool tail) {
 void step4(uint k, uint i0, uint j0, bool tail) {
     if (!TRANS_A) {
         uint s = gl_SubgroupInvocationID;
-        if (0u < TM) sa[0] = loadAN(i0 + 0u + s, k, tail);  // row i0+0+s
-        if (8u < TM) sa[1] = loadAN(i0 + 8u + s, k, tail);  // row i0+8+s
-        if (16u < TM) sa[2] = loadAN(i0 + 16u + s, k, tail);  // row i0+16+s
+        if (0u < TM) sa[0] = loadAN(i0 + 0u + s, k, tail, 0u);  // row i0+0+s
+        if (8u < TM) sa[1] = loadAN(i0 + 8u + s, k, tail, 1u);  // row i0+8+s
+        if (16u < TM) sa[2] = loadAN(i0 + 16u + s, k, tail, 2u);  // row i0+16+s
     } else {
         uint s = gl_SubgroupInvocationID;
         // lane s holds stored row k + s%4 of A, columns i0 + 8q + 4*(s/4) .. +3
-        if (0u < TM) sa[0] = loadAT(k + (s & 3u), i0 + 0u + 4u * (s >> 2u), tail);
-        if (8u < TM) sa[1] = loadAT(k + (s & 3u), i0 + 8u + 4u * (s >> 2u), tail);
-        if (16u < TM) sa[2] = loadAT(k + (s & 3u), i0 + 16u + 4u * (s >> 2u), tail);
+        if (0u < TM) sa[0] = loadAT(k + (s & 3u), i0 + 0u + 4u * (s >> 2u), tail, 0u);
+        if (8u < TM) sa[1] = loadAT(k + (s & 3u), i0 + 8u + 4u * (s >> 2u), tail, 1u);
+        if (16u < TM) sa[2] = loadAT(k + (s & 3u), i0 + 16u + 4u * (s >> 2u), tail, 2u);
     }
     if (TRANS_B) {
-        if (0u < TN) bv[0] = loadBT(j0 + 0u, k, tail);
-        if (1u < TN) bv[1] = loadBT(j0 + 1u, k, tail);
-        if (2u < TN) bv[2] = loadBT(j0 + 2u, k, tail);
-        if (3u < TN) bv[3] = loadBT(j0 + 3u, k, tail);
-        if (4u < TN) bv[4] = loadBT(j0 + 4u, k, tail);
-        if (5u < TN) bv[5] = loadBT(j0 + 5u, k, tail);
-        if (6u < TN) bv[6] = loadBT(j0 + 6u, k, tail);
-        if (7u < TN) bv[7] = loadBT(j0 + 7u, k, tail);
+        if (0u < TN) bv[0] = loadBT(j0 + 0u, k, tail, 0u);
+        if (1u < TN) bv[1] = loadBT(j0 + 1u, k, tail, 1u);
+        if (2u < TN) bv[2] = loadBT(j0 + 2u, k, tail, 2u);
+        if (3u < TN) bv[3] = loadBT(j0 + 3u, k, tail, 3u);
+        if (4u < TN) bv[4] = loadBT(j0 + 4u, k, tail, 4u);
+        if (5u < TN) bv[5] = loadBT(j0 + 5u, k, tail, 5u);
+        if (6u < TN) bv[6] = loadBT(j0 + 6u, k, tail, 6u);
+        if (7u < TN) bv[7] = loadBT(j0 + 7u, k, tail, 7u);
     } else {
         if (0u < TN) {
-            vec4 r0 = loadBN(k, j0 + 0u, tail), r1 = loadBN(k + 1u, j0 + 0u, tail), r2 = loadBN(k + 2u, j0 + 0u, tail), r3 = loadBN(k + 3u, j0 + 0u, tail);
+            vec4 r0 = loadBN(k, j0 + 0u, tail, 0u), r1 = loadBN(k + 1u, j0 + 0u, tail, 1u), r2 = loadBN(k + 2u, j0 + 0u, tail, 2u), r3 = loadBN(k + 3u, j0 + 0u, tail, 3u);
             bv[0] = vec4(r0.x, r1.x, r2.x, r3.x);
             bv[1] = vec4(r0.y, r1.y, r2.y, r3.y);
             bv[2] = vec4(r0.z, r1.z, r2.z, r3.z);
             bv[3] = vec4(r0.w, r1.w, r2.w, r3.w);
         }
         if (4u < TN) {
-            vec4 r0 = loadBN(k, j0 + 4u, tail), r1 = loadBN(k + 1u, j0 + 4u, tail), r2 = loadBN(k + 2u, j0 + 4u, tail), r3 = loadBN(k + 3u, j0 + 4u, tail);
+            vec4 r0 = loadBN(k, j0 + 4u, tail, 0u), r1 = loadBN(k + 1u, j0 + 4u, tail, 1u), r2 = loadBN(k + 2u, j0 + 4u, tail, 2u), r3 = loadBN(k + 3u, j0 + 4u, tail, 3u);
             bv[4] = vec4(r0.x, r1.x, r2.x, r3.x);
             bv[5] = vec4(r0.y, r1.y, r2.y, r3.y);
             bv[6] = vec4(r0.z, r1.z, r2.z, r3.z);
@@ -430,6 +445,8 @@ void main() {
     offC = pc.offC + gl_WorkGroupID.z * pc.strideC;
     uint i0 = gl_WorkGroupID.y * TM;  // the workgroup's rows, shared by its lanes
     uint j0 = (gl_WorkGroupID.x * gl_WorkGroupSize.x + gl_LocalInvocationID.x) * TN;
+    cachedA[0] = ~0u; cachedA[1] = ~0u; cachedA[2] = ~0u; cachedA[3] = ~0u; cachedA[4] = ~0u; cachedA[5] = ~0u; cachedA[6] = ~0u; cachedA[7] = ~0u; cachedA[8] = ~0u; cachedA[9] = ~0u; cachedA[10] = ~0u; cachedA[11] = ~0u; cachedA[12] = ~0u; cachedA[13] = ~0u; cachedA[14] = ~0u; cachedA[15] = ~0u; cachedA[16] = ~0u; cachedA[17] = ~0u; cachedA[18] = ~0u; cachedA[19] = ~0u; cachedA[20] = ~0u; cachedA[21] = ~0u; cachedA[22] = ~0u; cachedA[23] = ~0u; 
+    cachedB[0] = ~0u; cachedB[1] = ~0u; cachedB[2] = ~0u; cachedB[3] = ~0u; cachedB[4] = ~0u; cachedB[5] = ~0u; cachedB[6] = ~0u; cachedB[7] = ~0u; 
     if (0u < TM) { if (0u < TN) acc[0][0] = 0.0; if (1u < TN) acc[0][1] = 0.0; if (2u < TN) acc[0][2] = 0.0; if (3u < TN) acc[0][3] = 0.0; if (4u < TN) acc[0][4] = 0.0; if (5u < TN) acc[0][5] = 0.0; if (6u < TN) acc[0][6] = 0.0; if (7u < TN) acc[0][7] = 0.0; }
     if (1u < TM) { if (0u < TN) acc[1][0] = 0.0; if (1u < TN) acc[1][1] = 0.0; if (2u < TN) acc[1][2] = 0.0; if (3u < TN) acc[1][3] = 0.0; if (4u < TN) acc[1][4] = 0.0; if (5u < TN) acc[1][5] = 0.0; if (6u < TN) acc[1][6] = 0.0; if (7u < TN) acc[1][7] = 0.0; }
     if (2u < TM) { if (0u < TN) acc[2][0] = 0.0; if (1u < TN) acc[2][1] = 0.0; if (2u < TN) acc[2][2] = 0.0; if (3u < TN) acc[2][3] = 0.0; if (4u < TN) acc[2][4] = 0.0; if (5u < TN) acc[2][5] = 0.0; if (6u < TN) acc[2][6] = 0.0; if (7u < TN) acc[2][7] = 0.0; }

@@ -24,6 +24,11 @@ type Batch struct {
 	sets    [2][]vk.DescriptorSet // per layout
 	nsets   [2]int
 	state   batchState
+	// work: the main command buffer holds commands to submit (barriers
+	// alone are not worth a submission).
+	work bool
+	// The upload part, where the device splits uploads off (transfer.go).
+	up upload
 }
 
 type batchState int
@@ -50,6 +55,9 @@ func (d *Device) Begin() (*Batch, error) {
 		if err := d.check(vk.ResetFences(d.h, 1, []vk.Fence{b.fence}), "vkResetFences"); err != nil {
 			return nil, err
 		}
+		if err := b.up.reset(d); err != nil {
+			return nil, err
+		}
 	} else {
 		var err error
 		if b, err = d.newBatch(); err != nil {
@@ -57,14 +65,8 @@ func (d *Device) Begin() (*Batch, error) {
 		}
 		d.batches = append(d.batches, b)
 	}
-	b.nq, b.nsets, b.state = 0, [2]int{}, recording
-	binfo := &vk.CommandBufferBeginInfo{
-		SType: vk.StructureTypeCommandBufferBeginInfo,
-		Flags: vk.CommandBufferUsageFlags(vk.CommandBufferUsageOneTimeSubmitBit),
-	}
-	r := vk.BeginCommandBuffer(b.cmd, binfo)
-	binfo.Free()
-	if err := d.check(r, "vkBeginCommandBuffer"); err != nil {
+	b.nq, b.nsets, b.state, b.work = 0, [2]int{}, recording, false
+	if err := d.beginCommands(b.cmd); err != nil {
 		return nil, err
 	}
 	if b.queries != vk.NullQueryPool {
@@ -75,25 +77,11 @@ func (d *Device) Begin() (*Batch, error) {
 
 func (d *Device) newBatch() (*Batch, error) {
 	b := &Batch{d: d}
-	ainfo := &vk.CommandBufferAllocateInfo{
-		SType:              vk.StructureTypeCommandBufferAllocateInfo,
-		CommandPool:        d.cmdPool,
-		Level:              vk.CommandBufferLevelPrimary,
-		CommandBufferCount: 1,
-	}
-	cmds := make([]vk.CommandBuffer, 1)
-	r := vk.AllocateCommandBuffers(d.h, ainfo, cmds)
-	ainfo.Free()
-	if err := d.check(r, "vkAllocateCommandBuffers"); err != nil {
+	var err error
+	if b.cmd, err = d.newCommandBuffer(d.cmdPool); err != nil {
 		return nil, err
 	}
-	b.cmd = cmds[0]
-	finfo := &vk.FenceCreateInfo{SType: vk.StructureTypeFenceCreateInfo}
-	var fence vk.Fence
-	r = vk.CreateFence(d.h, finfo, nil, &fence)
-	b.fence = fence
-	finfo.Free()
-	if err := d.check(r, "vkCreateFence"); err != nil {
+	if b.fence, err = d.newFence(); err != nil {
 		b.destroy()
 		return nil, err
 	}
@@ -104,7 +92,7 @@ func (d *Device) newBatch() (*Batch, error) {
 			QueryCount: maxTimestamps,
 		}
 		var queries vk.QueryPool
-		r = vk.CreateQueryPool(d.h, qinfo, nil, &queries)
+		r := vk.CreateQueryPool(d.h, qinfo, nil, &queries)
 		b.queries = queries
 		qinfo.Free()
 		if err := d.check(r, "vkCreateQueryPool"); err != nil {
@@ -113,6 +101,40 @@ func (d *Device) newBatch() (*Batch, error) {
 		}
 	}
 	return b, nil
+}
+
+// newCommandBuffer allocates a primary command buffer from pool.
+func (d *Device) newCommandBuffer(pool vk.CommandPool) (vk.CommandBuffer, error) {
+	ainfo := &vk.CommandBufferAllocateInfo{
+		SType:              vk.StructureTypeCommandBufferAllocateInfo,
+		CommandPool:        pool,
+		Level:              vk.CommandBufferLevelPrimary,
+		CommandBufferCount: 1,
+	}
+	cmds := make([]vk.CommandBuffer, 1)
+	r := vk.AllocateCommandBuffers(d.h, ainfo, cmds)
+	ainfo.Free()
+	return cmds[0], d.check(r, "vkAllocateCommandBuffers")
+}
+
+// newFence creates an unsignalled fence.
+func (d *Device) newFence() (vk.Fence, error) {
+	finfo := &vk.FenceCreateInfo{SType: vk.StructureTypeFenceCreateInfo}
+	var fence vk.Fence
+	r := vk.CreateFence(d.h, finfo, nil, &fence)
+	finfo.Free()
+	return fence, d.check(r, "vkCreateFence")
+}
+
+// beginCommands starts recording a command buffer that is submitted once.
+func (d *Device) beginCommands(cmd vk.CommandBuffer) error {
+	binfo := &vk.CommandBufferBeginInfo{
+		SType: vk.StructureTypeCommandBufferBeginInfo,
+		Flags: vk.CommandBufferUsageFlags(vk.CommandBufferUsageOneTimeSubmitBit),
+	}
+	r := vk.BeginCommandBuffer(cmd, binfo)
+	binfo.Free()
+	return d.check(r, "vkBeginCommandBuffer")
 }
 
 func (b *Batch) destroy() {
@@ -126,6 +148,7 @@ func (b *Batch) destroy() {
 	if b.cmd != nil {
 		vk.FreeCommandBuffers(d.h, d.cmdPool, 1, []vk.CommandBuffer{b.cmd})
 	}
+	b.up.destroy(d)
 	// Descriptor sets go back with their pools when the device is destroyed.
 }
 
@@ -134,6 +157,7 @@ func (b *Batch) Copy(src, dst *Buffer, srcOff, dstOff, size int64) {
 	if size <= 0 {
 		return
 	}
+	b.work = true
 	copyBuffer(b.d.inst.fns, b.cmd, src, dst, srcOff, dstOff, size)
 }
 
@@ -143,6 +167,7 @@ func (b *Batch) Fill(dst *Buffer, size int64) {
 	if size <= 0 {
 		return
 	}
+	b.work = true
 	vk.CmdFillBuffer(b.cmd, dst.h, 0, vk.DeviceSize(size), 0)
 }
 
@@ -160,6 +185,7 @@ func (b *Batch) Timestamp() int {
 	if b.queries == vk.NullQueryPool || b.nq >= maxTimestamps {
 		return -1
 	}
+	b.work = true
 	vk.CmdWriteTimestamp(b.cmd, vk.PipelineStageBottomOfPipeBit, b.queries, b.nq)
 	b.nq++
 	return int(b.nq - 1)
@@ -199,6 +225,7 @@ func (b *Batch) DispatchBatch(p *Pipeline, bufs [Bindings]Range, push []byte, gx
 	var pc [MaxPushBytes]byte
 	n := copy(pc[:], push)
 	vk.CmdPushConstants(b.cmd, b.d.pipeLay[lay], vk.ShaderStageFlags(vk.ShaderStageComputeBit), 0, uint32(n), unsafe.Pointer(&pc[0]))
+	b.work = true
 	vk.CmdDispatch(b.cmd, gx, gy, gz)
 	return nil
 }
@@ -280,15 +307,35 @@ func (b *Batch) Submit() error {
 	if err := d.check(vk.EndCommandBuffer(b.cmd), "vkEndCommandBuffer"); err != nil {
 		return err
 	}
-	r := submit(d.inst.fns, d.queue, b.cmd, b.fence)
-	if err := d.check(r, "vkQueueSubmit"); err != nil {
-		return err
+	if b.up.open {
+		if err := b.submitSplit(); err != nil {
+			return err
+		}
+	} else {
+		if err := d.check(submit(d.inst.fns, d.queue, b.cmd, b.fence, nil, 0, nil), "vkQueueSubmit"); err != nil {
+			return err
+		}
+		b.up.sent, b.work = false, true
+		d.counts.QueueSubmits++
 	}
 	b.state = submitted
 	d.inflight = append(d.inflight, b)
 	d.counts.Submits++
 	d.counts.MaxInFlight = max(d.counts.MaxInFlight, len(d.inflight))
 	return nil
+}
+
+// fences are the fences of what the batch submitted: the main command
+// buffer's and, where it was submitted, the upload's.
+func (b *Batch) fences() []vk.Fence {
+	var fs []vk.Fence
+	if b.work {
+		fs = append(fs, b.fence)
+	}
+	if b.up.sent {
+		fs = append(fs, b.up.fence)
+	}
+	return fs
 }
 
 // Wait waits up to timeout for a submitted batch, then collects it as
@@ -300,7 +347,8 @@ func (b *Batch) Wait(timeout time.Duration) ([]float64, error) {
 		return nil, errors.New("vk: waiting for a batch that is not in flight")
 	}
 	d.counts.Waits++
-	r := vk.WaitForFences(d.h, 1, []vk.Fence{b.fence}, vk.True, uint64(timeout.Nanoseconds()))
+	fs := b.fences()
+	r := vk.WaitForFences(d.h, uint32(len(fs)), fs, vk.True, uint64(timeout.Nanoseconds()))
 	if r == vk.Timeout {
 		return nil, fmt.Errorf("%w after %v (raise Config.Timeout for very large products)", ErrTimeout, timeout)
 	}
@@ -317,13 +365,15 @@ func (b *Batch) Done() (bool, error) {
 	if b.state != submitted {
 		return b.state == recycled, nil
 	}
-	r := vk.GetFenceStatus(b.d.h, b.fence)
-	if r == vk.NotReady {
-		return false, nil
-	}
-	if err := b.d.check(r, "vkGetFenceStatus"); err != nil {
-		b.retire()
-		return true, err
+	for _, f := range b.fences() {
+		r := vk.GetFenceStatus(b.d.h, f)
+		if r == vk.NotReady {
+			return false, nil
+		}
+		if err := b.d.check(r, "vkGetFenceStatus"); err != nil {
+			b.retire()
+			return true, err
+		}
 	}
 	return true, nil
 }
@@ -336,7 +386,7 @@ func (b *Batch) Finish() ([]float64, error) {
 		return nil, errors.New("vk: finishing a batch that is not in flight")
 	}
 	defer b.retire()
-	if b.nq == 0 {
+	if b.nq == 0 || !b.work {
 		return nil, nil
 	}
 	raw := make([]uint64, b.nq)
@@ -372,7 +422,8 @@ func (b *Batch) Abandon() {
 	if b.state != recording {
 		return
 	}
-	// Begin resets the command buffer, whatever state it was left in.
+	// Begin resets the command buffers, whatever state they were left in.
+	b.up.open = false
 	b.state = recycled
 	b.d.free = append(b.d.free, b)
 }
@@ -385,9 +436,9 @@ func (d *Device) Drain(timeout time.Duration) error {
 	if len(d.inflight) == 0 || d.lost {
 		return nil
 	}
-	fences := make([]vk.Fence, len(d.inflight))
-	for i, b := range d.inflight {
-		fences[i] = b.fence
+	var fences []vk.Fence
+	for _, b := range d.inflight {
+		fences = append(fences, b.fences()...)
 	}
 	d.counts.Waits++
 	r := vk.WaitForFences(d.h, uint32(len(fences)), fences, vk.True, uint64(timeout.Nanoseconds()))
@@ -406,9 +457,13 @@ func (d *Device) InFlight() int { return len(d.inflight) }
 // Counts are the submissions and fence waits a device has made, for tests
 // that show how many a call costs.
 type Counts struct {
-	Submits, Waits int
-	MaxInFlight    int // the most batches in flight at once
-	Batches        int // command buffers ever created
+	// Submits counts batches; QueueSubmits the vkQueueSubmit calls they
+	// took, Uploads those of upload parts (a batch whose uploads go on the
+	// transfer queue takes two, one of them an upload).
+	Submits, Waits        int
+	QueueSubmits, Uploads int
+	MaxInFlight           int // the most batches in flight at once
+	Batches               int // command buffers ever created
 }
 
 // Counts returns the submissions and waits since the last ResetCounts.

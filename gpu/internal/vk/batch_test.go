@@ -48,6 +48,6 @@ func TestBatchesInFlight(t *testing.T) {
 	assert.Zero(t, d.InFlight())
 	_, err = b.Wait(defaultWait)
 	assert.Error(t, err, "a collected batch cannot be waited for again")
-	assert.Equal(t, Counts{Submits: 1, Waits: 2, MaxInFlight: 1, Batches: 1}, d.Counts())
+	assert.Equal(t, Counts{Submits: 1, Waits: 2, QueueSubmits: 1, MaxInFlight: 1, Batches: 1}, d.Counts())
 	assert.NoError(t, in.Messages())
 }

@@ -57,11 +57,14 @@ func (d *Device) NewBuffer(size int64, kind BufferKind, noMap bool) (*Buffer, er
 	if _, err := layout.Candidates(^uint32(0), kind, uint64(size), nil); err != nil {
 		return nil, err
 	}
+	sharing, families := d.sharing()
 	binfo := &vk.BufferCreateInfo{
-		SType:       vk.StructureTypeBufferCreateInfo,
-		Size:        vk.DeviceSize(size),
-		Usage:       vk.BufferUsageFlags(usage),
-		SharingMode: vk.SharingModeExclusive,
+		SType:                 vk.StructureTypeBufferCreateInfo,
+		Size:                  vk.DeviceSize(size),
+		Usage:                 vk.BufferUsageFlags(usage),
+		SharingMode:           sharing,
+		QueueFamilyIndexCount: uint32(len(families)),
+		PQueueFamilyIndices:   families,
 	}
 	b := &Buffer{Size: size, d: d}
 	var bh vk.Buffer

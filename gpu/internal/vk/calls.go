@@ -129,10 +129,23 @@ static VkResult vkgemm_pipeline_cache(vkgemm_fns *f, VkDevice dev, const void *d
 	return f->createPipelineCache(dev, &ci, NULL, out);
 }
 
-static VkResult vkgemm_submit(vkgemm_fns *f, VkQueue q, VkCommandBuffer cmd, VkFence fence) {
+// vkgemm_submit submits one command buffer that, where wait is not null,
+// waits for it at the stages waitStages and, where signal is not null,
+// signals it.
+static VkResult vkgemm_submit(vkgemm_fns *f, VkQueue q, VkCommandBuffer cmd, VkFence fence,
+		VkSemaphore wait, VkPipelineStageFlags waitStages, VkSemaphore signal) {
 	VkSubmitInfo si = { VK_STRUCTURE_TYPE_SUBMIT_INFO };
 	si.commandBufferCount = 1;
 	si.pCommandBuffers = &cmd;
+	if (wait != VK_NULL_HANDLE) {
+		si.waitSemaphoreCount = 1;
+		si.pWaitSemaphores = &wait;
+		si.pWaitDstStageMask = &waitStages;
+	}
+	if (signal != VK_NULL_HANDLE) {
+		si.signalSemaphoreCount = 1;
+		si.pSignalSemaphores = &signal;
+	}
 	return f->queueSubmit(q, 1, &si, fence);
 }
 
@@ -249,8 +262,11 @@ func createPipelineCache(f *fns, dev vk.Device, data []byte) (vk.PipelineCache, 
 	return vk.PipelineCache(unsafe.Pointer(c)), vk.Result(r)
 }
 
-func submit(f *fns, q vk.Queue, cmd vk.CommandBuffer, fence vk.Fence) vk.Result {
-	return vk.Result(C.vkgemm_submit(f, C.VkQueue(unsafe.Pointer(q)), C.VkCommandBuffer(unsafe.Pointer(cmd)), C.VkFence(unsafe.Pointer(fence))))
+// submit submits cmd to q with fence; wait (at stages waitStages) and
+// signal are semaphores, or nil for none.
+func submit(f *fns, q vk.Queue, cmd vk.CommandBuffer, fence vk.Fence, wait vk.Semaphore, waitStages uint32, signal vk.Semaphore) vk.Result {
+	return vk.Result(C.vkgemm_submit(f, C.VkQueue(unsafe.Pointer(q)), C.VkCommandBuffer(unsafe.Pointer(cmd)), C.VkFence(unsafe.Pointer(fence)),
+		C.VkSemaphore(unsafe.Pointer(wait)), C.VkPipelineStageFlags(waitStages), C.VkSemaphore(unsafe.Pointer(signal))))
 }
 
 func cbuf(b *Buffer) C.VkBuffer { return C.VkBuffer(unsafe.Pointer(b.h)) }

@@ -14,12 +14,17 @@ import (
 // Device is an open logical device with one compute queue and the objects
 // every GEMM dispatch shares: a command pool, the descriptor set layout of
 // three storage buffers, and a pipeline layout with one push-constant range.
+// Where its QueuePlan splits uploads off, it also has the queue (and, on
+// another family, the command pool) they go to (transfer.go).
 type Device struct {
 	inst     *Instance
 	phys     PhysicalDevice
 	h        vk.Device
 	queue    vk.Queue
 	cmdPool  vk.CommandPool
+	queues   QueuePlan
+	xfer     vk.Queue                  // the uploads' queue where queues.Split()
+	xferPool vk.CommandPool            // its command pool: cmdPool unless Dedicated
 	setLay   [2]vk.DescriptorSetLayout // see layouts
 	pipeLay  [2]vk.PipelineLayout
 	descPool []vk.DescriptorPool
@@ -39,21 +44,21 @@ type Device struct {
 	capture   bool // pipelines are created capturing statistics
 }
 
-// NewDevice opens pd with one queue of its compute family. pushSize is the
+// NewDevice opens pd with one queue of its compute family and, as transfer
+// says, a queue for the staging uploads (see TransferMode). pushSize is the
 // size of the kernels' push-constant block. cacheData, if it has a header
 // written by this very device and driver, seeds the pipeline cache; other
 // data is ignored.
-func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byte) (*Device, error) {
+func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byte, transfer TransferMode) (*Device, error) {
 	fam := pd.Props.ComputeQueueFamily
 	if !pd.Props.HasComputeQueue() {
 		return nil, fmt.Errorf("%w: %s has no compute queue", ErrUnsupported, pd.Props.Name)
 	}
-	qinfo := []vk.DeviceQueueCreateInfo{{
-		SType:            vk.StructureTypeDeviceQueueCreateInfo,
-		QueueFamilyIndex: fam,
-		QueueCount:       1,
-		PQueuePriorities: []float32{1},
-	}}
+	queues, err := PlanQueues(pd.Props.QueueFamilies, transfer)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pd.Props.Name, err)
+	}
+	qinfo := queueInfos(queues)
 	exts := DeviceExtensions(pd.extensions(in))
 	statsExts, features := statsExtension(in, pd)
 	defer features.free()
@@ -61,7 +66,7 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	info := &vk.DeviceCreateInfo{
 		SType:                   vk.StructureTypeDeviceCreateInfo,
 		PNext:                   features.p,
-		QueueCreateInfoCount:    1,
+		QueueCreateInfoCount:    uint32(len(qinfo)),
 		PQueueCreateInfos:       qinfo,
 		EnabledExtensionCount:   uint32(len(names)),
 		PpEnabledExtensionNames: names,
@@ -73,11 +78,13 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	var h vk.Device
 	r := vk.CreateDevice(pd.h, info, nil, &h)
 	info.Free()
-	qinfo[0].Free()
+	for i := range qinfo {
+		qinfo[i].Free()
+	}
 	if err := check(r, "vkCreateDevice"); err != nil {
 		return nil, err
 	}
-	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize,
+	d := &Device{inst: in, phys: pd, h: h, pushSize: pushSize, queues: queues,
 		budgetExt: slices.Contains(exts, extMemoryBudget), stats: len(statsExts) > 0}
 	if !CacheDataFits(&pd.Props, cacheData) {
 		cacheData = nil
@@ -96,16 +103,11 @@ func (d *Device) init(fam uint32, cacheData []byte) error {
 	vk.GetDeviceQueue(d.h, fam, 0, &queue)
 	d.queue = queue
 
-	pinfo := &vk.CommandPoolCreateInfo{
-		SType:            vk.StructureTypeCommandPoolCreateInfo,
-		Flags:            vk.CommandPoolCreateFlags(vk.CommandPoolCreateResetCommandBufferBit),
-		QueueFamilyIndex: fam,
+	var err error
+	if d.cmdPool, err = d.newCommandPool(fam); err != nil {
+		return err
 	}
-	var cmdPool vk.CommandPool
-	r := vk.CreateCommandPool(d.h, pinfo, nil, &cmdPool)
-	d.cmdPool = cmdPool
-	pinfo.Free()
-	if err := check(r, "vkCreateCommandPool"); err != nil {
+	if err := d.initTransfer(); err != nil {
 		return err
 	}
 
@@ -118,6 +120,20 @@ func (d *Device) init(fam uint32, cacheData []byte) error {
 	cache, r := createPipelineCache(d.inst.fns, d.h, cacheData)
 	d.cache = cache
 	return check(r, "vkCreatePipelineCache")
+}
+
+// newCommandPool creates a pool of resettable command buffers for queue
+// family fam.
+func (d *Device) newCommandPool(fam uint32) (vk.CommandPool, error) {
+	pinfo := &vk.CommandPoolCreateInfo{
+		SType:            vk.StructureTypeCommandPoolCreateInfo,
+		Flags:            vk.CommandPoolCreateFlags(vk.CommandPoolCreateResetCommandBufferBit),
+		QueueFamilyIndex: fam,
+	}
+	var pool vk.CommandPool
+	r := vk.CreateCommandPool(d.h, pinfo, nil, &pool)
+	pinfo.Free()
+	return pool, d.check(r, "vkCreateCommandPool")
 }
 
 // layouts is how many descriptor-set layouts the device has: one for
@@ -227,6 +243,7 @@ func (d *Device) Destroy() {
 			vk.DestroyDescriptorSetLayout(d.h, d.setLay[i], nil)
 		}
 	}
+	d.destroyTransfer()
 	if d.cmdPool != vk.NullCommandPool {
 		vk.DestroyCommandPool(d.h, d.cmdPool, nil)
 	}

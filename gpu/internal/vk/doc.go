@@ -17,6 +17,10 @@
 //
 // Memory is chosen by memory.go, a pure function of the device's memory
 // table (tested on tables recorded from real GPUs in testdata/memory).
+// Queues likewise by queues.go, from the device's queue families (listed in
+// the same tables): a transfer-only family, where there is one, takes the
+// staging uploads in submissions of their own that the kernels wait for by
+// a semaphore (transfer.go); TransferMode runs that path on any device.
 //
 // Only the files that import the binding or C need cgo; nocgo.go, generated
 // from them by gen_nocgo.go, stands in where cgo is off, so the packages

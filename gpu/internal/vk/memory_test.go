@@ -28,7 +28,13 @@ type memoryTable struct {
 	}
 	MaxStorageBufferRange   int64
 	MaxMemoryAllocationSize uint64
-	file                    string
+	// Queue families (queues_test.go) and where they come from.
+	QueueFamilies []struct {
+		Flags string
+		Count uint32
+	}
+	QueueSource string
+	file        string
 }
 
 func (tb *memoryTable) layout(t *testing.T) MemoryLayout {

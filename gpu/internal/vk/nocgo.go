@@ -25,10 +25,12 @@ type Batch struct {
 
 // Counts stands in for the cgo build's type.
 type Counts struct {
-	Submits     int
-	Waits       int
-	MaxInFlight int
-	Batches     int
+	Submits      int
+	Waits        int
+	QueueSubmits int
+	Uploads      int
+	MaxInFlight  int
+	Batches      int
 }
 
 // Buffer stands in for the cgo build's type.
@@ -149,7 +151,7 @@ func (*Device) PipelineCacheData() ([]byte, error) {
 	return *new([]byte), errNoCgo
 }
 
-func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byte) (*Device, error) {
+func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byte, transfer TransferMode) (*Device, error) {
 	return *new(*Device), errNoCgo
 }
 
@@ -209,4 +211,12 @@ func (*Device) CaptureStatistics() error {
 
 func (*Pipeline) Statistics() (*Statistics, error) {
 	return *new(*Statistics), errNoCgo
+}
+
+func (*Device) Queues() QueuePlan {
+	return *new(QueuePlan)
+}
+
+func (*Batch) CopyIn(src, dst *Buffer, srcOff, dstOff, size int64) error {
+	return errNoCgo
 }

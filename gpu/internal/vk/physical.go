@@ -63,7 +63,6 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 		TexelAlignment:        uint64(l.MinTexelBufferOffsetAlignment),
 		TimestampPeriod:       l.TimestampPeriod,
 		PipelineCacheUUID:     p.PipelineCacheUUID,
-		ComputeQueueFamily:    maxQueueFamilyIdx,
 	}
 	if props.APIVersion >= vk.MakeVersion(1, 1, 0) {
 		// Driver properties are core only from 1.2.
@@ -104,18 +103,12 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 		props.MemoryTypes = append(props.MemoryTypes, MemoryTypeFromFlags(int(t.HeapIndex), uint32(t.PropertyFlags)))
 	}
 
-	for i, q := range queueFamilies(in.fns, h) {
-		if q.flags&uint32(vk.QueueComputeBit) == 0 || q.count == 0 {
-			continue
-		}
-		dedicated := q.flags&uint32(vk.QueueGraphicsBit) == 0
-		if props.ComputeQueueFamily == maxQueueFamilyIdx || dedicated {
-			props.ComputeQueueFamily = uint32(i)
-			props.TimestampValidBits = q.timestampBits
-		}
-		if dedicated {
-			break
-		}
+	for _, q := range queueFamilies(in.fns, h) {
+		props.QueueFamilies = append(props.QueueFamilies, QueueFamily{Flags: q.flags, Count: q.count, TimestampBits: q.timestampBits})
+	}
+	props.ComputeQueueFamily = ComputeFamily(props.QueueFamilies)
+	if props.HasComputeQueue() {
+		props.TimestampValidBits = props.QueueFamilies[props.ComputeQueueFamily].TimestampBits
 	}
 	return props
 }

@@ -92,8 +92,9 @@ type Properties struct {
 	PipelineCacheUUID     [16]byte
 	Heaps                 []Heap
 	MemoryTypes           []MemoryType
-	// ComputeQueueFamily is a queue family with compute, preferring one
-	// without graphics; maxQueueFamilyIdx where there is none.
+	// QueueFamilies as the driver lists them. ComputeQueueFamily is the
+	// one ComputeFamily chooses; maxQueueFamilyIdx where there is none.
+	QueueFamilies      []QueueFamily
 	ComputeQueueFamily uint32
 	TimestampValidBits uint32
 }

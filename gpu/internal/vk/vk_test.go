@@ -28,7 +28,7 @@ func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
 	pds, err := in.PhysicalDevices()
 	require.NoError(t, err)
 	require.NotEmpty(t, pds)
-	d, err := NewDevice(in, pds[0], pushSize, nil)
+	d, err := NewDevice(in, pds[0], pushSize, nil, TransferAuto)
 	require.NoError(t, err)
 	t.Cleanup(d.Destroy)
 	return in, d
@@ -133,7 +133,7 @@ func TestValidationMessagesStayWithTheirInstance(t *testing.T) {
 	require.NoError(t, err)
 	pds, err := in3.PhysicalDevices()
 	require.NoError(t, err)
-	d3, err := NewDevice(in3, pds[0], shaders.PushConstantsSize, nil)
+	d3, err := NewDevice(in3, pds[0], shaders.PushConstantsSize, nil, TransferAuto)
 	require.NoError(t, err)
 	_, err = d3.NewBuffer(1024, Storage, false)
 	require.NoError(t, err)

@@ -29,6 +29,7 @@
 // accumulates in float32; its kernels widen 32-bit loads as they read them,
 // so it needs no 16-bit storage feature and runs everywhere, and read texels
 // of eight halves where the float32 kernel reads texels.
+//
 // NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so
 // blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send gonum's
 // GEMMs (and mat.Dense.Mul) to the GPU where that is faster.
@@ -44,7 +45,10 @@
 // applies; Device.SetCPUBelow sets one by hand), else a conservative
 // built-in: on a CPU driver with OpenBLAS installed, Never (the driver runs
 // on the same cores at a fraction of OpenBLAS's speed); on a CPU driver
-// without it, 512³; on a GPU 256³ in float32 and 1024³ in float64. Dgemm runs on the device where
+// without it, 512³; on a GPU 256³ in float32 and 1024³ in float64. Nor
+// does the adapter wait for a compile: a product whose pipeline is not built
+// yet runs on the CPU path while it is built in the background (Warm builds
+// them all ahead, for callers of Sgemm and Dgemm). Dgemm runs on the device where
 // it has float64 in shaders (shaderFloat64: lavapipe has it) and on the CPU
 // path (OpenBLAS's dgemm where installed) where it has not (SwiftShader).
 // Its kernel reads A and B as uint texel buffers (two doubles a texel) where

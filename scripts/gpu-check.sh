@@ -5,7 +5,8 @@
 #
 #   scripts/gpu-check.sh [BIN_DIR] [OUT_DIR]
 #
-# BIN_DIR holds `vkgemm` (default: bin/). If the machine has no Vulkan loader, put
+# BIN_DIR holds `vkgemm` (default: bin/), and optionally `gpu.test` (`go test -c -o bin/gpu.test
+# ./gpu`), the gpu package's tests, which then run on the GPU too. If the machine has no Vulkan loader, put
 # libvulkan1's .deb (or libvulkan.so.1 itself) in $VULKAN_LOADER_DIR (default: .gl/ beside
 # this repo's root): it is unpacked under OUT_DIR, not into /. The NVIDIA ICD is found where
 # headless NVIDIA machines keep it if the loader finds no driver by itself.
@@ -68,6 +69,13 @@ step isa 60 "$vk" isa -roles default,builtin -device "$DEVICE" || status=1
 step peak 60 "$vk" peak -json -device "$DEVICE" || status=1
 step tune 150 "$vk" tune -budget "$TUNE_BUDGET" -device "$DEVICE" || status=1
 step bench 180 "$vk" bench -json -cpu=false -reps 5 -sizes "$SIZES" -device "$DEVICE" || status=1
+# Strided batches and half-precision inputs against float32, in one run.
+step bench-batched-half 90 "$vk" bench -json -cpu=false -reps 3 -sizes 2048 -classes batched -half f16,bf16 -device "$DEVICE" || status=1
+# The gpu package's own tests (conformance of Sgemm, Dgemm, GemmHalf and batches, faults, the
+# transfer queue), where BIN_DIR holds the test binary: `go test -c -o bin/gpu.test ./gpu`.
+if [ -x "$BIN/gpu.test" ]; then
+	step gpu-tests 180 env VKGEMM_REQUIRE_DEVICE=1 VKGEMM_DEVICE="$DEVICE" "$BIN/gpu.test" -test.short -test.timeout 170s || status=1
+fi
 # Staging uploads on a transfer-only queue family (NVIDIA's copy engines), the one path CPU drivers
 # cannot run (they have no such family), checked, then timed against the same uploads in the compute
 # submission (VKGEMM_TRANSFER_QUEUE=off).

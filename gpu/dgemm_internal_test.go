@@ -1,7 +1,6 @@
 package gpu
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -36,13 +35,7 @@ var dgemmCandidates = []Kernel{
 // only the default block is used here (slices of k do not change the
 // module).
 func TestDgemmKernels(t *testing.T) {
-	d, err := Open(Config{NoCache: true})
-	if err != nil {
-		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, ErrNoLoader) || errors.Is(err, ErrNoDevice)) {
-			t.Skipf("no Vulkan device: %v", err)
-		}
-		require.NoError(t, err)
-	}
+	d := openForTest(t, Config{NoCache: true})
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
 	if err := d.float64Support(); err != nil {
 		require.NotContains(t, d.Describe(), "llvmpipe", "lavapipe has float64")
@@ -88,14 +81,7 @@ func TestDgemmKernels(t *testing.T) {
 //
 // VKGEMM_DGEMM_SIZES (e.g. "256,1024") chooses the sizes; 512 by default.
 func BenchmarkDgemmKernel(b *testing.B) {
-	d, err := Open(Config{})
-	if err != nil {
-		b.Skip(err)
-	}
-	defer d.Close()
-	if err := d.float64Support(); err != nil {
-		b.Skip(err)
-	}
+	d := openFloat64Bench(b)
 	type candidate struct {
 		k Kernel
 		w int
@@ -172,14 +158,7 @@ func BenchmarkDgemmKernel(b *testing.B) {
 //
 // VKGEMM_DGEMM_SIZES chooses the sizes (256 and 1024 by default).
 func BenchmarkDgemm(b *testing.B) {
-	d, err := Open(Config{})
-	if err != nil {
-		b.Skip(err)
-	}
-	defer d.Close()
-	if err := d.float64Support(); err != nil {
-		b.Skip(err)
-	}
+	d := openFloat64Bench(b)
 	var cpu gemm.CPU
 	b.Logf("device: %s; float64 kernel: %v; CPU path: %s", d.Describe(), d.kernel64(), cpu.Describe())
 	sizes := []int{256, 1024}
@@ -248,4 +227,18 @@ func dgemmBenchSizes(b *testing.B) []int {
 		sizes = append(sizes, n)
 	}
 	return sizes
+}
+
+// openFloat64Bench opens the default device for a benchmark, skipping it
+// where there is none or it has no float64 kernels.
+func openFloat64Bench(b *testing.B) *Device {
+	d, err := Open(Config{})
+	if err != nil {
+		b.Skip(err)
+	}
+	b.Cleanup(func() { d.Close() })
+	if err := d.float64Support(); err != nil {
+		b.Skip(err)
+	}
+	return d
 }

@@ -1,8 +1,6 @@
 package gpu
 
 import (
-	"errors"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,13 +52,7 @@ func TestSubgroupFamilyNeedsItsSubgroupWidth(t *testing.T) {
 // tuning pick among these, so each is run here whatever the device's
 // default.
 func TestEveryKernelModule(t *testing.T) {
-	d, err := Open(Config{NoCache: true})
-	if err != nil {
-		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, ErrNoLoader) || errors.Is(err, ErrNoDevice)) {
-			t.Skipf("no Vulkan device: %v", err)
-		}
-		require.NoError(t, err)
-	}
+	d := openForTest(t, Config{NoCache: true})
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
 	p := d.dev.Properties()
 	ran := 0

@@ -51,7 +51,14 @@ func TestMemoryBudgetFromHeaps(t *testing.T) {
 
 func openValidated(t *testing.T) *Device {
 	t.Helper()
-	d, err := Open(Config{NoCache: true, Validation: true})
+	return openForTest(t, Config{NoCache: true, Validation: true})
+}
+
+// openForTest opens a device, skipping the test where there is none unless
+// VKGEMM_REQUIRE_DEVICE=1. The caller closes it.
+func openForTest(t *testing.T, cfg Config) *Device {
+	t.Helper()
+	d, err := Open(cfg)
 	if err != nil {
 		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, ErrNoLoader) || errors.Is(err, ErrNoDevice)) {
 			t.Skipf("no Vulkan device: %v", err)

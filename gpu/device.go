@@ -171,7 +171,9 @@ func (d *Device) Kernel() string {
 	return s
 }
 
-// Kernels returns the kernel of every shape class.
+// Kernels returns the kernel of every shape class (ShapeClasses), and the
+// tuned ones of strided batches (ShapeBatched) and of GemmHalf (keyed
+// "f16/square", "bf16/small", ...) where a tuning has them.
 func (d *Device) Kernels() map[string]Kernel {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -71,6 +71,11 @@ type DeviceInfo struct {
 	MaxInvocations        int   // invocations per workgroup
 	MaxStorageBufferRange int64 // bytes one storage buffer binding may span
 	Heaps                 []Heap
+	// TransferFamily is the transfer-only queue family (a copy engine)
+	// that staging uploads use by default (VKGEMM_TRANSFER_QUEUE=auto),
+	// or -1 where the device has none and uploads stay in the compute
+	// submission (CPU drivers, most integrated GPUs).
+	TransferFamily int
 	// Supported is false when vkgemm cannot use the device; Why says why.
 	Supported bool
 	Why       string
@@ -153,6 +158,10 @@ func newDeviceInfo(p vk.Properties) DeviceInfo {
 	}
 	for _, h := range p.Heaps {
 		d.Heaps = append(d.Heaps, Heap{Bytes: h.Size, DeviceLocal: h.DeviceLocal})
+	}
+	d.TransferFamily = -1
+	if f := vk.TransferFamily(p.QueueFamilies); f != vk.NoQueueFamily {
+		d.TransferFamily = int(f)
 	}
 	d.Supported, d.Why = supported(p)
 	return d

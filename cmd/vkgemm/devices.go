@@ -43,6 +43,7 @@ type deviceJSON struct {
 	MaxInvocations        int        `json:"max_invocations"`
 	MaxStorageBufferBytes int64      `json:"max_storage_buffer_bytes"`
 	Heaps                 []heapJSON `json:"heaps"`
+	TransferFamily        int        `json:"transfer_family"` // -1: uploads stay on the compute queue
 	Supported             bool       `json:"supported"`
 	Unsupported           string     `json:"unsupported_because,omitempty"`
 }
@@ -58,7 +59,8 @@ func newDeviceJSON(d gpu.DeviceInfo) deviceJSON {
 		Type:       strings.ReplaceAll(strings.ToLower(d.Type.String()), " ", "_"),
 		DriverName: d.DriverName, DriverInfo: d.DriverInfo, DriverVersion: d.DriverVersion, APIVersion: d.APIVersion,
 		SubgroupSize: d.SubgroupSize, SharedMemoryBytes: d.SharedMemory, MaxInvocations: d.MaxInvocations,
-		MaxStorageBufferBytes: d.MaxStorageBufferRange, Heaps: []heapJSON{}, Supported: d.Supported, Unsupported: d.Why,
+		MaxStorageBufferBytes: d.MaxStorageBufferRange, Heaps: []heapJSON{}, TransferFamily: d.TransferFamily,
+		Supported: d.Supported, Unsupported: d.Why,
 	}
 	for _, h := range d.Heaps {
 		j.Heaps = append(j.Heaps, heapJSON{Bytes: h.Bytes, DeviceLocal: h.DeviceLocal})
@@ -92,7 +94,7 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tNAME\tTYPE\tDRIVER\tAPI\tSUBGROUP\tSHARED\tINVOCATIONS\tMAX BINDING\tDEVICE MEMORY")
+	fmt.Fprintln(tw, "#\tNAME\tTYPE\tDRIVER\tAPI\tSUBGROUP\tSHARED\tINVOCATIONS\tMAX BINDING\tDEVICE MEMORY\tUPLOADS")
 	for _, d := range devs {
 		driver := strings.TrimSpace(d.DriverName + " " + d.DriverInfo)
 		if driver == "" {
@@ -108,8 +110,12 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 		if !d.Supported {
 			name += " (unsupported: " + d.Why + ")"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d KiB\t%d\t%d MiB\t%.1f GiB\n", d.Index, name, d.Type, driver, d.APIVersion,
-			d.SubgroupSize, d.SharedMemory>>10, d.MaxInvocations, d.MaxStorageBufferRange>>20, float64(mem)/(1<<30))
+		uploads := "compute queue"
+		if d.TransferFamily >= 0 {
+			uploads = fmt.Sprintf("transfer family %d", d.TransferFamily)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d KiB\t%d\t%d MiB\t%.1f GiB\t%s\n", d.Index, name, d.Type, driver, d.APIVersion,
+			d.SubgroupSize, d.SharedMemory>>10, d.MaxInvocations, d.MaxStorageBufferRange>>20, float64(mem)/(1<<30), uploads)
 	}
 	return tw.Flush()
 }

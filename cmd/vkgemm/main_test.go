@@ -93,6 +93,7 @@ func TestDevicesTableAndJSON(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "SUBGROUP")
 	assert.Contains(t, out, "MAX BINDING")
+	assert.Contains(t, out, "UPLOADS")
 	code, out, _ = runCLI("devices", "-json")
 	require.Equal(t, 0, code)
 	var devs []map[string]any
@@ -106,6 +107,9 @@ func TestDevicesTableAndJSON(t *testing.T) {
 	}
 	require.NotEmpty(t, d["heaps"])
 	assert.Contains(t, d["heaps"].([]any)[0], "device_local")
+	if d["type"] == "cpu" {
+		assert.Equal(t, -1.0, d["transfer_family"], "no transfer-only family on a CPU driver: uploads stay on the compute queue")
+	}
 }
 
 func TestDevicesDeviceShowsTheChosenOneOrFails(t *testing.T) {

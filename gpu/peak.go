@@ -90,6 +90,12 @@ func (d *Device) peak(family string) (Peak, error) {
 		}
 		return time.Since(start), nil // no timestamps: wall time is an upper bound
 	}
+	// One run first, untimed: some drivers (lavapipe) compile at the first
+	// dispatch, and a compile counted in the doubling below stopped it
+	// early, with kernel times of 62-95 ms instead of over 100.
+	if _, err := run(1); err != nil {
+		return Peak{}, err
+	}
 	iters := 256
 	for {
 		t, err := run(iters)

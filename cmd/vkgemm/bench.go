@@ -77,11 +77,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cls, err := parseClasses(*classes, gpu.TuneClasses, stderr)
-	if err != nil {
-		return err
-	}
-	formats, err := parseHalf(*halves, stderr)
+	cls, formats, err := parseClassesAndHalf(*classes, *halves, stderr)
 	if err != nil {
 		return err
 	}

@@ -28,11 +28,7 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cls, err := parseClasses(*classes, gpu.TuneClasses, stderr)
-	if err != nil {
-		return err
-	}
-	formats, err := parseHalf(*halves, stderr)
+	cls, formats, err := parseClassesAndHalf(*classes, *halves, stderr)
 	if err != nil {
 		return err
 	}
@@ -105,6 +101,16 @@ func flopsText(flops float64) string {
 		return "0 (every product on the device)"
 	}
 	return fmt.Sprintf("%.3g flops (%.0f³)", flops, math.Cbrt(flops/2))
+}
+
+// parseClassesAndHalf reads the -classes and -half flags of bench and tune.
+func parseClassesAndHalf(classes, halves string, stderr io.Writer) ([]string, []gpu.HalfFormat, error) {
+	cls, err := parseClasses(classes, gpu.TuneClasses, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	formats, err := parseHalf(halves, stderr)
+	return cls, formats, err
 }
 
 // parseHalf reads a comma-separated list of half formats (empty for none).

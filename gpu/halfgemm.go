@@ -69,5 +69,8 @@ func halfKernel(kern Kernel, f HalfFormat, p *vk.Properties) Kernel {
 	if kern.Texel && kern.fits(p) != nil {
 		kern.Texel = false
 	}
+	// Slices of k start texels and end where the kernels that read 8
+	// values of k a step stop (problem.packing).
+	kern.KChunk = uint32(padTo(int(kern.KChunk), 8))
 	return kern
 }

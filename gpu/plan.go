@@ -50,6 +50,19 @@ func (p *problem) item(g int) *problem {
 	return &q
 }
 
+// packing is how p's blocks of A and B are padded: leading dimensions to a
+// multiple of ld, and the inner dimension, where it runs along the stored
+// rows, to a multiple of k with rows of zeros. Half-precision blocks are
+// padded to 8 both ways, so a texel of eight halves starts every row and
+// the kernels that read 8 values of k a step need no clipping
+// (shaders/half8.comp.tmpl); float32 and float64 ones to 4 and 1.
+func (p *problem) packing() (ld, k int) {
+	if p.ah != nil {
+		return 8, 8
+	}
+	return 4, 1
+}
+
 // products is the number of products in p: 1 without a batch.
 func (p *problem) products() int { return max(1, p.batch) }
 
@@ -81,15 +94,16 @@ func makePlan(p *problem, kern Kernel, limit int64, maxGroups [3]uint32, work fl
 	pl.bm, pl.bn = kern.block()
 	pl.kChunk = kern.KChunk
 	maxRows, maxCols := int(maxGroups[1])*pl.bm, int(maxGroups[0])*pl.bn
-	mb, nb, kb, err := split(pl.elem, pl.celem, p.tA, p.tB, p.m, p.n, p.k, limit, maxRows, maxCols)
+	ldAlign, kAlign := p.packing()
+	mb, nb, kb, err := split(pl.elem, pl.celem, p, limit, maxRows, maxCols)
 	if err != nil {
 		return nil, err
 	}
 	pl.mb, pl.nb, pl.kb = capBlock(mb, nb, kb, work)
 	if p.products() == 1 && pl.mb == p.m && pl.nb == p.n && pl.kb == p.k && gemm.Flops(p.m, p.n, p.k) >= pipelineMinWork && p.k >= pipelineSlices*pipelineMinK {
-		pl.kb = pad4(ceilDiv(p.k, pipelineSlices))
+		pl.kb = padTo(ceilDiv(p.k, pipelineSlices), max(4, kAlign))
 	}
-	a, b, c := blockBytes(pl.elem, pl.celem, p.tA, p.tB, pl.mb, pl.nb, pl.kb)
+	a, b, c := blockBytes(pl.elem, pl.celem, p.tA, p.tB, pl.mb, pl.nb, pl.kb, ldAlign, kAlign)
 	pl.item = [3]int64{a, b, c}
 	pl.nz = layers(p.products(), maxGroups[2], limit/max(a, b, c, 1), work/gemm.Flops(pl.mb, pl.nb, pl.kb))
 	n := int64(pl.nz)
@@ -163,25 +177,32 @@ func (pl *plan) blocks() iter.Seq[block] {
 // pad4 rounds up to a multiple of 4: kernels may read rows as vec4.
 func pad4(x int) int { return (x + 3) &^ 3 }
 
+// padTo rounds x up to a multiple of align, a power of two.
+func padTo(x, align int) int { return (x + align - 1) &^ (align - 1) }
+
 // blockBytes are the sizes of the packed blocks of A, B (elem bytes an
-// element) and C (float32) for an mb×nb×kb block of the problem; rows are
-// padded to a multiple of 4.
-func blockBytes(elem, celem int64, tA, tB bool, mb, nb, kb int) (a, b, c int64) {
+// element) and C (celem bytes) for an mb×nb×kb block of the problem: rows
+// of A and B padded to a multiple of ldAlign and, where k runs along the
+// stored rows, kb to a multiple of kAlign (problem.packing); rows of C to
+// a multiple of 4.
+func blockBytes(elem, celem int64, tA, tB bool, mb, nb, kb, ldAlign, kAlign int) (a, b, c int64) {
 	rowsA, colsA := mb, kb
 	if tA {
-		rowsA, colsA = kb, mb
+		rowsA, colsA = padTo(kb, kAlign), mb
 	}
-	rowsB, colsB := kb, nb
+	rowsB, colsB := padTo(kb, kAlign), nb
 	if tB {
 		rowsB, colsB = nb, kb
 	}
-	return elem * int64(rowsA) * int64(pad4(colsA)), elem * int64(rowsB) * int64(pad4(colsB)), celem * int64(mb) * int64(pad4(nb))
+	return elem * int64(rowsA) * int64(padTo(colsA, ldAlign)), elem * int64(rowsB) * int64(padTo(colsB, ldAlign)), celem * int64(mb) * int64(pad4(nb))
 }
 
 // split chooses block sizes so that every packed block fits in limit bytes
 // and the grid of workgroups in the device's maximum: the whole problem
 // when it fits, else halves of the dimension that matters most.
-func split(elem, celem int64, tA, tB bool, m, n, k int, limit int64, maxRows, maxCols int) (mb, nb, kb int, err error) {
+func split(elem, celem int64, p *problem, limit int64, maxRows, maxCols int) (mb, nb, kb int, err error) {
+	m, n, k := p.m, p.n, p.k
+	ldAlign, kAlign := p.packing()
 	mb, nb, kb = min(m, maxRows), min(n, maxCols), k
 	half := func(x *int) bool {
 		if *x <= 1 {
@@ -191,7 +212,7 @@ func split(elem, celem int64, tA, tB bool, m, n, k int, limit int64, maxRows, ma
 		return true
 	}
 	for {
-		a, b, c := blockBytes(elem, celem, tA, tB, mb, nb, kb)
+		a, b, c := blockBytes(elem, celem, p.tA, p.tB, mb, nb, kb, ldAlign, kAlign)
 		ok := true
 		switch {
 		case c > limit:

@@ -225,46 +225,58 @@ func ceilDiv(x, y int) int { return (x + y - 1) / y }
 // dst, a block buffer's view, in p's precision, and returns the padded
 // leading dimension and the number of stored rows.
 func packA(p *problem, dst []float32, i0, rows, p0, depth int) (ld, stored int) {
+	ldAlign, kAlign := p.packing()
 	if p.ah != nil {
-		return packStoredA(p.tA, halves(dst), p.ah, p.lda, 1, i0, rows, p0, depth)
+		return packStoredA(p.tA, halves(dst), p.ah, p.lda, 1, i0, rows, p0, depth, ldAlign, kAlign)
 	}
-	return packStoredA(p.tA, dst, p.a, p.lda, p.wordsPerElement(), i0, rows, p0, depth)
+	return packStoredA(p.tA, dst, p.a, p.lda, p.wordsPerElement(), i0, rows, p0, depth, ldAlign, kAlign)
 }
 
 // packB packs rows p0.. and columns j0.. of op(B) as B is stored.
 func packB(p *problem, dst []float32, j0, cols, p0, depth int) (ld, stored int) {
+	ldAlign, kAlign := p.packing()
 	if p.bh != nil {
-		return packStoredB(p.tB, halves(dst), p.bh, p.ldb, 1, j0, cols, p0, depth)
+		return packStoredB(p.tB, halves(dst), p.bh, p.ldb, 1, j0, cols, p0, depth, ldAlign, kAlign)
 	}
-	return packStoredB(p.tB, dst, p.b, p.ldb, p.wordsPerElement(), j0, cols, p0, depth)
+	return packStoredB(p.tB, dst, p.b, p.ldb, p.wordsPerElement(), j0, cols, p0, depth, ldAlign, kAlign)
 }
 
 // element is what a packed A or B holds: float32 (or a float64 as two
 // words), or the bits of a half.
 type element interface{ float32 | uint16 }
 
-// packStoredA is packA for either element type, w elements a value.
-func packStoredA[T element](tA bool, dst, a []T, lda, w, i0, rows, p0, depth int) (ld, stored int) {
+// packStoredA is packA for either element type, w elements a value, rows
+// padded as problem.packing says.
+func packStoredA[T element](tA bool, dst, a []T, lda, w, i0, rows, p0, depth, ldAlign, kAlign int) (ld, stored int) {
 	if tA {
-		ld = pad4(rows)
+		ld = padTo(rows, ldAlign)
 		pack(dst, ld*w, a[(p0*lda+i0)*w:], lda*w, depth, rows*w)
-		return ld, depth
+		return ld, zeroRows(dst, ld*w, depth, kAlign)
 	}
-	ld = pad4(depth)
+	ld = padTo(depth, ldAlign)
 	pack(dst, ld*w, a[(i0*lda+p0)*w:], lda*w, rows, depth*w)
 	return ld, rows
 }
 
 // packStoredB is packB for either element type, w elements a value.
-func packStoredB[T element](tB bool, dst, b []T, ldb, w, j0, cols, p0, depth int) (ld, stored int) {
+func packStoredB[T element](tB bool, dst, b []T, ldb, w, j0, cols, p0, depth, ldAlign, kAlign int) (ld, stored int) {
 	if tB {
-		ld = pad4(depth)
+		ld = padTo(depth, ldAlign)
 		pack(dst, ld*w, b[(j0*ldb+p0)*w:], ldb*w, cols, depth*w)
 		return ld, cols
 	}
-	ld = pad4(cols)
+	ld = padTo(cols, ldAlign)
 	pack(dst, ld*w, b[(p0*ldb+j0)*w:], ldb*w, depth, cols*w)
-	return ld, depth
+	return ld, zeroRows(dst, ld*w, depth, kAlign)
+}
+
+// zeroRows zeroes the rows of dst (dld elements each) from rows up to a
+// multiple of align and returns that multiple: the stored rows of an
+// operand whose k runs along them, padded with zeros (problem.packing).
+func zeroRows[T element](dst []T, dld, rows, align int) int {
+	padded := padTo(rows, align)
+	clear(dst[rows*dld : padded*dld])
+	return padded
 }
 
 // halves views a block buffer's float32s as twice as many 16-bit values.

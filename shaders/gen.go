@@ -95,6 +95,26 @@ func (v variant) ColChoices() string {
 	return strings.Join(s, ", ")
 }
 
+// window is the argument of half8.comp.tmpl's template of that name: Size
+// values of stored rows k..k+7 from column Base of an operand stored across
+// k, Dst0 and Dst1 the arrays they go to.
+type window struct {
+	Dst, Tex, Off, LD, Base, Limit string
+	Size                           uint32
+}
+
+// Shifted says whether Base, a multiple of Size, may start in a texel's
+// second half.
+func (w window) Shifted() bool { return w.Size%8 != 0 }
+
+// Texels is how many texels a stored row's window spans.
+func (w window) Texels() uint32 {
+	if w.Shifted() {
+		return (w.Size + 4 + 7) / 8
+	}
+	return w.Size / 8
+}
+
 // transposed is the argument of the template of that name.
 type transposed struct {
 	Dst, Load, Base, Size string
@@ -118,6 +138,9 @@ var funcs = template.FuncMap{
 	"transposed": func(dst, load, base, size string, count uint32, cached bool) transposed {
 		return transposed{dst, load, base, size, count, cached}
 	},
+	"window": func(dst, tex, off, ld, base, limit string, size uint32) window {
+		return window{dst, tex, off, ld, base, limit, size}
+	},
 }
 
 // usage: go run gen.go [DIR]   writes DIR/NAME.comp (default DIR: glsl)
@@ -135,6 +158,9 @@ func main() {
 func generate(dir string) error {
 	for _, row := range shaders.Variants {
 		file := templateOf[row.Family]
+		if row.KStep == 8 {
+			file = "half8.comp.tmpl"
+		}
 		t, err := template.New(file).Funcs(funcs).ParseFiles(file)
 		if err != nil {
 			return err

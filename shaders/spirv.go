@@ -46,6 +46,10 @@ const (
 	DirectTexelBF16   = "gemm_direct_texel_bf16"
 	SubgroupTexelF16  = "gemm_subgroup_texel_f16"
 	SubgroupTexelBF16 = "gemm_subgroup_texel_bf16"
+	// DirectTexelF16x8 and DirectTexelBF16x8 are DirectTexelF16 and
+	// DirectTexelBF16 built for 12×16 blocks, eight values of k a step.
+	DirectTexelF16x8  = "gemm_direct_texel_f16_12x16"
+	DirectTexelBF16x8 = "gemm_direct_texel_bf16_12x16"
 	// Block is the GPU family: block tiles of C per workgroup, double-buffered
 	// shared memory, the next tile's loads in flight during the FMAs,
 	// registers unrolled by the generator.

@@ -22,6 +22,11 @@ type Variant struct {
 	// the exact module of its default kernel is built in about a third of
 	// the time (docs/perf.md).
 	Exact bool
+	// KStep is the values of k a step of the kernel consumes: 8 for the
+	// half-precision texel modules that use every texel of eight halves
+	// whole (half8.comp.tmpl; exact blocks only), which need k padded with
+	// zeros to a multiple of 8; 0 means 4.
+	KStep uint32
 }
 
 // Element types of A and B.
@@ -66,6 +71,12 @@ var Variants = []Variant{
 	{Name: DirectTexelBF16, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: PrecisionBF16},
 	{Name: SubgroupTexelF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionF16},
 	{Name: SubgroupTexelBF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionBF16},
+	// lavapipe's default half-precision kernels: 12×16 blocks, 8 values of
+	// k a step, so each texel is fetched once and used whole (the modules
+	// above fetch one per 4 values of k: lavapipe runs the fetch of their
+	// texel cache whether or not it hits).
+	{Name: DirectTexelF16x8, Family: FamilyDirect, Texel: true, MaxM: 12, MaxN: 16, Precision: PrecisionF16, Exact: true, KStep: 8},
+	{Name: DirectTexelBF16x8, Family: FamilyDirect, Texel: true, MaxM: 12, MaxN: 16, Precision: PrecisionBF16, Exact: true, KStep: 8},
 }
 
 // BlockMaxLoads is the most vec4s of a tile of A, and of B, that one

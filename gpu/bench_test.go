@@ -84,9 +84,10 @@ func BenchmarkDispatch(b *testing.B) {
 
 // BenchmarkStridedBatched compares one SgemmStridedBatched call on a batch
 // of 64 products of 128×128×64 (attention-head sized) with a loop of 64
-// Sgemm calls on the same data, reporting GFLOPS and, for the batched
-// call, x-loop: the loop's time over the batched call's, from interleaved
-// calls:
+// Sgemm calls on the same data, reporting GFLOPS, µs per product (a call
+// of the loop) and, for the batched call, x-loop: the loop's time over the
+// batched call's, from interleaved calls. loop-1x1x1 is the loop's floor:
+// 64 calls of a 1×1×1 product.
 //
 //	go test ./gpu -run '^$' -bench StridedBatched -count 3
 func BenchmarkStridedBatched(b *testing.B) {
@@ -112,11 +113,25 @@ func BenchmarkStridedBatched(b *testing.B) {
 			}
 			return nil
 		},
+		// The loop's floor: the same number of calls with next to no work,
+		// what a call costs before its kernel (docs/perf.md bounds x-loop
+		// with it).
+		"loop-1x1x1": func() error {
+			for g := range batch {
+				if err := d.Sgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, 1, a[g*m*k:], k, bb[g*k*n:], n, 0, c[g*m*n:], n); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
-	for _, name := range []string{"batched", "loop"} {
+	for _, name := range []string{"batched", "loop", "loop-1x1x1"} {
 		b.Run("call="+name, func(b *testing.B) {
-			benchAgainst(b, calls[name], calls["loop"], name != "loop", "x-loop")
-			b.ReportMetric(batch*gemm.Flops(m, n, k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			benchAgainst(b, calls[name], calls["loop"], name == "batched", "x-loop")
+			b.ReportMetric(b.Elapsed().Seconds()*1e6/float64(b.N*batch), "us/product")
+			if name != "loop-1x1x1" {
+				b.ReportMetric(batch*gemm.Flops(m, n, k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			}
 		})
 	}
 }

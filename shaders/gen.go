@@ -161,7 +161,7 @@ func generate(dir string) error {
 		if row.KStep == 8 {
 			file = "half8.comp.tmpl"
 		}
-		t, err := template.New(file).Funcs(funcs).ParseFiles(file)
+		t, err := template.New(file).Funcs(funcs).ParseFiles(file, "common.comp.tmpl")
 		if err != nil {
 			return err
 		}

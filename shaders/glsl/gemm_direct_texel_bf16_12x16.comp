@@ -730,9 +730,9 @@ void main() {
 
     // store; vec4 path when the 4 columns are all inside N (ldc, offC are multiples of 4)
     bool beta0 = pc.beta == 0.0;
-    if (i0 + 0u < pc.M) {
+    if (0u < TM && i0 + 0u < pc.M) {
         uint ci = offC + (i0 + 0u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -743,7 +743,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][4], acc[0][5], acc[0][6], acc[0][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -754,7 +754,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][8], acc[0][9], acc[0][10], acc[0][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -765,7 +765,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][12], acc[0][13], acc[0][14], acc[0][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -777,9 +777,9 @@ void main() {
             }
         }
     }
-    if (i0 + 1u < pc.M) {
+    if (1u < TM && i0 + 1u < pc.M) {
         uint ci = offC + (i0 + 1u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -790,7 +790,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][4], acc[1][5], acc[1][6], acc[1][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -801,7 +801,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][8], acc[1][9], acc[1][10], acc[1][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -812,7 +812,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][12], acc[1][13], acc[1][14], acc[1][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -824,9 +824,9 @@ void main() {
             }
         }
     }
-    if (i0 + 2u < pc.M) {
+    if (2u < TM && i0 + 2u < pc.M) {
         uint ci = offC + (i0 + 2u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][0], acc[2][1], acc[2][2], acc[2][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -837,7 +837,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][4], acc[2][5], acc[2][6], acc[2][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -848,7 +848,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][8], acc[2][9], acc[2][10], acc[2][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -859,7 +859,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][12], acc[2][13], acc[2][14], acc[2][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -871,9 +871,9 @@ void main() {
             }
         }
     }
-    if (i0 + 3u < pc.M) {
+    if (3u < TM && i0 + 3u < pc.M) {
         uint ci = offC + (i0 + 3u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][0], acc[3][1], acc[3][2], acc[3][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -884,7 +884,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][4], acc[3][5], acc[3][6], acc[3][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -895,7 +895,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][8], acc[3][9], acc[3][10], acc[3][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -906,7 +906,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][12], acc[3][13], acc[3][14], acc[3][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -918,9 +918,9 @@ void main() {
             }
         }
     }
-    if (i0 + 4u < pc.M) {
+    if (4u < TM && i0 + 4u < pc.M) {
         uint ci = offC + (i0 + 4u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][0], acc[4][1], acc[4][2], acc[4][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -931,7 +931,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][4], acc[4][5], acc[4][6], acc[4][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -942,7 +942,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][8], acc[4][9], acc[4][10], acc[4][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -953,7 +953,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][12], acc[4][13], acc[4][14], acc[4][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -965,9 +965,9 @@ void main() {
             }
         }
     }
-    if (i0 + 5u < pc.M) {
+    if (5u < TM && i0 + 5u < pc.M) {
         uint ci = offC + (i0 + 5u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][0], acc[5][1], acc[5][2], acc[5][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -978,7 +978,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][4], acc[5][5], acc[5][6], acc[5][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -989,7 +989,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][8], acc[5][9], acc[5][10], acc[5][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1000,7 +1000,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][12], acc[5][13], acc[5][14], acc[5][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1012,9 +1012,9 @@ void main() {
             }
         }
     }
-    if (i0 + 6u < pc.M) {
+    if (6u < TM && i0 + 6u < pc.M) {
         uint ci = offC + (i0 + 6u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][0], acc[6][1], acc[6][2], acc[6][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1025,7 +1025,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][4], acc[6][5], acc[6][6], acc[6][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1036,7 +1036,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][8], acc[6][9], acc[6][10], acc[6][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1047,7 +1047,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][12], acc[6][13], acc[6][14], acc[6][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1059,9 +1059,9 @@ void main() {
             }
         }
     }
-    if (i0 + 7u < pc.M) {
+    if (7u < TM && i0 + 7u < pc.M) {
         uint ci = offC + (i0 + 7u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][0], acc[7][1], acc[7][2], acc[7][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1072,7 +1072,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][4], acc[7][5], acc[7][6], acc[7][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1083,7 +1083,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][8], acc[7][9], acc[7][10], acc[7][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1094,7 +1094,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][12], acc[7][13], acc[7][14], acc[7][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1106,9 +1106,9 @@ void main() {
             }
         }
     }
-    if (i0 + 8u < pc.M) {
+    if (8u < TM && i0 + 8u < pc.M) {
         uint ci = offC + (i0 + 8u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][0], acc[8][1], acc[8][2], acc[8][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1119,7 +1119,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][4], acc[8][5], acc[8][6], acc[8][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1130,7 +1130,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][8], acc[8][9], acc[8][10], acc[8][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1141,7 +1141,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][12], acc[8][13], acc[8][14], acc[8][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1153,9 +1153,9 @@ void main() {
             }
         }
     }
-    if (i0 + 9u < pc.M) {
+    if (9u < TM && i0 + 9u < pc.M) {
         uint ci = offC + (i0 + 9u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][0], acc[9][1], acc[9][2], acc[9][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1166,7 +1166,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][4], acc[9][5], acc[9][6], acc[9][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1177,7 +1177,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][8], acc[9][9], acc[9][10], acc[9][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1188,7 +1188,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][12], acc[9][13], acc[9][14], acc[9][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1200,9 +1200,9 @@ void main() {
             }
         }
     }
-    if (i0 + 10u < pc.M) {
+    if (10u < TM && i0 + 10u < pc.M) {
         uint ci = offC + (i0 + 10u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][0], acc[10][1], acc[10][2], acc[10][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1213,7 +1213,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][4], acc[10][5], acc[10][6], acc[10][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1224,7 +1224,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][8], acc[10][9], acc[10][10], acc[10][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1235,7 +1235,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][12], acc[10][13], acc[10][14], acc[10][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1247,9 +1247,9 @@ void main() {
             }
         }
     }
-    if (i0 + 11u < pc.M) {
+    if (11u < TM && i0 + 11u < pc.M) {
         uint ci = offC + (i0 + 11u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][0], acc[11][1], acc[11][2], acc[11][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1260,7 +1260,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][4], acc[11][5], acc[11][6], acc[11][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1271,7 +1271,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][8], acc[11][9], acc[11][10], acc[11][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1282,7 +1282,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][12], acc[11][13], acc[11][14], acc[11][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);

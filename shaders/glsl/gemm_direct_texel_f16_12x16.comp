@@ -732,9 +732,9 @@ void main() {
 
     // store; vec4 path when the 4 columns are all inside N (ldc, offC are multiples of 4)
     bool beta0 = pc.beta == 0.0;
-    if (i0 + 0u < pc.M) {
+    if (0u < TM && i0 + 0u < pc.M) {
         uint ci = offC + (i0 + 0u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -745,7 +745,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][4], acc[0][5], acc[0][6], acc[0][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -756,7 +756,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][8], acc[0][9], acc[0][10], acc[0][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -767,7 +767,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[0][12], acc[0][13], acc[0][14], acc[0][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -779,9 +779,9 @@ void main() {
             }
         }
     }
-    if (i0 + 1u < pc.M) {
+    if (1u < TM && i0 + 1u < pc.M) {
         uint ci = offC + (i0 + 1u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -792,7 +792,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][4], acc[1][5], acc[1][6], acc[1][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -803,7 +803,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][8], acc[1][9], acc[1][10], acc[1][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -814,7 +814,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[1][12], acc[1][13], acc[1][14], acc[1][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -826,9 +826,9 @@ void main() {
             }
         }
     }
-    if (i0 + 2u < pc.M) {
+    if (2u < TM && i0 + 2u < pc.M) {
         uint ci = offC + (i0 + 2u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][0], acc[2][1], acc[2][2], acc[2][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -839,7 +839,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][4], acc[2][5], acc[2][6], acc[2][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -850,7 +850,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][8], acc[2][9], acc[2][10], acc[2][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -861,7 +861,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[2][12], acc[2][13], acc[2][14], acc[2][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -873,9 +873,9 @@ void main() {
             }
         }
     }
-    if (i0 + 3u < pc.M) {
+    if (3u < TM && i0 + 3u < pc.M) {
         uint ci = offC + (i0 + 3u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][0], acc[3][1], acc[3][2], acc[3][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -886,7 +886,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][4], acc[3][5], acc[3][6], acc[3][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -897,7 +897,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][8], acc[3][9], acc[3][10], acc[3][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -908,7 +908,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[3][12], acc[3][13], acc[3][14], acc[3][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -920,9 +920,9 @@ void main() {
             }
         }
     }
-    if (i0 + 4u < pc.M) {
+    if (4u < TM && i0 + 4u < pc.M) {
         uint ci = offC + (i0 + 4u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][0], acc[4][1], acc[4][2], acc[4][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -933,7 +933,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][4], acc[4][5], acc[4][6], acc[4][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -944,7 +944,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][8], acc[4][9], acc[4][10], acc[4][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -955,7 +955,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[4][12], acc[4][13], acc[4][14], acc[4][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -967,9 +967,9 @@ void main() {
             }
         }
     }
-    if (i0 + 5u < pc.M) {
+    if (5u < TM && i0 + 5u < pc.M) {
         uint ci = offC + (i0 + 5u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][0], acc[5][1], acc[5][2], acc[5][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -980,7 +980,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][4], acc[5][5], acc[5][6], acc[5][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -991,7 +991,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][8], acc[5][9], acc[5][10], acc[5][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1002,7 +1002,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[5][12], acc[5][13], acc[5][14], acc[5][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1014,9 +1014,9 @@ void main() {
             }
         }
     }
-    if (i0 + 6u < pc.M) {
+    if (6u < TM && i0 + 6u < pc.M) {
         uint ci = offC + (i0 + 6u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][0], acc[6][1], acc[6][2], acc[6][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1027,7 +1027,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][4], acc[6][5], acc[6][6], acc[6][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1038,7 +1038,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][8], acc[6][9], acc[6][10], acc[6][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1049,7 +1049,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[6][12], acc[6][13], acc[6][14], acc[6][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1061,9 +1061,9 @@ void main() {
             }
         }
     }
-    if (i0 + 7u < pc.M) {
+    if (7u < TM && i0 + 7u < pc.M) {
         uint ci = offC + (i0 + 7u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][0], acc[7][1], acc[7][2], acc[7][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1074,7 +1074,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][4], acc[7][5], acc[7][6], acc[7][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1085,7 +1085,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][8], acc[7][9], acc[7][10], acc[7][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1096,7 +1096,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[7][12], acc[7][13], acc[7][14], acc[7][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1108,9 +1108,9 @@ void main() {
             }
         }
     }
-    if (i0 + 8u < pc.M) {
+    if (8u < TM && i0 + 8u < pc.M) {
         uint ci = offC + (i0 + 8u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][0], acc[8][1], acc[8][2], acc[8][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1121,7 +1121,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][4], acc[8][5], acc[8][6], acc[8][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1132,7 +1132,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][8], acc[8][9], acc[8][10], acc[8][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1143,7 +1143,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[8][12], acc[8][13], acc[8][14], acc[8][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1155,9 +1155,9 @@ void main() {
             }
         }
     }
-    if (i0 + 9u < pc.M) {
+    if (9u < TM && i0 + 9u < pc.M) {
         uint ci = offC + (i0 + 9u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][0], acc[9][1], acc[9][2], acc[9][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1168,7 +1168,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][4], acc[9][5], acc[9][6], acc[9][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1179,7 +1179,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][8], acc[9][9], acc[9][10], acc[9][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1190,7 +1190,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[9][12], acc[9][13], acc[9][14], acc[9][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1202,9 +1202,9 @@ void main() {
             }
         }
     }
-    if (i0 + 10u < pc.M) {
+    if (10u < TM && i0 + 10u < pc.M) {
         uint ci = offC + (i0 + 10u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][0], acc[10][1], acc[10][2], acc[10][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1215,7 +1215,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][4], acc[10][5], acc[10][6], acc[10][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1226,7 +1226,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][8], acc[10][9], acc[10][10], acc[10][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1237,7 +1237,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[10][12], acc[10][13], acc[10][14], acc[10][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);
@@ -1249,9 +1249,9 @@ void main() {
             }
         }
     }
-    if (i0 + 11u < pc.M) {
+    if (11u < TM && i0 + 11u < pc.M) {
         uint ci = offC + (i0 + 11u) * pc.ldc + j0;
-        if (j0 + 0u < pc.N) {
+        if (0u < TN && j0 + 0u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][0], acc[11][1], acc[11][2], acc[11][3]);
             if (j0 + 3u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 0u) >> 2], v);
@@ -1262,7 +1262,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 4u < pc.N) {
+        if (4u < TN && j0 + 4u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][4], acc[11][5], acc[11][6], acc[11][7]);
             if (j0 + 7u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 4u) >> 2], v);
@@ -1273,7 +1273,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 8u < pc.N) {
+        if (8u < TN && j0 + 8u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][8], acc[11][9], acc[11][10], acc[11][11]);
             if (j0 + 11u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 8u) >> 2], v);
@@ -1284,7 +1284,7 @@ void main() {
                 }
             }
         }
-        if (j0 + 12u < pc.N) {
+        if (12u < TN && j0 + 12u < pc.N) {
             vec4 v = pc.alpha * vec4(acc[11][12], acc[11][13], acc[11][14], acc[11][15]);
             if (j0 + 15u < pc.N) {
                 if (!beta0) v = fma(vec4(pc.beta), c4[(ci + 12u) >> 2], v);

@@ -114,6 +114,9 @@ func (k Kernel) String() string {
 	if k.Texel {
 		s += ", texel loads"
 	}
+	if k.Precision != "" {
+		s += ", " + k.Precision + " inputs"
+	}
 	return s
 }
 

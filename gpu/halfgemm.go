@@ -55,15 +55,18 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 }
 
 // halfKernel is the kernel for half-precision inputs closest to kern, the
-// float32 kernel of the shape: the same direct or subgroup block, or the
-// default direct kernel for the GPU families. Where kern reads texels and
-// the device has uvec4 texel views as large as its storage buffers, it is
-// the direct 12×16 texel kernel whose module reads 8 values of k a step
+// float32 kernel of the shape: the same direct, subgroup or block (GPU)
+// kernel, or the default direct kernel for the tiled family, which has no
+// half module. Where kern reads texels and the device has uvec4 texel
+// views as large as its storage buffers, it is the direct 12×16 texel
+// kernel whose module reads 8 values of k a step
 // (shaders.DirectTexelBF16x8): on lavapipe, BF16 at 1024³, 113-120 ms
 // against 192-204 ms for the direct 8×8 texel kernel and 221-241 ms for
 // the subgroup 24×8 one, whose modules fetch a texel per 4 values of k.
+// Slices of k are rounded up to a multiple of 8: half-precision blocks are
+// packed in texels of 8 along k (problem.packing).
 func halfKernel(kern Kernel, f HalfFormat, p *vk.Properties) Kernel {
-	if kern.Family != kernelDirect && kern.Family != kernelSubgroup {
+	if kern.Family != kernelDirect && kern.Family != kernelSubgroup && kern.Family != kernelBlock {
 		kern = defaultDirect
 	}
 	if kern.Texel {
@@ -73,11 +76,9 @@ func halfKernel(kern Kernel, f HalfFormat, p *vk.Properties) Kernel {
 	if f == F16 {
 		kern.Precision = shaders.PrecisionF16
 	}
+	kern.KChunk = uint32(padTo(int(kern.KChunk), 8))
 	if kern.Texel && kern.fits(p) != nil {
 		kern.Texel = false
 	}
-	// Slices of k start texels and end where the kernels that read 8
-	// values of k a step stop (problem.packing).
-	kern.KChunk = uint32(padTo(int(kern.KChunk), 8))
 	return kern
 }

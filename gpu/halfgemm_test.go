@@ -112,25 +112,39 @@ func TestGemmHalfBadArguments(t *testing.T) {
 }
 
 // Every kernel family a device may be forced to runs half inputs: the
-// direct and subgroup ones widen as they load, the GPU families fall back
-// to the direct half kernel.
+// direct, subgroup and block (GPU) ones widen as they load, the block
+// family's in every transpose and over a tile edge in m, n and k; the
+// tiled family falls back to the direct half kernel.
 func TestGemmHalfEveryFamily(t *testing.T) {
-	for _, family := range []string{"direct", "subgroup", "block"} {
+	for _, family := range []string{"direct", "subgroup", "block", "tiled"} {
 		t.Run(family, func(t *testing.T) {
 			d, err := gpu.Open(gpu.Config{Kernel: family})
 			if err != nil {
 				t.Skipf("%s: %v", family, err) // the subgroup family needs 4- or 8-wide subgroups
 			}
 			defer d.Close()
-			const m, n, k = 19, 21, 23
+			m, n, k := 19, 21, 23
+			tts := [][2]blas.Transpose{{blas.NoTrans, blas.Trans}}
+			if family == "block" && !testing.Short() { // 8 pipelines: 2 s each on lavapipe
+				m, n, k, tts = 131, 133, 37, transposes() // past a 128×128 block and a 16-deep k-tile
+			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			for _, f := range []gpu.HalfFormat{gpu.F16, gpu.BF16} {
-				a, ax := halfInputs(f, rng, m*k)
-				b, bx := halfInputs(f, rng, n*k)
-				c := make([]float32, m*n)
-				require.NoError(t, d.GemmHalf(f, blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, c, n))
-				want, scale := gemm.Reference(blas.NoTrans, blas.Trans, m, n, k, 1, ax, k, bx, k, 0, nil, n)
-				assert.True(t, gemm.Compare(m, n, k, c, n, want, scale).OK, "%v", f)
+				for _, tt := range tts {
+					lda, ldb := k, n
+					if tt[0] == blas.Trans {
+						lda = m
+					}
+					if tt[1] == blas.Trans {
+						ldb = k
+					}
+					a, ax := halfInputs(f, rng, m*k)
+					b, bx := halfInputs(f, rng, n*k)
+					c := make([]float32, m*n)
+					require.NoError(t, d.GemmHalf(f, tt[0], tt[1], m, n, k, 1, a, lda, b, ldb, 0, c, n))
+					want, scale := gemm.Reference(tt[0], tt[1], m, n, k, 1, ax, lda, bx, ldb, 0, nil, n)
+					assert.True(t, gemm.Compare(m, n, k, c, n, want, scale).OK, "%v %c%c", f, tt[0], tt[1])
+				}
 			}
 		})
 	}

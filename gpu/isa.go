@@ -98,6 +98,12 @@ func (d *Device) roleKernels(roles []string) []roleKernel {
 		for _, c := range ShapeClasses {
 			add(RoleDefault, d.kernels[c])
 		}
+		for _, f := range []HalfFormat{F16, BF16} {
+			for _, c := range ShapeClasses {
+				m, n, k := ClassShape(c, d.info.Type == TypeCPU)
+				add(RoleDefault, d.halfKernelFor(f, m, n, k))
+			}
+		}
 	}
 	if slices.Contains(roles, RoleBuiltin) {
 		for _, k := range builtinGPUKernels() {

@@ -42,6 +42,12 @@ func (k Kernel) module() (string, error) {
 	case kernelTiled:
 		return shaders.Tiled, nil
 	case kernelBlock:
+		if k.Precision != "" {
+			if name := shaders.ModuleForPrecision(k.Precision, k.Family, false, 0, k.TM, k.TN); name != "" && !k.Texel {
+				return name, nil
+			}
+			return "", fmt.Errorf("gpu: no %s %s module for %v", k.Precision, k.Family, k)
+		}
 		return shaders.Block, nil
 	case kernelPeak:
 		return shaders.Peak, nil
@@ -158,6 +164,10 @@ func (k Kernel) fits(p *vk.Properties) error {
 		return fmt.Errorf("kernel %v: per-invocation blocks are multiples of 4 up to 16x16", k)
 	case k.KChunk%4 != 0:
 		return fmt.Errorf("kernel %v: k slices are multiples of 4", k)
+	case k.Precision != "" && k.KChunk%8 != 0:
+		// Half-precision blocks are packed in texels of 8 along k, and
+		// the step-8 modules read k to the next multiple of 8.
+		return fmt.Errorf("kernel %v: k slices of half-precision kernels are multiples of 8", k)
 	case k.Family == kernelTiled && (k.TK%4 != 0 || k.TK > 64):
 		return fmt.Errorf("kernel %v: the k-step of the tiled family is a multiple of 4 up to 64", k)
 	case k.WGX*k.WGY > p.MaxInvocations:

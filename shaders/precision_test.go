@@ -21,5 +21,6 @@ func TestModuleForPrecision(t *testing.T) {
 	assert.Equal(t, shaders.DirectTexelF16, shaders.ModuleForPrecision(shaders.PrecisionF16, shaders.FamilyDirect, true, 0, 12, 12))
 	assert.Equal(t, shaders.SubgroupTexelBF16, shaders.ModuleForPrecision(shaders.PrecisionBF16, shaders.FamilySubgroup, true, 8, 24, 8))
 	assert.Empty(t, shaders.ModuleForPrecision(shaders.PrecisionF16, shaders.FamilySubgroup, true, 4, 16, 8), "no 4-wide texel modules")
-	assert.Empty(t, shaders.ModuleForPrecision(shaders.PrecisionBF16, shaders.FamilyBlock, false, 0, 4, 4), "no block half modules")
+	assert.Equal(t, shaders.BlockBF16, shaders.ModuleForPrecision(shaders.PrecisionBF16, shaders.FamilyBlock, false, 0, 4, 4))
+	assert.Empty(t, shaders.ModuleForPrecision(shaders.PrecisionF16, shaders.FamilyBlock, true, 0, 8, 8), "no texel block modules")
 }

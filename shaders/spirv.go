@@ -54,6 +54,10 @@ const (
 	// shared memory, the next tile's loads in flight during the FMAs,
 	// registers unrolled by the generator.
 	Block = "gemm_block"
+	// BlockF16 and BlockBF16 are Block with A and B in half precision,
+	// widened to float32 as the tiles are loaded.
+	BlockF16  = "gemm_block_f16"
+	BlockBF16 = "gemm_block_bf16"
 	// Tiled stages tiles of A and B in workgroup shared memory: the family for
 	// real GPUs.
 	Tiled = "gemm_tiled"

@@ -71,6 +71,10 @@ var Variants = []Variant{
 	{Name: DirectTexelBF16, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: PrecisionBF16},
 	{Name: SubgroupTexelF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionF16},
 	{Name: SubgroupTexelBF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionBF16},
+	// The GPU family with half-precision inputs, widened as the tiles are
+	// loaded; shared memory and the FMAs stay float32.
+	{Name: BlockF16, Family: FamilyBlock, MaxM: 8, MaxN: 8, Precision: PrecisionF16},
+	{Name: BlockBF16, Family: FamilyBlock, MaxM: 8, MaxN: 8, Precision: PrecisionBF16},
 	// lavapipe's default half-precision kernels: 12×16 blocks, 8 values of
 	// k a step, so each texel is fetched once and used whole (the modules
 	// above fetch one per 4 values of k: lavapipe runs the fetch of their

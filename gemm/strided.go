@@ -68,6 +68,9 @@ func overlap(m, n, ld, stride, batch int) (int, bool) {
 	}
 	for j := 1; j < batch; j++ {
 		o := j * stride // no overflow: checkBatchLen bounded it
+		if o >= (m-1)*ld+n {
+			break // product j and later ones start past product 0's last element
+		}
 		q := o / ld
 		if q <= m-1 && o-q*ld < n {
 			return j, true

@@ -14,7 +14,7 @@ func TestOverlapMatchesBruteForce(t *testing.T) {
 		for n := 1; n <= 4; n++ {
 			for ld := n; ld <= n+3; ld++ {
 				for stride := 0; stride <= m*ld+2; stride++ {
-					for batch := 1; batch <= 4; batch++ {
+					for batch := 1; batch <= 8; batch++ {
 						owner := map[int]int{}
 						brute := false
 						for g := range batch {
@@ -36,6 +36,17 @@ func TestOverlapMatchesBruteForce(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A batch of C matrices closer together than their span but interleaved
+// without overlap is accepted without walking the batch: 2^40 products here,
+// which a walk would take hours over.
+func TestOverlapOfAHugeInterleavedBatch(t *testing.T) {
+	const batch = 1 << 40
+	// 2×1 matrices with ldc 10, 3 apart: rows at 0, 10; 3, 13; 6, 16; ...
+	if err := CheckStridedArgs(blas.NoTrans, blas.NoTrans, 2, 1, 1, 2, 1, 0, 1, 1, 0, (batch-1)*3+11, 10, 3, batch); err != nil {
+		t.Fatal(err)
 	}
 }
 

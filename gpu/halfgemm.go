@@ -60,9 +60,10 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 // half module. Where kern reads texels and the device has uvec4 texel
 // views as large as its storage buffers, it is the direct 12×16 texel
 // kernel whose module reads 8 values of k a step
-// (shaders.DirectTexelBF16x8): on lavapipe, BF16 at 1024³, 113-120 ms
-// against 192-204 ms for the direct 8×8 texel kernel and 221-241 ms for
-// the subgroup 24×8 one, whose modules fetch a texel per 4 values of k.
+// (shaders.DirectTexelBF16x8), the only half-precision texel module: on
+// lavapipe, BF16 at 1024³, 113-120 ms against 192-204 ms and 221-241 ms
+// for the direct 8×8 and subgroup 24×8 texel modules that fetched a texel
+// per 4 values of k (since removed).
 // Slices of k are rounded up to a multiple of 8: half-precision blocks are
 // packed in texels of 8 along k (problem.packing).
 func halfKernel(kern Kernel, f HalfFormat, p *vk.Properties) Kernel {

@@ -38,9 +38,6 @@ func (v variant) LoadA(index string) string { return v.load("a4", "aT", index) }
 func (v variant) LoadB(index string) string { return v.load("b4", "bT", index) }
 
 func (v variant) load(buf, texels, index string) string {
-	if v.Half() && v.Texel {
-		return fmt.Sprintf("widen(tex%s(%s, slot))", strings.ToUpper(buf[:1]), index)
-	}
 	if v.Half() {
 		return fmt.Sprintf("widen(%s[%s])", buf, index)
 	}
@@ -52,26 +49,6 @@ func (v variant) load(buf, texels, index string) string {
 
 // Half says whether A and B hold 16-bit values, four to a uvec2.
 func (v variant) Half() bool { return v.Precision != shaders.PrecisionF32 }
-
-// Cached says whether the loads keep the last texel they fetched: texels
-// of eight halves, two k-steps' worth.
-func (v variant) Cached() bool { return v.Half() && v.Texel }
-
-// SlotParam declares the load functions' cache slot where they have one.
-func (v variant) SlotParam() string {
-	if v.Cached() {
-		return ", uint slot"
-	}
-	return ""
-}
-
-// Slot passes cache slot s to a load function where it takes one.
-func (v variant) Slot(s uint32) string {
-	if v.Cached() {
-		return fmt.Sprintf(", %du", s)
-	}
-	return ""
-}
 
 // RowChoices lists the values TM may take.
 func (v variant) RowChoices() string {
@@ -119,7 +96,6 @@ func (w window) Texels() uint32 {
 type transposed struct {
 	Dst, Load, Base, Size string
 	Count                 uint32
-	Cached                bool // the load takes a cache slot (variant.Cached)
 }
 
 var funcs = template.FuncMap{
@@ -135,8 +111,8 @@ var funcs = template.FuncMap{
 	"div":  func(a, b uint32) uint32 { return a / b },
 	"mod":  func(a, b uint32) uint32 { return a % b },
 	"xyzw": func(i uint32) string { return "xyzw"[i : i+1] },
-	"transposed": func(dst, load, base, size string, count uint32, cached bool) transposed {
-		return transposed{dst, load, base, size, count, cached}
+	"transposed": func(dst, load, base, size string, count uint32) transposed {
+		return transposed{dst, load, base, size, count}
 	},
 	"window": func(dst, tex, off, ld, base, limit string, size uint32) window {
 		return window{dst, tex, off, ld, base, limit, size}

@@ -39,15 +39,9 @@ const (
 	SubgroupBF16  = "gemm_subgroup_bf16"
 	Subgroup4F16  = "gemm_subgroup_4_f16"
 	Subgroup4BF16 = "gemm_subgroup_4_bf16"
-	// DirectTexelF16, DirectTexelBF16, SubgroupTexelF16 and
-	// SubgroupTexelBF16 are the half-precision DirectTexel and SubgroupTexel:
-	// A and B read as uvec4 texels of raw bits, eight halves each.
-	DirectTexelF16    = "gemm_direct_texel_f16"
-	DirectTexelBF16   = "gemm_direct_texel_bf16"
-	SubgroupTexelF16  = "gemm_subgroup_texel_f16"
-	SubgroupTexelBF16 = "gemm_subgroup_texel_bf16"
-	// DirectTexelF16x8 and DirectTexelBF16x8 are DirectTexelF16 and
-	// DirectTexelBF16 built for 12×16 blocks, eight values of k a step.
+	// DirectTexelF16x8 and DirectTexelBF16x8 are DirectTexel12x16 with A and
+	// B in half precision, read as uvec4 texels of eight halves, eight
+	// values of k a step (half8.comp.tmpl).
 	DirectTexelF16x8  = "gemm_direct_texel_f16_12x16"
 	DirectTexelBF16x8 = "gemm_direct_texel_bf16_12x16"
 	// Block is the GPU family: block tiles of C per workgroup, double-buffered

@@ -65,20 +65,16 @@ var Variants = []Variant{
 	{Name: SubgroupBF16, Family: FamilySubgroup, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionBF16},
 	{Name: Subgroup4F16, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: PrecisionF16},
 	{Name: Subgroup4BF16, Family: FamilySubgroup, Lanes: 4, MaxM: 16, MaxN: 8, Precision: PrecisionBF16},
-	// The same read as uvec4 texels of raw bits, eight halves each: lavapipe's
-	// fast loads (see DirectTexel).
-	{Name: DirectTexelF16, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: PrecisionF16},
-	{Name: DirectTexelBF16, Family: FamilyDirect, Texel: true, MaxM: 16, MaxN: 16, Precision: PrecisionBF16},
-	{Name: SubgroupTexelF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionF16},
-	{Name: SubgroupTexelBF16, Family: FamilySubgroup, Texel: true, Lanes: 8, MaxM: 24, MaxN: 8, Precision: PrecisionBF16},
 	// The GPU family with half-precision inputs, widened as the tiles are
 	// loaded; shared memory and the FMAs stay float32.
 	{Name: BlockF16, Family: FamilyBlock, MaxM: 8, MaxN: 8, Precision: PrecisionF16},
 	{Name: BlockBF16, Family: FamilyBlock, MaxM: 8, MaxN: 8, Precision: PrecisionBF16},
-	// lavapipe's default half-precision kernels: 12×16 blocks, 8 values of
-	// k a step, so each texel is fetched once and used whole (the modules
-	// above fetch one per 4 values of k: lavapipe runs the fetch of their
-	// texel cache whether or not it hits).
+	// Half precision read as uvec4 texels of raw bits, eight halves each
+	// (lavapipe's fast loads, see DirectTexel): 12×16 blocks, 8 values of k
+	// a step, so each texel is fetched once and used whole. Texel modules
+	// of 4 values a step kept the last texel fetched, but lavapipe runs
+	// the fetch under an if whether or not it hits; they were 1.7-2× slower
+	// and are gone (docs/perf.md).
 	{Name: DirectTexelF16x8, Family: FamilyDirect, Texel: true, MaxM: 12, MaxN: 16, Precision: PrecisionF16, Exact: true, KStep: 8},
 	{Name: DirectTexelBF16x8, Family: FamilyDirect, Texel: true, MaxM: 12, MaxN: 16, Precision: PrecisionBF16, Exact: true, KStep: 8},
 }

@@ -59,8 +59,8 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 // kernel, or the default direct kernel for the tiled family, which has no
 // half module. Where kern reads texels and the device has uvec4 texel
 // views as large as its storage buffers, it is the direct 12×16 texel
-// kernel whose module reads 8 values of k a step
-// (shaders.DirectTexelBF16x8), the only half-precision texel module: on
+// kernel whose modules read 8 values of k a step
+// (shaders.DirectTexelBF16x8 and F16x8, the only half texel modules): on
 // lavapipe, BF16 at 1024³, 113-120 ms against 192-204 ms and 221-241 ms
 // for the direct 8×8 and subgroup 24×8 texel modules that fetched a texel
 // per 4 values of k (since removed).

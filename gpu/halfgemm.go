@@ -31,8 +31,9 @@ const (
 // treats as zero, as it does in Sgemm.
 //
 // Both formats run on every device: the kernels load A and B as 32-bit
-// words and widen them with integer operations, so no 16-bit storage
-// feature is needed.
+// words (uvec2s of four halves, or on lavapipe uvec4 texels of eight) and
+// widen them to float32 as they load, so no 16-bit storage feature is
+// needed.
 func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alpha float32,
 	a []uint16, lda int, b []uint16, ldb int, beta float32, c []float32, ldc int) error {
 	if !f.Valid() {

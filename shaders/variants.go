@@ -11,9 +11,10 @@ type Variant struct {
 	MaxM   uint32 // largest TM (rows per invocation) the module unrolls
 	MaxN   uint32 // largest TN (columns per invocation) the module unrolls
 	// Precision is the element type of A and B: PrecisionF32, or
-	// PrecisionF16 or PrecisionBF16 read as 32-bit words, four halves to a
-	// uvec2, and widened to float32 with integer operations (no 16-bit
-	// storage feature needed). C is float32 in every module.
+	// PrecisionF16 or PrecisionBF16 read as 32-bit words (four halves to a
+	// uvec2, or eight to a uvec4 texel in the KStep 8 modules) and widened
+	// to float32 as they load (no 16-bit storage feature needed). C is
+	// float32 in every module.
 	Precision string
 	// Exact: the module runs only a MaxM×MaxN block, TM and TN being
 	// constants rather than specialization constants, so glslc drops the

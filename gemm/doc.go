@@ -1,11 +1,10 @@
-// Package gemm holds what every vkgemm engine shares: the single-precision GEMM
-// problem in gonum's argument convention, argument checking, a float64
-// reference with a documented error bound, the Engine interface that the
-// visualizer races, and the CPU engine: OpenBLAS where it is installed, loaded
-// at run time so that building needs nothing extra, and gonum's pure-Go code
-// elsewhere. The CPU engine also has Dgemm, the float64 GEMM with the same
-// convention, and Reference64, Bound64 and Verify64 hold float64 results to
-// float64's bound.
+// Package gemm is the contract every vkgemm engine shares: the GEMM problem
+// in gonum's argument convention, argument checking, ErrBadArgument, and the
+// Engine interface that the visualizer and the benchmarks race. The engines
+// live elsewhere: the Vulkan engine in package gpu, the CPU engine in
+// gemm/cpu, the browser's WebGPU engine in wasm/webgpu; the float64
+// reference and the conformance corpus every engine runs are in
+// gemm/gemmtest.
 //
 // The convention is gonum's blas.Float32Level3.Sgemm: matrices are row-major,
 // and
@@ -17,16 +16,9 @@
 // matrix as it is stored, so lda >= k when A is not transposed and lda >= m
 // when it is. When beta == 0, C is written and never read, so NaNs in C do not
 // survive; when alpha == 0 or k == 0, A and B are not read and C becomes beta*C;
-// when m == 0 or n == 0 nothing happens.
+// when m == 0 or n == 0 nothing happens. Float64 engines (Dgemmer) take the
+// same arguments in float64.
 //
 // Engines return bad arguments as errors wrapping ErrBadArgument; they never
 // panic on them.
-//
-// Environment variables:
-//
-//	VKGEMM_OPENBLAS   path of the OpenBLAS library the CPU engine loads (default:
-//	                  libopenblas.so.0 and the other usual names); "off" runs
-//	                  gonum's pure-Go code instead
-//
-// OpenBLAS reads its own, such as OPENBLAS_NUM_THREADS.
 package gemm

@@ -19,6 +19,13 @@ type Engine interface {
 		b []float32, ldb int, beta float32, c []float32, ldc int) error
 }
 
+// Dgemmer is what runs a float64 GEMM with an error for bad arguments: the
+// CPU engine and the Vulkan device.
+type Dgemmer interface {
+	Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+		b []float64, ldb int, beta float64, c []float64, ldc int) error
+}
+
 // Flops is the number of floating-point operations of an m×n×k GEMM as
 // benchmarks count them: one multiply and one add per term.
 func Flops(m, n, k int) float64 { return 2 * float64(m) * float64(n) * float64(k) }

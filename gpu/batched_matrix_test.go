@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -47,10 +48,10 @@ func TestMatMulStridedBatched(t *testing.T) {
 	require.NoError(t, c.Download(ch, n))
 	require.NoError(t, f.Download(fh, 3))
 	for g := range batch {
-		want, scale := gemm.Reference(blas.NoTrans, blas.NoTrans, m, n, k, 1, ah[g*m*k:], k, bh, n, 0, nil, n)
-		assert.True(t, gemm.Compare(m, n, k, ch[g*m*n:], n, want, scale).OK, "C_%d", g)
-		want, scale = gemm.Reference(blas.NoTrans, blas.NoTrans, m, 3, n, 1, ch[g*m*n:], n, eh[g*n*3:], 3, 0, nil, 3)
-		assert.True(t, gemm.Compare(m, 3, n, fh[g*m*3:], 3, want, scale).OK, "F_%d", g)
+		want, scale := gemmtest.Reference(blas.NoTrans, blas.NoTrans, m, n, k, 1, ah[g*m*k:], k, bh, n, 0, nil, n)
+		assert.True(t, gemmtest.Compare(m, n, k, ch[g*m*n:], n, want, scale).OK, "C_%d", g)
+		want, scale = gemmtest.Reference(blas.NoTrans, blas.NoTrans, m, 3, n, 1, ch[g*m*n:], n, eh[g*n*3:], 3, 0, nil, 3)
+		assert.True(t, gemmtest.Compare(m, 3, n, fh[g*m*3:], 3, want, scale).OK, "F_%d", g)
 	}
 
 	// Transposed A_g (stored k×m, stacked), beta = 1, two products per submission.
@@ -66,8 +67,8 @@ func TestMatMulStridedBatched(t *testing.T) {
 	ch = make([]float32, batch*m*n)
 	require.NoError(t, c.Download(ch, n))
 	for g := range batch {
-		want, scale := gemm.Reference(blas.Trans, blas.NoTrans, m, n, k, 1, ath[g*k*m:], m, bh, n, 1, before[g*m*n:], n)
-		assert.True(t, gemm.Compare(m, n, k, ch[g*m*n:], n, want, scale).OK, "C_%d with beta 1", g)
+		want, scale := gemmtest.Reference(blas.Trans, blas.NoTrans, m, n, k, 1, ath[g*k*m:], m, bh, n, 1, before[g*m*n:], n)
+		assert.True(t, gemmtest.Compare(m, n, k, ch[g*m*n:], n, want, scale).OK, "C_%d with beta 1", g)
 	}
 }
 

@@ -11,13 +11,14 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
-// batchCase is one strided-batched product: gemm.Case's sizes and padded
+// batchCase is one strided-batched product: gemmtest.Case's sizes and padded
 // leading dimensions, plus the gaps between matrices (0 for a stride of 0).
 type batchCase struct {
-	gemm.Case
+	gemmtest.Case
 	batch            int
 	gapA, gapB, gapC int  // elements between one matrix's end and the next's start
 	shareA, shareB   bool // stride 0: one matrix for every product
@@ -76,9 +77,9 @@ func checkBatch(t *testing.T, d *gpu.Device, c batchCase) {
 		c.Beta, x.c, x.ldc, x.strC, c.batch))
 	inside := make([]bool, len(x.c))
 	for g := range c.batch {
-		want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, x.a[g*x.strideA:], x.lda, x.b[g*x.strideB:], x.ldb,
+		want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, x.a[g*x.strideA:], x.lda, x.b[g*x.strideB:], x.ldb,
 			c.Beta, before[g*x.strC:], x.ldc)
-		r := gemm.Compare(c.M, c.N, c.K, x.c[g*x.strC:], x.ldc, want, scale)
+		r := gemmtest.Compare(c.M, c.N, c.K, x.c[g*x.strC:], x.ldc, want, scale)
 		require.True(t, r.OK, "product %d: max rel err %g at %d", g, r.MaxRelErr, r.Worst)
 		for i := range c.M {
 			for j := range c.N {
@@ -103,12 +104,12 @@ func TestSgemmStridedBatched(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
 	for _, tt := range transposes() {
 		for _, c := range []batchCase{
-			{Case: gemm.Case{M: 13, N: 7, K: 9, Alpha: 1, Beta: 0, NaNC: true}, batch: 5},
-			{Case: gemm.Case{M: 33, N: 17, K: 65, Alpha: -0.5, Beta: 2, PadA: 3, PadB: 1, PadC: 2}, batch: 3, gapA: 5, gapB: 7, gapC: 1},
-			{Case: gemm.Case{M: 8, N: 12, K: 5, Alpha: 1, Beta: 1}, batch: 4, shareA: true},
-			{Case: gemm.Case{M: 6, N: 9, K: 31, Alpha: 2, Beta: 0.5}, batch: 6, shareB: true, gapA: 2},
-			{Case: gemm.Case{M: 5, N: 3, K: 4, Alpha: 1, Beta: -1}, batch: 3, interleaveC: true},
-			{Case: gemm.Case{M: 1, N: 1, K: 1, Alpha: 1, Beta: 0}, batch: 1},
+			{Case: gemmtest.Case{M: 13, N: 7, K: 9, Alpha: 1, Beta: 0, NaNC: true}, batch: 5},
+			{Case: gemmtest.Case{M: 33, N: 17, K: 65, Alpha: -0.5, Beta: 2, PadA: 3, PadB: 1, PadC: 2}, batch: 3, gapA: 5, gapB: 7, gapC: 1},
+			{Case: gemmtest.Case{M: 8, N: 12, K: 5, Alpha: 1, Beta: 1}, batch: 4, shareA: true},
+			{Case: gemmtest.Case{M: 6, N: 9, K: 31, Alpha: 2, Beta: 0.5}, batch: 6, shareB: true, gapA: 2},
+			{Case: gemmtest.Case{M: 5, N: 3, K: 4, Alpha: 1, Beta: -1}, batch: 3, interleaveC: true},
+			{Case: gemmtest.Case{M: 1, N: 1, K: 1, Alpha: 1, Beta: 0}, batch: 1},
 		} {
 			c.TA, c.TB = tt[0], tt[1]
 			t.Run(c.String(), func(t *testing.T) { checkBatch(t, d, c) })
@@ -121,7 +122,7 @@ func TestSgemmStridedBatched(t *testing.T) {
 // limit, and by one product exceeding the binding on its own.
 func TestSgemmStridedBatchedSplits(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
-	c := batchCase{Case: gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 16, N: 16, K: 16, Alpha: 1, Beta: 1}, batch: 40}
+	c := batchCase{Case: gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 16, N: 16, K: 16, Alpha: 1, Beta: 1}, batch: 40}
 	gpu.ResetCounts(d)
 	checkBatch(t, d, c)
 	assert.Equal(t, 1, gpu.Counts(d).Submits, "a batch of 40 small products is one submission")
@@ -131,7 +132,7 @@ func TestSgemmStridedBatchedSplits(t *testing.T) {
 	checkBatch(t, small, c)
 	assert.Equal(t, 5, gpu.Counts(small).Submits, "40 products, 8 per binding")
 
-	big := batchCase{Case: gemm.Case{TA: blas.Trans, TB: blas.NoTrans, M: 70, N: 40, K: 50, Alpha: 1, Beta: 0.5}, batch: 3, gapC: 3}
+	big := batchCase{Case: gemmtest.Case{TA: blas.Trans, TB: blas.NoTrans, M: 70, N: 40, K: 50, Alpha: 1, Beta: 0.5}, batch: 3, gapC: 3}
 	gpu.ResetCounts(small)
 	checkBatch(t, small, big)
 	assert.Greater(t, gpu.Counts(small).Submits, 3, "each product is split into blocks")

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -25,7 +26,7 @@ func BenchmarkSgemm(b *testing.B) {
 		for i := range a {
 			a[i], bb[i] = rng.Float32(), rng.Float32()
 		}
-		for _, e := range []gemm.Engine{d, gemm.CPU{}} {
+		for _, e := range []gemm.Engine{d, cpu.Engine{}} {
 			b.Run(fmt.Sprintf("engine=%s/n=%d", e.Backend(), n), func(b *testing.B) {
 				if err := e.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, bb, n, 0, c, n); err != nil {
 					b.Fatal(err) // warm-up: pipelines and buffers

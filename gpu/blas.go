@@ -5,10 +5,11 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 )
 
 // BLAS is gonum's BLAS with its GEMMs sent to a Vulkan device where that is
-// faster, and to the best CPU BLAS (package gemm's CPU engine: OpenBLAS where
+// faster, and to the best CPU BLAS (package gemm/cpu's engine: OpenBLAS where
 // installed) where it is not. Every other routine is gonum's own. Use it as
 //
 //	blas32.Use(gpu.NewBLAS(dev))
@@ -33,7 +34,7 @@ import (
 type BLAS struct {
 	gonum.Implementation
 	dev *Device
-	cpu gemm.CPU
+	cpu cpu.Engine
 	// below is VKGEMM_CPU_BELOW when set: it replaces every crossover.
 	below    float64
 	override bool

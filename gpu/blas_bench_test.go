@@ -7,6 +7,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -22,9 +24,9 @@ func BenchmarkAdapter(b *testing.B) {
 	hybrid := gpu.NewBLAS(d)
 	b.Setenv(gpu.EnvCPUBelow, "0")
 	device := gpu.NewBLAS(d)
-	var cpu gemm.CPU
+	var cpu cpu.Engine
 	for _, n := range []int{16, 64, 128, 1024} {
-		p := gemm.NewProblem(gemm.Case{M: n, N: n, K: n}, 1)
+		p := gemmtest.NewProblem(gemmtest.Case{M: n, N: n, K: n}, 1)
 		a64, b64, c64 := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
 		for i := range a64 {
 			a64[i], b64[i] = float64(p.A[i]), float64(p.B[i])

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 )
 
 // The adapter never waits for a compile: a product whose pipeline is not
@@ -36,7 +36,7 @@ func TestAdapterDoesNotWaitForAPipeline(t *testing.T) {
 		sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
 		return c
 	}
-	var cpu gemm.CPU
+	var cpu cpu.Engine
 	onCPU := product(func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		require.NoError(t, cpu.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
 	})

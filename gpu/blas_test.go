@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -70,7 +71,7 @@ func checkIdentityProduct(t *testing.T, impl gpu.BLAS, n int) {
 
 func TestCPUBelow(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
-	name, err := gemm.OpenBLAS()
+	name, err := cpu.OpenBLAS()
 	for _, c := range gpu.ShapeClasses {
 		below := d.CPUBelow(gpu.Float32, c)
 		// A CPU driver shares the cores of the CPU path, at a third of
@@ -105,7 +106,7 @@ func TestMeasureCPUBelow(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
 	below, err := d.MeasureCPUBelow(gpu.Float32, gpu.ShapeSmall)
 	require.NoError(t, err)
-	t.Logf("%s, %s: float32 small products below %g flops stay on the CPU path", d.Describe(), gemm.CPU{}.Describe(), below)
+	t.Logf("%s, %s: float32 small products below %g flops stay on the CPU path", d.Describe(), cpu.Engine{}.Describe(), below)
 	assert.GreaterOrEqual(t, below, gemm.Flops(2, 2, 2), "the smallest size tried is 2³")
 	require.NoError(t, d.SetCPUBelow(gpu.Float32, gpu.ShapeSmall, below))
 

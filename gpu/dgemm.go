@@ -50,7 +50,7 @@ func (d *Device) kernel64() Kernel {
 }
 
 // Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64 on the device, with
-// Sgemm's argument convention and errors; results are within gemm.Bound64.
+// Sgemm's argument convention and errors; results are within gemmtest.Bound64.
 // On a device without float64 in shaders (shaderFloat64: SwiftShader, most
 // phones) it returns an error wrapping ErrUnsupported; the BLAS adapter then
 // uses the CPU path by itself.
@@ -89,7 +89,7 @@ func problem64(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, l
 // float64Support says why the device cannot run Dgemm, or nil.
 func (d *Device) float64Support() error {
 	if !d.dev.Properties().ShaderFloat64 {
-		return fmt.Errorf("gpu: %w: %s has no float64 in shaders (shaderFloat64), so Dgemm cannot run on it; use the CPU path (gemm.CPU.Dgemm), as gpu.NewBLAS does by itself",
+		return fmt.Errorf("gpu: %w: %s has no float64 in shaders (shaderFloat64), so Dgemm cannot run on it; use the CPU path (cpu.Engine.Dgemm), as gpu.NewBLAS does by itself",
 			ErrUnsupported, d.info.Name)
 	}
 	return nil

@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
 // dgemmCandidates are the float64 kernels BenchmarkDgemmKernel compares:
@@ -52,10 +54,10 @@ func TestDgemmKernels(t *testing.T) {
 	const m, n, k = 37, 45, 601
 	for _, kern := range kernels {
 		for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.Trans}} {
-			c := gemm.Case{TA: tr[0], TB: tr[1], M: m, N: n, K: k, Alpha: -0.75, Beta: 1.5, PadA: 3, PadB: 1, PadC: 2}
-			q := gemm.NewProblem64(c, 3)
+			c := gemmtest.Case{TA: tr[0], TB: tr[1], M: m, N: n, K: k, Alpha: -0.75, Beta: 1.5, PadA: 3, PadB: 1, PadC: 2}
+			q := gemmtest.NewProblem64(c, 3)
 			alpha, beta := float64(c.Alpha), float64(c.Beta)
-			want, scale := gemm.Reference64(c.TA, c.TB, m, n, k, alpha, q.A, q.LDA, q.B, q.LDB, beta, q.C, q.LDC)
+			want, scale := gemmtest.Reference64(c.TA, c.TB, m, n, k, alpha, q.A, q.LDA, q.B, q.LDB, beta, q.C, q.LDC)
 			p := problem64(c.TA, c.TB, m, n, k, alpha, q.A, q.LDA, q.B, q.LDB, beta, q.C, q.LDC)
 			d.mu.Lock()
 			tm, err := d.run(&p, kern)
@@ -66,7 +68,7 @@ func TestDgemmKernels(t *testing.T) {
 				dispatches = (k + int(kern.KChunk) - 1) / int(kern.KChunk)
 			}
 			assert.Equal(t, dispatches, tm.Dispatches, "%v", kern)
-			r := gemm.Compare64(m, n, k, q.C, q.LDC, want, scale)
+			r := gemmtest.Compare64(m, n, k, q.C, q.LDC, want, scale)
 			assert.True(t, r.OK, "%v, %s: max rel err %g, %d outside", kern, c, r.MaxRelErr, r.Outside)
 		}
 	}
@@ -159,7 +161,7 @@ func BenchmarkDgemmKernel(b *testing.B) {
 // VKGEMM_DGEMM_SIZES chooses the sizes (256 and 1024 by default).
 func BenchmarkDgemm(b *testing.B) {
 	d := openFloat64Bench(b)
-	var cpu gemm.CPU
+	var cpu cpu.Engine
 	b.Logf("device: %s; float64 kernel: %v; CPU path: %s", d.Describe(), d.kernel64(), cpu.Describe())
 	sizes := []int{256, 1024}
 	if os.Getenv("VKGEMM_DGEMM_SIZES") != "" {
@@ -167,7 +169,7 @@ func BenchmarkDgemm(b *testing.B) {
 	}
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			q := gemm.NewProblem64(gemm.Case{M: n, N: n, K: n, Alpha: 1}, 1)
+			q := gemmtest.NewProblem64(gemmtest.Case{M: n, N: n, K: n, Alpha: 1}, 1)
 			p := problem64(blas.NoTrans, blas.NoTrans, n, n, n, 1, q.A, n, q.B, n, 0, q.C, n)
 			p.timed = true
 			cpuC := make([]float64, n*n)

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
@@ -53,11 +52,11 @@ func TestDgemmStagedAndSplit(t *testing.T) {
 	if !dgemmSupported(t, d) {
 		return
 	}
-	for _, c := range []gemm.Case{
+	for _, c := range []gemmtest.Case{
 		{TA: blas.NoTrans, TB: blas.NoTrans, M: 100, N: 90, K: 80, Alpha: 1},
 		{TA: blas.Trans, TB: blas.Trans, M: 70, N: 130, K: 300, Alpha: -1, Beta: 0.5, PadA: 3, PadB: 1, PadC: 2, Offset: 5},
 	} {
-		r, err := gemm.Verify64(d, gemm.NewProblem64(c, 9))
+		r, err := gemmtest.Verify64(d, gemmtest.NewProblem64(c, 9))
 		require.NoError(t, err)
 		assert.True(t, r.OK, "%s: max rel err %g, %d outside", c, r.MaxRelErr, r.Outside)
 	}

@@ -35,7 +35,7 @@
 // GEMMs (and mat.Dense.Mul) to the GPU where that is faster.
 //
 // The adapter's dispatch is hybrid, so that using it never makes a program
-// slower than the CPU path (package gemm's CPU engine: OpenBLAS where
+// slower than the CPU path (package gemm/cpu's engine: OpenBLAS where
 // installed, else gonum's pure Go). Each device has a crossover per precision
 // and shape class (Device.CPUBelow): products of fewer flops (2·m·n·k) run on
 // the CPU path, larger ones on the device. The crossover is the measured one
@@ -101,6 +101,6 @@
 //	VKGEMM_CPU_BELOW          flops below which the adapter's products stay on the
 //	                          CPU path, for every precision and class (0: all on the device)
 //
-// by package gemm's CPU engine: VKGEMM_OPENBLAS (see package gemm);
+// by package gemm/cpu's engine: VKGEMM_OPENBLAS (see package gemm/cpu);
 // and the Vulkan loader's own, such as VK_DRIVER_FILES to pick a driver.
 package gpu

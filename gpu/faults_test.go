@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -72,15 +72,15 @@ func TestTimedOutWorkKeepsItsBuffersWithTransferQueue(t *testing.T) {
 // n×n×4 one with beta = 1 until the device is free for it.
 func timedOutWorkKeepsItsBuffers(t *testing.T, cfg gpu.Config, n, k int) {
 	d := openDevice(t, cfg)
-	big := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: k, Alpha: 1, Beta: 0}
-	pb := gemm.NewProblem(big, 1)
+	big := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: k, Alpha: 1, Beta: 0}
+	pb := gemmtest.NewProblem(big, 1)
 	err := d.Sgemm(big.TA, big.TB, big.M, big.N, big.K, 1, pb.A, pb.LDA, pb.B, pb.LDB, 0, pb.C, pb.LDC)
 	require.ErrorIs(t, err, gpu.ErrTimeout, "a %dx%dx%d product takes longer than %v on a CPU driver", n, n, k, cfg.Timeout)
 	require.Positive(t, gpu.InFlight(d), "the timed-out batch stays in flight with its buffers")
 
-	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: 4, Alpha: 1, Beta: 1}
-	p := gemm.NewProblem(c, 2)
-	want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, 1, p.A, p.LDA, p.B, p.LDB, 1, p.C, p.LDC)
+	c := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: 4, Alpha: 1, Beta: 1}
+	p := gemmtest.NewProblem(c, 2)
+	want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, 1, p.A, p.LDA, p.B, p.LDB, 1, p.C, p.LDC)
 	busy := 0
 	for deadline := time.Now().Add(5 * time.Minute); ; {
 		err = d.Sgemm(c.TA, c.TB, c.M, c.N, c.K, 1, p.A, p.LDA, p.B, p.LDB, 1, p.C, p.LDC)
@@ -95,7 +95,7 @@ func timedOutWorkKeepsItsBuffers(t *testing.T, cfg gpu.Config, n, k int) {
 	}
 	require.NoError(t, err)
 	t.Logf("%d calls found the device still busy", busy)
-	r := gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
+	r := gemmtest.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
 	assert.True(t, r.OK, "beta=1 after a timeout: max rel err %g", r.MaxRelErr)
 }
 
@@ -114,12 +114,12 @@ func TestTimeoutOfOneNanosecond(t *testing.T) {
 func timeoutOfOneNanosecond(t *testing.T, cfg gpu.Config) {
 	d, err := gpu.Open(cfg)
 	require.NoError(t, err)
-	for i, c := range []gemm.Case{
+	for i, c := range []gemmtest.Case{
 		{TA: blas.NoTrans, TB: blas.NoTrans, M: 200, N: 150, K: 300, Alpha: 1, Beta: 1},
 		{TA: blas.Trans, TB: blas.Trans, M: 64, N: 64, K: 64, Alpha: 2, Beta: 0},
 		{TA: blas.NoTrans, TB: blas.Trans, M: 300, N: 3, K: 500, Alpha: 1, Beta: -1},
 	} {
-		p := gemm.NewProblem(c, uint64(i))
+		p := gemmtest.NewProblem(c, uint64(i))
 		err := d.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
 		if err != nil {
 			assert.ErrorIs(t, err, gpu.ErrTimeout)

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -31,7 +31,7 @@ func TestGemmHalf(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
 	for _, f := range []gpu.HalfFormat{gpu.F16, gpu.BF16} {
 		for _, tt := range transposes() {
-			for _, c := range []gemm.Case{
+			for _, c := range []gemmtest.Case{
 				{M: 13, N: 7, K: 9, Alpha: 1, Beta: 0, NaNC: true},
 				{M: 37, N: 29, K: 70, Alpha: -0.5, Beta: 2, PadA: 3, PadB: 1, PadC: 2},
 				{M: 64, N: 64, K: 600, Alpha: 1, Beta: 1},
@@ -39,12 +39,12 @@ func TestGemmHalf(t *testing.T) {
 				c.TA, c.TB = tt[0], tt[1]
 				t.Run(fmt.Sprintf("%v %v", f, c), func(t *testing.T) {
 					rng := rand.New(rand.NewPCG(uint64(c.M), uint64(c.K)))
-					p := gemm.NewProblem(c, 5) // for the shapes, C and the leading dimensions
+					p := gemmtest.NewProblem(c, 5) // for the shapes, C and the leading dimensions
 					a, ax := halfInputs(f, rng, len(p.A))
 					b, bx := halfInputs(f, rng, len(p.B))
-					want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, ax, p.LDA, bx, p.LDB, c.Beta, p.C, p.LDC)
+					want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, ax, p.LDA, bx, p.LDB, c.Beta, p.C, p.LDC)
 					require.NoError(t, d.GemmHalf(f, c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a, p.LDA, b, p.LDB, c.Beta, p.C, p.LDC))
-					r := gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
+					r := gemmtest.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
 					assert.True(t, r.OK, "max rel err %g at %d", r.MaxRelErr, r.Worst)
 				})
 			}
@@ -142,8 +142,8 @@ func TestGemmHalfEveryFamily(t *testing.T) {
 					b, bx := halfInputs(f, rng, n*k)
 					c := make([]float32, m*n)
 					require.NoError(t, d.GemmHalf(f, tt[0], tt[1], m, n, k, 1, a, lda, b, ldb, 0, c, n))
-					want, scale := gemm.Reference(tt[0], tt[1], m, n, k, 1, ax, lda, bx, ldb, 0, nil, n)
-					assert.True(t, gemm.Compare(m, n, k, c, n, want, scale).OK, "%v %c%c", f, tt[0], tt[1])
+					want, scale := gemmtest.Reference(tt[0], tt[1], m, n, k, 1, ax, lda, bx, ldb, 0, nil, n)
+					assert.True(t, gemmtest.Compare(m, n, k, c, n, want, scale).OK, "%v %c%c", f, tt[0], tt[1])
 				}
 			}
 		})

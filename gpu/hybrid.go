@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 )
 
 // Precision is the element type of a product: Float32 or Float64.
@@ -39,7 +40,7 @@ type cpuBelowKey struct {
 
 // CPUBelow is the crossover of the BLAS adapter for products of precision p
 // and shape class: the flops (2·m·n·k) below which they run on the CPU path
-// (package gemm's CPU engine) because the device is slower there. It is
+// (package gemm/cpu's engine) because the device is slower there. It is
 // what SetCPUBelow set (a tuning measured with MeasureCPUBelow), else a
 // conservative built-in for the kind of device. Never means every product
 // stays on the CPU. VKGEMM_CPU_BELOW overrides it in the adapter.
@@ -56,7 +57,7 @@ func (d *Device) CPUBelow(p Precision, class string) float64 {
 // haveOpenBLAS says whether the CPU path runs OpenBLAS; asked once, as the
 // adapter asks before every product.
 var haveOpenBLAS = sync.OnceValue(func() bool {
-	_, err := gemm.OpenBLAS()
+	_, err := cpu.OpenBLAS()
 	return err == nil
 })
 
@@ -169,7 +170,7 @@ func (d *Device) measureCPUBelow(p Precision, class string, deadline time.Time, 
 // racers returns a function that times one m×n×k product of precision p on
 // the CPU path and on the device, as medians of wall times.
 func (d *Device) racers(p Precision) (func(m, n, k int) (cpu, dev time.Duration, err error), error) {
-	var cpu gemm.CPU
+	var cpu cpu.Engine
 	switch p {
 	case Float32:
 		return racer(cpu.Sgemm, d.Sgemm), nil

@@ -6,7 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -19,8 +19,8 @@ import (
 func BenchmarkOverlap(b *testing.B) {
 	d := openDevice(b, gpu.Config{})
 	for _, n := range []int{2048, 4096} {
-		c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: n, Alpha: 1, Beta: 1}
-		p := gemm.NewProblem(c, 1)
+		c := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: n, N: n, K: n, Alpha: 1, Beta: 1}
+		p := gemmtest.NewProblem(c, 1)
 		for _, depth := range []int{1, 2} {
 			name := map[int]string{1: "serial", 2: "pipelined"}[depth]
 			b.Run(fmt.Sprintf("n=%d/path=%s", n, name), func(b *testing.B) {

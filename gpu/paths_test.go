@@ -50,20 +50,20 @@ func TestKernelFamilies(t *testing.T) {
 // k, and the result is the same as in one piece.
 func TestSplitIntoBlocks(t *testing.T) {
 	d := openDevice(t, gpu.Config{MaxBindingBytes: 16 << 10})
-	for _, c := range []gemm.Case{
+	for _, c := range []gemmtest.Case{
 		{TA: blas.NoTrans, TB: blas.NoTrans, M: 100, N: 90, K: 80, Alpha: 1, Beta: 0},
 		{TA: blas.Trans, TB: blas.NoTrans, M: 70, N: 130, K: 300, Alpha: -1, Beta: 0.5, PadA: 3, PadC: 2, Offset: 5},
 		{TA: blas.NoTrans, TB: blas.Trans, M: 33, N: 200, K: 2000, Alpha: 2, Beta: 1, NaNC: false},
 		{TA: blas.Trans, TB: blas.Trans, M: 129, N: 65, K: 77, Alpha: 1, Beta: 0, NaNC: true},
 	} {
 		t.Run(c.String(), func(t *testing.T) {
-			p := gemm.NewProblem(c, 3)
+			p := gemmtest.NewProblem(c, 3)
 			o := c.Offset
-			want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, c.Beta, p.C[o:], p.LDC)
+			want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, c.Beta, p.C[o:], p.LDC)
 			tm, err := d.SgemmTimed(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, c.Beta, p.C[o:], p.LDC)
 			require.NoError(t, err)
 			assert.Greater(t, tm.Dispatches, 1, "a 16 KiB binding limit must split this problem")
-			r := gemm.Compare(c.M, c.N, c.K, p.C[o:], p.LDC, want, scale)
+			r := gemmtest.Compare(c.M, c.N, c.K, p.C[o:], p.LDC, want, scale)
 			assert.True(t, r.OK, "max rel err %g", r.MaxRelErr)
 		})
 	}
@@ -80,14 +80,14 @@ func TestMatrixBeyondBindingLimit(t *testing.T) {
 	}
 	d := openDevice(t, gpu.Config{MaxBindingBytes: limit})
 	const k, n = 1000, 3
-	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: m, N: n, K: k, Alpha: 1, Beta: -1}
+	c := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: m, N: n, K: k, Alpha: 1, Beta: -1}
 	require.Greater(t, int64(4*m*k), limit)
-	p := gemm.NewProblem(c, 9)
-	want, scale := gemm.Reference(c.TA, c.TB, m, n, k, 1, p.A, p.LDA, p.B, p.LDB, -1, p.C, p.LDC)
+	p := gemmtest.NewProblem(c, 9)
+	want, scale := gemmtest.Reference(c.TA, c.TB, m, n, k, 1, p.A, p.LDA, p.B, p.LDB, -1, p.C, p.LDC)
 	tm, err := d.SgemmTimed(c.TA, c.TB, m, n, k, 1, p.A, p.LDA, p.B, p.LDB, -1, p.C, p.LDC)
 	require.NoError(t, err)
 	assert.Greater(t, tm.Dispatches, 1)
-	assert.True(t, gemm.Compare(m, n, k, p.C, p.LDC, want, scale).OK)
+	assert.True(t, gemmtest.Compare(m, n, k, p.C, p.LDC, want, scale).OK)
 }
 
 func TestDeviceMatrices(t *testing.T) {
@@ -134,19 +134,19 @@ func checkChain(t *testing.T, d *gpu.Device) {
 
 	hC := make([]float32, m*n)
 	gonum.Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, hA, k, hB, n, 0, hC, n)
-	want, scale := gemm.Reference(blas.Trans, blas.NoTrans, n, q, m, 0.5, hC, n, hD, q, 0, nil, q)
+	want, scale := gemmtest.Reference(blas.Trans, blas.NoTrans, n, q, m, 0.5, hC, n, hD, q, 0, nil, q)
 	got := make([]float32, n*q+5)
 	got[n*q+4] = 42
 	require.NoError(t, E.Download(got, q))
 	// C carries its own rounding into the second product: allow for both.
-	r := gemm.Compare(n, q, m, got, q, want, scale)
-	assert.Less(t, r.MaxRelErr, gemm.Bound(m+k, 1), "max rel err %g", r.MaxRelErr)
+	r := gemmtest.Compare(n, q, m, got, q, want, scale)
+	assert.Less(t, r.MaxRelErr, gemmtest.Bound(m+k, 1), "max rel err %g", r.MaxRelErr)
 	assert.Equal(t, float32(42), got[n*q+4], "Download wrote past the matrix")
 
 	gotC := make([]float32, m*n)
 	require.NoError(t, C.Download(gotC, n))
-	wantC, scaleC := gemm.Reference(blas.NoTrans, blas.NoTrans, m, n, k, 1, hA, k, hB, n, 0, nil, n)
-	assert.True(t, gemm.Compare(m, n, k, gotC, n, wantC, scaleC).OK)
+	wantC, scaleC := gemmtest.Reference(blas.NoTrans, blas.NoTrans, m, n, k, 1, hA, k, hB, n, 0, nil, n)
+	assert.True(t, gemmtest.Compare(m, n, k, gotC, n, wantC, scaleC).OK)
 
 	// Shapes that do not chain are refused.
 	assert.ErrorIs(t, d.MatMul(blas.NoTrans, blas.NoTrans, 1, A, D, 0, C), gpu.ErrBadArgument)
@@ -189,8 +189,8 @@ func TestGonumBLASAdapter(t *testing.T) {
 		}
 		m, n, k := 1+rng.IntN(80), 1+rng.IntN(80), 1+rng.IntN(80)
 		alpha, beta := float32(rng.NormFloat64()), float32(rng.IntN(3)-1)
-		c := gemm.Case{TA: tA, TB: tB, M: m, N: n, K: k, Alpha: alpha, Beta: beta, PadA: rng.IntN(3), PadB: rng.IntN(3), PadC: rng.IntN(3)}
-		viaGPU, viaGonum := gemm.NewProblem(c, rng.Uint64()), (*gemm.Problem)(nil)
+		c := gemmtest.Case{TA: tA, TB: tB, M: m, N: n, K: k, Alpha: alpha, Beta: beta, PadA: rng.IntN(3), PadB: rng.IntN(3), PadC: rng.IntN(3)}
+		viaGPU, viaGonum := gemmtest.NewProblem(c, rng.Uint64()), (*gemmtest.Problem)(nil)
 		cp := *viaGPU
 		cp.C = append([]float32(nil), viaGPU.C...)
 		viaGonum = &cp
@@ -201,13 +201,13 @@ func TestGonumBLASAdapter(t *testing.T) {
 			blas32.General{Rows: br, Cols: bc, Stride: viaGPU.LDB, Data: viaGPU.B},
 			beta, blas32.General{Rows: m, Cols: n, Stride: viaGPU.LDC, Data: viaGPU.C})
 		gonum.Implementation{}.Sgemm(tA, tB, m, n, k, alpha, viaGonum.A, viaGonum.LDA, viaGonum.B, viaGonum.LDB, beta, viaGonum.C, viaGonum.LDC)
-		_, scale := gemm.Reference(tA, tB, m, n, k, alpha, viaGonum.A, viaGonum.LDA, viaGonum.B, viaGonum.LDB, 0, nil, viaGonum.LDC)
+		_, scale := gemmtest.Reference(tA, tB, m, n, k, alpha, viaGonum.A, viaGonum.LDA, viaGonum.B, viaGonum.LDB, 0, nil, viaGonum.LDC)
 		// Both are within the bound of the exact product (beta*C exact in
 		// both for beta in {-1, 0, 1}), so they differ by at most twice it.
 		for i := range m {
 			for j := range n {
 				x, y := viaGPU.C[i*viaGPU.LDC+j], viaGonum.C[i*viaGPU.LDC+j]
-				assert.InDelta(t, y, x, 2*gemm.Bound(k, scale[i*n+j])+1e-6, "%s at %d,%d", c, i, j)
+				assert.InDelta(t, y, x, 2*gemmtest.Bound(k, scale[i*n+j])+1e-6, "%s at %d,%d", c, i, j)
 			}
 		}
 	}
@@ -229,8 +229,8 @@ func TestConcurrentCallers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 5 {
-				c := gemm.Case{TA: blas.NoTrans, TB: blas.Trans, M: 20 + g, N: 30 + i, K: 40, Alpha: 1, Beta: 1}
-				r, err := gemm.Verify(d, gemm.NewProblem(c, uint64(g*10+i)))
+				c := gemmtest.Case{TA: blas.NoTrans, TB: blas.Trans, M: 20 + g, N: 30 + i, K: 40, Alpha: 1, Beta: 1}
+				r, err := gemmtest.Verify(d, gemmtest.NewProblem(c, uint64(g*10+i)))
 				if err != nil || !r.OK {
 					errs[g], oks[g] = err, false
 					return
@@ -290,16 +290,16 @@ func TestKSlices(t *testing.T) {
 		want = (k + int(kern.KChunk) - 1) / int(kern.KChunk)
 	}
 	for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.Trans}} {
-		c := gemm.Case{TA: tr[0], TB: tr[1], M: m, N: n, K: k, Alpha: 0.5, Beta: -2, PadA: 3, PadB: 1}
-		p := gemm.NewProblem(c, 4)
-		wantC, scale := gemm.Reference(c.TA, c.TB, m, n, k, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
+		c := gemmtest.Case{TA: tr[0], TB: tr[1], M: m, N: n, K: k, Alpha: 0.5, Beta: -2, PadA: 3, PadB: 1}
+		p := gemmtest.NewProblem(c, 4)
+		wantC, scale := gemmtest.Reference(c.TA, c.TB, m, n, k, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
 		tm, err := d.SgemmTimed(c.TA, c.TB, m, n, k, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
 		require.NoError(t, err)
 		assert.Equal(t, want, tm.Dispatches, "%v", kern)
-		assert.True(t, gemm.Compare(m, n, k, p.C, p.LDC, wantC, scale).OK, "%s", c)
+		assert.True(t, gemmtest.Compare(m, n, k, p.C, p.LDC, wantC, scale).OK, "%s", c)
 
 		// The same product on device matrices.
-		q := gemm.NewProblem(c, 4)
+		q := gemmtest.NewProblem(c, 4)
 		ar, ac := gemm.Shape(c.TA, m, k)
 		br, bc := gemm.Shape(c.TB, k, n)
 		A, err := d.NewMatrix(ar, ac)
@@ -315,7 +315,7 @@ func TestKSlices(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, tm.Dispatches)
 		require.NoError(t, C.Download(q.C, q.LDC))
-		assert.True(t, gemm.Compare(m, n, k, q.C, q.LDC, wantC, scale).OK, "device matrices: %s", c)
+		assert.True(t, gemmtest.Compare(m, n, k, q.C, q.LDC, wantC, scale).OK, "device matrices: %s", c)
 		A.Release()
 		B.Release()
 		C.Release()

@@ -7,20 +7,20 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
 // sgemmCounted runs one product and returns the submissions and waits it
 // made, checking its result against the reference.
-func sgemmCounted(t *testing.T, d *gpu.Device, c gemm.Case) (gpu.Timing, int, int, int) {
+func sgemmCounted(t *testing.T, d *gpu.Device, c gemmtest.Case) (gpu.Timing, int, int, int) {
 	t.Helper()
-	p := gemm.NewProblem(c, 7)
-	want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
+	p := gemmtest.NewProblem(c, 7)
+	want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
 	gpu.ResetCounts(d)
 	tm, err := d.SgemmTimed(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
 	require.NoError(t, err)
-	r := gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
+	r := gemmtest.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
 	assert.True(t, r.OK, "%s: max rel err %g", c, r.MaxRelErr)
 	n := gpu.Counts(d)
 	return tm, n.Submits, n.Waits, n.MaxInFlight
@@ -33,7 +33,7 @@ func sgemmCounted(t *testing.T, d *gpu.Device, c gemm.Case) (gpu.Timing, int, in
 func TestSubmitsAndWaitsPerCall(t *testing.T) {
 	// 16 KiB bindings cut this problem into 2×2 tiles of 4 slices of k.
 	d := openDevice(t, gpu.Config{ForceStaging: true, MaxBindingBytes: 16 << 10})
-	multi := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 128, N: 128, K: 256, Alpha: 1, Beta: 0.5}
+	multi := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 128, N: 128, K: 256, Alpha: 1, Beta: 0.5}
 	_, submits, waits, most := sgemmCounted(t, d, multi)
 	assert.Equal(t, [3]int{16, 16, 2}, [3]int{submits, waits, most}, "submits, waits, most in flight: pipelined")
 
@@ -42,7 +42,7 @@ func TestSubmitsAndWaitsPerCall(t *testing.T) {
 	assert.Equal(t, [3]int{16, 16, 1}, [3]int{submits, waits, most}, "the serial path, for comparison")
 	gpu.SetDepth(d, 2)
 
-	single := gemm.Case{TA: blas.Trans, TB: blas.NoTrans, M: 30, N: 20, K: 40, Alpha: 1, Beta: 1}
+	single := gemmtest.Case{TA: blas.Trans, TB: blas.NoTrans, M: 30, N: 20, K: 40, Alpha: 1, Beta: 1}
 	_, submits, waits, most = sgemmCounted(t, d, single)
 	assert.Equal(t, [3]int{1, 1, 1}, [3]int{submits, waits, most})
 
@@ -81,14 +81,14 @@ func mustMatrix(t *testing.T, d *gpu.Device, r, c int) *gpu.Matrix {
 func TestWorkCapSplitsSubmissions(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
 	gpu.SetWorkCap(d, 2*100*90*12) // twelve of k per submission
-	c := gemm.Case{TA: blas.NoTrans, TB: blas.Trans, M: 100, N: 90, K: 300, Alpha: 1.5, Beta: -1, PadA: 1}
+	c := gemmtest.Case{TA: blas.NoTrans, TB: blas.Trans, M: 100, N: 90, K: 300, Alpha: 1.5, Beta: -1, PadA: 1}
 	_, submits, waits, _ := sgemmCounted(t, d, c)
 	assert.Equal(t, [2]int{25, 25}, [2]int{submits, waits})
 
 	const m, n, k = 64, 48, 256
 	gpu.SetWorkCap(d, 2*m*n*64)
-	q := gemm.NewProblem(gemm.Case{TA: blas.Trans, TB: blas.NoTrans, M: m, N: n, K: k, Alpha: 1, Beta: 2}, 3)
-	want, scale := gemm.Reference(blas.Trans, blas.NoTrans, m, n, k, 1, q.A, q.LDA, q.B, q.LDB, 2, q.C, q.LDC)
+	q := gemmtest.NewProblem(gemmtest.Case{TA: blas.Trans, TB: blas.NoTrans, M: m, N: n, K: k, Alpha: 1, Beta: 2}, 3)
+	want, scale := gemmtest.Reference(blas.Trans, blas.NoTrans, m, n, k, 1, q.A, q.LDA, q.B, q.LDB, 2, q.C, q.LDC)
 	A, B, C := mustMatrix(t, d, k, m), mustMatrix(t, d, k, n), mustMatrix(t, d, m, n)
 	require.NoError(t, A.Upload(q.A, q.LDA))
 	require.NoError(t, B.Upload(q.B, q.LDB))
@@ -97,5 +97,5 @@ func TestWorkCapSplitsSubmissions(t *testing.T) {
 	require.NoError(t, d.MatMul(blas.Trans, blas.NoTrans, 1, A, B, 2, C))
 	assert.Equal(t, 4, gpu.Counts(d).Submits, "256 of k in slices of 64")
 	require.NoError(t, C.Download(q.C, q.LDC))
-	assert.True(t, gemm.Compare(m, n, k, q.C, q.LDC, want, scale).OK)
+	assert.True(t, gemmtest.Compare(m, n, k, q.C, q.LDC, want, scale).OK)
 }

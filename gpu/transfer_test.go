@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
@@ -30,7 +29,7 @@ func TestTransferQueuePath(t *testing.T) {
 			t.Run("matrices", func(t *testing.T) { checkChain(t, d) })
 			t.Run("batched", func(t *testing.T) {
 				for _, tt := range transposes() {
-					c := batchCase{Case: gemm.Case{TA: tt[0], TB: tt[1], M: 33, N: 17, K: 65, Alpha: -0.5, Beta: 2, PadA: 3, PadC: 2}, batch: 3, gapA: 5, gapC: 1}
+					c := batchCase{Case: gemmtest.Case{TA: tt[0], TB: tt[1], M: 33, N: 17, K: 65, Alpha: -0.5, Beta: 2, PadA: 3, PadC: 2}, batch: 3, gapA: 5, gapC: 1}
 					checkBatch(t, d, c)
 				}
 			})
@@ -42,7 +41,7 @@ func TestTransferQueuePath(t *testing.T) {
 // where uploads are split off, the upload and the kernels, and still one
 // fence wait; without the split, one of each.
 func TestTransferQueueSubmissions(t *testing.T) {
-	multi := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 128, N: 128, K: 256, Alpha: 1, Beta: 0.5}
+	multi := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 128, N: 128, K: 256, Alpha: 1, Beta: 0.5}
 	for _, tc := range []struct {
 		mode             string
 		queued, uploads  int

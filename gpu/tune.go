@@ -9,7 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
 // ShapeBatched is the tuner's class of strided batches of small products
@@ -397,7 +397,7 @@ var transposes = [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, 
 // compares them with the float64 reference.
 func (d *Device) checkKernel(tg tuneTarget, k Kernel, trs [][2]blas.Transpose) error {
 	for i, tr := range trs {
-		c := gemm.Case{TA: tr[0], TB: tr[1], M: 67 + i, N: 45, K: 33, Alpha: 1.5, Beta: -0.5, PadA: 1, PadC: 2}
+		c := gemmtest.Case{TA: tr[0], TB: tr[1], M: 67 + i, N: 45, K: 33, Alpha: 1.5, Beta: -0.5, PadA: 1, PadC: 2}
 		if k.KChunk > 0 {
 			c.K = int(k.KChunk) + 33
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
 // tuneTarget is what one kernel search tunes: float32 products of a shape
@@ -68,11 +69,11 @@ const checkBatch = 3
 // comparison of its result with the float64 reference, taken before the
 // run (which overwrites C). Half inputs are c's rounded to tg.half, and the
 // reference takes the rounded values as exact.
-func (tg tuneTarget) checkProblem(c gemm.Case, seed uint64) (*problem, func() error) {
+func (tg tuneTarget) checkProblem(c gemmtest.Case, seed uint64) (*problem, func() error) {
 	batch := min(tg.batch, checkBatch)
-	prs := make([]*gemm.Problem, batch)
+	prs := make([]*gemmtest.Problem, batch)
 	for g := range prs {
-		prs[g] = gemm.NewProblem(c, seed*checkBatch+uint64(g))
+		prs[g] = gemmtest.NewProblem(c, seed*checkBatch+uint64(g))
 	}
 	pr := prs[0]
 	sA, sB, sC := len(pr.A), len(pr.B), len(pr.C)
@@ -91,12 +92,12 @@ func (tg tuneTarget) checkProblem(c gemm.Case, seed uint64) (*problem, func() er
 	}
 	wants, scales := make([][]float64, batch), make([][]float64, batch)
 	for g := range batch {
-		wants[g], scales[g] = gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a[g*sA:], pr.LDA, b[g*sB:], pr.LDB,
+		wants[g], scales[g] = gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a[g*sA:], pr.LDA, b[g*sB:], pr.LDB,
 			c.Beta, cs[g*sC:(g+1)*sC], pr.LDC)
 	}
 	return p, func() error {
 		for g := range batch {
-			if r := gemm.Compare(c.M, c.N, c.K, cs[g*sC:], pr.LDC, wants[g], scales[g]); !r.OK {
+			if r := gemmtest.Compare(c.M, c.N, c.K, cs[g*sC:], pr.LDC, wants[g], scales[g]); !r.OK {
 				return fmt.Errorf("product %d of %d: max rel err %.2e", g+1, batch, r.MaxRelErr)
 			}
 		}

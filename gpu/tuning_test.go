@@ -158,13 +158,13 @@ func TestTuneBatchedAndHalf(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, f := range []gpu.HalfFormat{gpu.BF16} {
-		c := gemm.Case{TA: blas.Trans, TB: blas.NoTrans, M: 37, N: 29, K: 70, Alpha: 1, Beta: 0.5, PadA: 1}
-		p := gemm.NewProblem(c, 9)
+		c := gemmtest.Case{TA: blas.Trans, TB: blas.NoTrans, M: 37, N: 29, K: 70, Alpha: 1, Beta: 0.5, PadA: 1}
+		p := gemmtest.NewProblem(c, 9)
 		a, ax := halfInputs(f, rng, len(p.A))
 		b, bx := halfInputs(f, rng, len(p.B))
-		want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, ax, p.LDA, bx, p.LDB, c.Beta, p.C, p.LDC)
+		want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, ax, p.LDA, bx, p.LDB, c.Beta, p.C, p.LDC)
 		require.NoError(t, d2.GemmHalf(f, c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a, p.LDA, b, p.LDB, c.Beta, p.C, p.LDC))
-		r := gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
+		r := gemmtest.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
 		assert.True(t, r.OK, "%v: max rel err %g", f, r.MaxRelErr)
 	}
 	const batch, m, n, k = 5, 33, 20, 17
@@ -176,8 +176,8 @@ func TestTuneBatchedAndHalf(t *testing.T) {
 	}
 	require.NoError(t, d2.SgemmStridedBatched(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, m*k, b, n, k*n, 0, c, n, m*n, batch))
 	for g := range batch {
-		want, scale := gemm.Reference(blas.NoTrans, blas.NoTrans, m, n, k, 1, a[g*m*k:], k, b[g*k*n:], n, 0, make([]float32, m*n), n)
-		r := gemm.Compare(m, n, k, c[g*m*n:], n, want, scale)
+		want, scale := gemmtest.Reference(blas.NoTrans, blas.NoTrans, m, n, k, 1, a[g*m*k:], k, b[g*k*n:], n, 0, make([]float32, m*n), n)
+		r := gemmtest.Compare(m, n, k, c[g*m*n:], n, want, scale)
 		assert.True(t, r.OK, "product %d: max rel err %g", g, r.MaxRelErr)
 	}
 }
@@ -286,8 +286,8 @@ func TestPipelineCache(t *testing.T) {
 	if err != nil {
 		openDevice(t, gpu.Config{}) // skips or fails with the reason
 	}
-	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 9, N: 9, K: 9, Alpha: 1}
-	_, err = gemm.Verify(d, gemm.NewProblem(c, 1))
+	c := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 9, N: 9, K: 9, Alpha: 1}
+	_, err = gemmtest.Verify(d, gemmtest.NewProblem(c, 1))
 	require.NoError(t, err)
 	require.NoError(t, d.Close())
 	files, _ := filepath.Glob(filepath.Join(dir, "*.pipelines"))
@@ -297,13 +297,13 @@ func TestPipelineCache(t *testing.T) {
 	assert.Positive(t, st.Size())
 
 	d2 := openDevice(t, gpu.Config{CacheDir: dir})
-	r, err := gemm.Verify(d2, gemm.NewProblem(c, 2))
+	r, err := gemmtest.Verify(d2, gemmtest.NewProblem(c, 2))
 	require.NoError(t, err)
 	assert.True(t, r.OK)
 
 	require.NoError(t, os.WriteFile(files[0], []byte("not a pipeline cache at all, but long enough for a header"), 0o644))
 	d3 := openDevice(t, gpu.Config{CacheDir: dir})
-	r, err = gemm.Verify(d3, gemm.NewProblem(c, 3))
+	r, err = gemmtest.Verify(d3, gemmtest.NewProblem(c, 3))
 	require.NoError(t, err)
 	assert.True(t, r.OK)
 }
@@ -311,7 +311,7 @@ func TestPipelineCache(t *testing.T) {
 func TestNoCacheWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	d := openDevice(t, gpu.Config{CacheDir: dir, NoCache: true})
-	_, err := gemm.Verify(d, gemm.NewProblem(gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 5, N: 5, K: 5, Alpha: 1}, 1))
+	_, err := gemmtest.Verify(d, gemmtest.NewProblem(gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 5, N: 5, K: 5, Alpha: 1}, 1))
 	require.NoError(t, err)
 	assert.Empty(t, d.TuningPath())
 	require.NoError(t, d.Close())

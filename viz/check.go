@@ -3,7 +3,7 @@ package viz
 import (
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
 // check compares rows of c, the batch×size×size products of p, with the
@@ -17,8 +17,8 @@ func (r *Runner) check(res *Result, p *problem, c []float32, batch, size int, st
 	for _, row := range rows {
 		g, i := row/size, row%size
 		o := g * size * size
-		want, scale := gemm.Reference(blas.NoTrans, blas.NoTrans, 1, size, size, 1, p.a[o+i*size:], size, p.b[o:], size, 0, nil, size)
-		cmp := gemm.Compare(1, size, size, c[o+i*size:], size, want, scale)
+		want, scale := gemmtest.Reference(blas.NoTrans, blas.NoTrans, 1, size, size, 1, p.a[o+i*size:], size, p.b[o:], size, 0, nil, size)
+		cmp := gemmtest.Compare(1, size, size, c[o+i*size:], size, want, scale)
 		res.MaxRelErr = max(res.MaxRelErr, cmp.MaxRelErr)
 		res.OK = res.OK && cmp.OK
 		st.step()

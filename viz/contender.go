@@ -20,7 +20,7 @@ type Contender struct {
 }
 
 // Yielder is an engine that splits a product into pieces and can call a
-// function between them, as gemm.CPU does with RowsPerStep and Yield: the
+// function between them, as cpu.Engine does with RowsPerStep and Yield: the
 // browser's WebGPU engine, whose dispatches on a software adapter take the
 // same cores as the page's drawing.
 type Yielder interface {

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/half"
 	"github.com/vkgemm/vkgemm/viz"
 )
@@ -103,7 +105,7 @@ func TestRunnerRacesABatchInOneCallOrInALoop(t *testing.T) {
 			n := s.Sizes[si]
 			assert.True(t, res.OK, "lane %d n=%d: %+v", i, n, res)
 			assert.Equal(t, 16*n, res.Rows, "64 products of n/4 rows")
-			assert.Equal(t, gemm.Bound(n/4, 1), res.Bound, "the bound of a product of depth n/4")
+			assert.Equal(t, gemmtest.Bound(n/4, 1), res.Bound, "the bound of a product of depth n/4")
 			if i == 0 {
 				runs += res.Runs
 			}
@@ -130,7 +132,7 @@ func TestRunnerCatchesAWrongProductInABatch(t *testing.T) {
 func TestRunnerRacesHalfInputs(t *testing.T) {
 	var used []half.Format
 	gpuLane := halfer{fake: fake{name: "Halfer"}, used: &used, refuse: map[half.Format]error{half.F16: errors.New("F16 needs shader-f16")}}
-	r := viz.NewRunner(quick(16, 64), viz.Contender{Role: "GPU", Engine: gpuLane}, viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+	r := viz.NewRunner(quick(16, 64), viz.Contender{Role: "GPU", Engine: gpuLane}, viz.Contender{Role: "CPU", Engine: cpu.Engine{}})
 	r.SetMode(viz.BF16)
 	start(t, r)
 	s := waitFor(t, r, "the BF16 sweep finishes", finished)
@@ -139,7 +141,7 @@ func TestRunnerRacesHalfInputs(t *testing.T) {
 	for i, l := range s.Lanes {
 		for _, res := range l.Results {
 			assert.True(t, res.OK, "lane %d n=%d: %+v", i, res.N, res)
-			assert.Equal(t, gemm.Bound(res.N, 1), res.Bound)
+			assert.Equal(t, gemmtest.Bound(res.N, 1), res.Bound)
 		}
 	}
 	require.NotEmpty(t, used)
@@ -190,5 +192,5 @@ func (fakeRounder) GemmHalf(f half.Format, tA, tB blas.Transpose, m, n, k int, a
 	for i := range wa {
 		wa[i] *= 1 + 1.0/512
 	}
-	return gemm.CPU{}.Sgemm(tA, tB, m, n, k, alpha, wa, lda, wb, ldb, beta, c, ldc)
+	return cpu.Engine{}.Sgemm(tA, tB, m, n, k, alpha, wa, lda, wb, ldb, beta, c, ldc)
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
 // stepper times the work between yields and waits out pauses.
@@ -69,13 +71,13 @@ func (r *Runner) run(ctx context.Context, j job) {
 
 	e := j.engine
 	var runStart time.Time
-	res := Result{N: n, Rows: batch * size, Bound: gemm.Bound(size, 1)}
+	res := Result{N: n, Rows: batch * size, Bound: gemmtest.Bound(size, 1)}
 	var total time.Duration
 	// At least two runs: the first may pay for compiling kernels.
 	for res.Runs < r.cfg.MaxRuns && (res.Runs < 2 || total < r.cfg.MinTime) {
 		r.update(j, func(l *Lane) { l.Phase, l.Fraction, l.Elapsed = "timing", -1, 0 })
 		pr := &progress{end: each, total: each * float64(batch)}
-		if cpu, ok := e.(gemm.CPU); ok {
+		if cpu, ok := e.(cpu.Engine); ok {
 			// A fresh counter for each run.
 			e = r.banded(cpu, j, st, &runStart, size, pr)
 		} else if y, ok := e.(Yielder); ok {
@@ -138,7 +140,7 @@ func (r *Runner) report(j job, st *stepper, runStart time.Time, pr *progress) {
 // banded gives the CPU engine bands of rows of its size×size×size
 // products, sized so that each takes a few milliseconds even in the
 // browser, with a Yield that reports progress.
-func (r *Runner) banded(cpu gemm.CPU, j job, st *stepper, runStart *time.Time, size int, pr *progress) gemm.CPU {
+func (r *Runner) banded(cpu cpu.Engine, j job, st *stepper, runStart *time.Time, size int, pr *progress) cpu.Engine {
 	perRow := gemm.Flops(1, size, size)
 	rows := max(1, min(size, int(r.cfg.StepFlops/perRow)))
 	cpu.RowsPerStep = rows

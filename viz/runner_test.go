@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/viz"
 )
 
@@ -39,7 +40,7 @@ func (f fake) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float
 	if f.err != nil {
 		return f.err
 	}
-	err := gemm.CPU{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	err := cpu.Engine{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	if f.wrong {
 		c[(m-1)*ldc+n-1] += 0.5
 	}
@@ -76,7 +77,7 @@ func finished(s viz.Snapshot) bool { return s.Finished }
 func TestRunnerSweepsEveryEngineAndSize(t *testing.T) {
 	r := viz.NewRunner(quick(16, 32, 64),
 		viz.Contender{Role: "GPU", Engine: fake{name: "Fake"}},
-		viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+		viz.Contender{Role: "CPU", Engine: cpu.Engine{}})
 	start(t, r)
 	s := waitFor(t, r, "the sweep finishes", finished)
 	assert.Equal(t, 6, s.Total)
@@ -119,7 +120,7 @@ func TestRunnerFlagsWrongResultsAndErrors(t *testing.T) {
 func TestRunnerShowsUnavailableEngineAndRunsTheOther(t *testing.T) {
 	r := viz.NewRunner(quick(16, 32),
 		viz.Contender{Role: "GPU", Err: errors.New("no Vulkan loader: install libvulkan1")},
-		viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+		viz.Contender{Role: "CPU", Engine: cpu.Engine{}})
 	start(t, r)
 	s := waitFor(t, r, "the sweep finishes", finished)
 	assert.False(t, s.Lanes[0].Available)
@@ -196,7 +197,7 @@ func TestRunnerPausesTheCPUEngineBetweenBands(t *testing.T) {
 				pause.Do(r.TogglePause)
 			}
 		}
-		r = viz.NewRunner(cfg, viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+		r = viz.NewRunner(cfg, viz.Contender{Role: "CPU", Engine: cpu.Engine{}})
 		start(t, r)
 		synctest.Wait() // the runner has stopped at its next band
 		s := r.Snapshot()
@@ -228,7 +229,7 @@ func TestRunnerSwitchesDevicesAndLanes(t *testing.T) {
 			}
 			return ""
 		}},
-		viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+		viz.Contender{Role: "CPU", Engine: cpu.Engine{}})
 	start(t, r)
 	assert.Empty(t, waitFor(t, r, "the sweep finishes", finished).Lanes[0].Note)
 	r.SwitchDevice(0)

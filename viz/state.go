@@ -13,9 +13,9 @@ type Result struct {
 	Best        time.Duration // fastest run
 	GFLOPS      float64       // of the fastest run
 	MaxRelErr   float64       // largest |got-want|/scale over the checked rows
-	Bound       float64       // gemm.Bound(k, 1): the largest relative error accepted
+	Bound       float64       // gemmtest.Bound(k, 1): the largest relative error accepted
 	CheckedRows int
-	OK          bool   // every checked element within gemm.Bound
+	OK          bool   // every checked element within gemmtest.Bound
 	Err         string // the engine's error, if the product failed
 }
 

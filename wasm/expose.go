@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/shaders"
 	"github.com/vkgemm/vkgemm/viz"
 	"github.com/vkgemm/vkgemm/wasm/webgpu"
@@ -78,9 +79,9 @@ func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
 // CaseResult is one correctness case run in the browser.
 type CaseResult struct {
 	Case      string
-	OK        bool    // within gemm.Bound of the float64 reference, nothing outside C's view written
+	OK        bool    // within gemmtest.Bound of the float64 reference, nothing outside C's view written
 	MaxRelErr float64 // against the reference
-	// MatchesCPU: every element within gemm.Bound of the CPU engine's result
+	// MatchesCPU: every element within gemmtest.Bound of the CPU engine's result
 	// (twice the bound: both may err, in opposite directions).
 	MatchesCPU bool
 	Err        string
@@ -99,20 +100,20 @@ type Conformance struct {
 // conformance runs gemm's correctness cases on gpu, each also compared with
 // the CPU engine's result; round, if set, changes the inputs of every
 // problem first.
-func conformance(gpu, cpu gemm.Engine, round func(*gemm.Problem)) Conformance {
+func conformance(gpu, cpu gemm.Engine, round func(*gemmtest.Problem)) Conformance {
 	out := Conformance{Device: gpu.Describe()}
-	for i, c := range gemm.Cases(true) {
+	for i, c := range gemmtest.Cases(true) {
 		res := CaseResult{Case: c.String()}
-		p, q, orig := gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i)), gemm.NewProblem(c, uint64(i))
+		p, q, orig := gemmtest.NewProblem(c, uint64(i)), gemmtest.NewProblem(c, uint64(i)), gemmtest.NewProblem(c, uint64(i))
 		if round != nil {
 			round(p)
 			round(q)
 			round(orig)
 		}
-		cmp, err := gemm.Verify(gpu, p)
+		cmp, err := gemmtest.Verify(gpu, p)
 		if err == nil {
 			res.OK, res.MaxRelErr = cmp.OK, cmp.MaxRelErr
-			if _, err = gemm.Verify(cpu, q); err == nil {
+			if _, err = gemmtest.Verify(cpu, q); err == nil {
 				res.MatchesCPU = agree(orig, p.C, q.C)
 			}
 		}
@@ -126,18 +127,18 @@ func conformance(gpu, cpu gemm.Engine, round func(*gemm.Problem)) Conformance {
 }
 
 // agree reports whether two engines' results x and y of the problem orig
-// (as it was before either ran) are within twice gemm.Bound of each other
+// (as it was before either ran) are within twice gemmtest.Bound of each other
 // in every element: each may be off by the bound, in opposite directions.
-func agree(orig *gemm.Problem, x, y []float32) bool {
+func agree(orig *gemmtest.Problem, x, y []float32) bool {
 	c, o := orig.Case, orig.Offset
-	_, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, orig.A[o:], orig.LDA, orig.B[o:], orig.LDB, c.Beta, orig.C[o:], orig.LDC)
+	_, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, orig.A[o:], orig.LDA, orig.B[o:], orig.LDB, c.Beta, orig.C[o:], orig.LDC)
 	for i := 0; i < c.M; i++ {
 		for j := 0; j < c.N; j++ {
 			a, b := x[o+i*orig.LDC+j], y[o+i*orig.LDC+j]
 			if a == b || (a != a && b != b) {
 				continue
 			}
-			if float64(abs32(a-b)) > 2*gemm.Bound(c.K, scale[i*c.N+j]) {
+			if float64(abs32(a-b)) > 2*gemmtest.Bound(c.K, scale[i*c.N+j]) {
 				return false
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/half"
 	"github.com/vkgemm/vkgemm/shaders"
 	"github.com/vkgemm/vkgemm/wasm/webgpu"
@@ -21,7 +22,7 @@ import (
 // the CPU engine's Sgemm on the same values is the second opinion.
 func halfConformance(gpu *webgpu.Engine, cpu gemm.Engine, k shaders.WGSLKernel) Conformance {
 	f := k.Inputs
-	c := conformance(halfSgemm{gpu, k}, cpu, func(p *gemm.Problem) {
+	c := conformance(halfSgemm{gpu, k}, cpu, func(p *gemmtest.Problem) {
 		for _, x := range [][]float32{p.A, p.B} {
 			for i, v := range x {
 				x[i] = f.ToFloat32(f.FromFloat32(v))
@@ -37,7 +38,7 @@ func halfConformance(gpu *webgpu.Engine, cpu gemm.Engine, k shaders.WGSLKernel) 
 }
 
 // halfSgemm runs Sgemm's inputs through GemmHalf, rounded to f (exactly,
-// where they are f's values already), so that gemm.Verify checks GemmHalf.
+// where they are f's values already), so that gemmtest.Verify checks GemmHalf.
 type halfSgemm struct {
 	e *webgpu.Engine
 	k shaders.WGSLKernel

@@ -13,7 +13,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/viz"
 	"github.com/vkgemm/vkgemm/viz/view"
 	"github.com/vkgemm/vkgemm/wasm/webgpu"
@@ -104,7 +104,7 @@ func run(page js.Value) error {
 	})
 	cfg := viz.Config{Sizes: o.sizes, Mode: o.race, Limit: 2048, MinTime: o.minTime, StepFlops: 4e6,
 		Slice: 2 * time.Millisecond, Yield: pacer.Yield}
-	cpu := gemm.CPU{}
+	cpu := cpu.Engine{}
 	r := viz.NewRunner(cfg, gpuLane, viz.Contender{Role: "CPU", Engine: cpu})
 	// The sweep starts once the page is up: the first frames upload the
 	// text and compile WebGL shaders, slow on a software GL.

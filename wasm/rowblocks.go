@@ -10,7 +10,7 @@ import (
 )
 
 // rowBlocks runs Sgemm as a strided batch of blocks of rows of C, so that
-// gemm.Verify checks SgemmStridedBatched on every correctness case: product
+// gemmtest.Verify checks SgemmStridedBatched on every correctness case: product
 // g is rows [g*mb, (g+1)*mb) of C, from the same rows of op(A) (strideA
 // mb*lda, or mb when A is transposed) and all of op(B), shared (strideB 0).
 // Up to 4 products, as many as divide m.

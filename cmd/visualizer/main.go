@@ -16,6 +16,7 @@ import (
 	"github.com/vkgemm/vkgemm/cmd/visualizer/internal/cli"
 	_ "github.com/vkgemm/vkgemm/cmd/visualizer/internal/nodisplay" // before ebiten's init: help and a clear error without a display
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gpu"
 	"github.com/vkgemm/vkgemm/viz"
 	"github.com/vkgemm/vkgemm/viz/view"
@@ -48,7 +49,7 @@ func run(args []string) error {
 	cfg := viz.Config{Sizes: sizes, Mode: o.Race, MinTime: o.MinTime, StepFlops: 1 << 25,
 		Slice: 10 * time.Millisecond, Yield: func() { time.Sleep(5 * time.Millisecond) }}
 	r := viz.NewRunner(cfg,
-		gpuLane.contender(), viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+		gpuLane.contender(), viz.Contender{Role: "CPU", Engine: cpu.Engine{}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { r.Run(ctx); close(done) }()

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
@@ -100,7 +101,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Describe(), Kernel: d.Kernel(), Reps: *reps,
 		Rows: []benchRow{}} // [] rather than null in JSON when there is nothing to measure
 	if *withCPU {
-		rep.CPU = gemm.CPU{}.Describe()
+		rep.CPU = cpu.Engine{}.Describe()
 	}
 	progress := newProgress(stderr)
 	defer progress.done()
@@ -165,7 +166,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 // bencher times the products of one bench run.
 type bencher struct {
 	d        *gpu.Device
-	cpu      gemm.CPU
+	cpu      cpu.Engine
 	reps     int
 	progress *progress
 	withCPU  bool

@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
 func runVerify(args []string, stdout, stderr io.Writer) (retErr error) {
@@ -23,12 +23,12 @@ func runVerify(args []string, stdout, stderr io.Writer) (retErr error) {
 	defer closeDevice(d, &retErr)
 	fmt.Fprintf(stdout, "device: %s\nkernel: %s\n", d.Describe(), d.Kernel())
 	failed := 0
-	cases := gemm.Cases(!*full)
+	cases := gemmtest.Cases(!*full)
 	for i, c := range cases {
 		start := time.Now()
-		r, err := gemm.Verify(d, gemm.NewProblem(c, uint64(i)))
+		r, err := gemmtest.Verify(d, gemmtest.NewProblem(c, uint64(i)))
 		status := "PASS"
-		detail := fmt.Sprintf("max rel err %.2e (bound %.2e)", r.MaxRelErr, gemm.Bound(c.K, 1))
+		detail := fmt.Sprintf("max rel err %.2e (bound %.2e)", r.MaxRelErr, gemmtest.Bound(c.K, 1))
 		switch {
 		case err != nil:
 			status, detail = "FAIL", err.Error()

@@ -17,7 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/viz"
 	"github.com/vkgemm/vkgemm/viz/view"
 )
@@ -50,7 +51,7 @@ func (g *testGame) Layout(int, int) (int, int) { return 320, 240 }
 // the CPU path at 256 running, and the GPU's second result wrong.
 func race() viz.Snapshot {
 	res := func(n int, g float64, ok bool) viz.Result {
-		return viz.Result{N: n, Runs: 3, Best: time.Millisecond, GFLOPS: g, MaxRelErr: 1e-7, Bound: gemm.Bound(n, 1), CheckedRows: n, OK: ok}
+		return viz.Result{N: n, Runs: 3, Best: time.Millisecond, GFLOPS: g, MaxRelErr: 1e-7, Bound: gemmtest.Bound(n, 1), CheckedRows: n, OK: ok}
 	}
 	return viz.Snapshot{
 		Sizes: []int{64, 128, 256, 512},
@@ -195,7 +196,7 @@ func TestEmptyAndOddStatesDoNotPanic(t *testing.T) {
 }
 
 func TestGameActionsDriveTheRunner(t *testing.T) {
-	r := viz.NewRunner(viz.Config{Sizes: []int{64, 128}}, viz.Contender{Role: "CPU", Engine: gemm.CPU{}})
+	r := viz.NewRunner(viz.Config{Sizes: []int{64, 128}}, viz.Contender{Role: "CPU", Engine: cpu.Engine{}})
 	g := &view.Game{Runner: r}
 	g.LayoutF(viz.DesignW, viz.DesignH)
 	g.Do(viz.Pause)

@@ -9,7 +9,7 @@
 //	                        the Go copies of A and B, as a Float32Array view
 //	                        of the Go program's memory (valid until the next call)
 //	check(n, c)             JSON of c compared with the float64 reference
-//	                        within gemm.Bound: {"OK":…, "MaxRelErr":…}
+//	                        within gemmtest.Bound: {"OK":…, "MaxRelErr":…}
 //
 // The inputs live in Go slices, as they do for any Go caller of the engine;
 // the other engines get them as Float32Arrays.

@@ -9,7 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/wasm/webgpu"
 )
 
@@ -35,7 +35,7 @@ func main() {
 			return p
 		}
 		// Inputs uniform in [-1, 1), the same for every engine.
-		gp := gemm.NewProblem(gemm.Case{M: n, N: n, K: n, TA: blas.NoTrans, TB: blas.NoTrans, Alpha: 1}, uint64(n))
+		gp := gemmtest.NewProblem(gemmtest.Case{M: n, N: n, K: n, TA: blas.NoTrans, TB: blas.NoTrans, Alpha: 1}, uint64(n))
 		p := &problem{a: gp.A, b: gp.B, c: make([]float32, n*n)}
 		problems[n] = p
 		return p
@@ -57,14 +57,14 @@ func main() {
 	page.Set("check", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		n, p := args[0].Int(), get(args[0].Int())
 		if p.want == nil {
-			p.want, p.scale = gemm.Reference(blas.NoTrans, blas.NoTrans, n, n, n, 1, p.a, n, p.b, n, 0, nil, n)
+			p.want, p.scale = gemmtest.Reference(blas.NoTrans, blas.NoTrans, n, n, n, 1, p.a, n, p.b, n, 0, nil, n)
 		}
 		got := make([]float32, n*n)
 		if args[1].Get("length").Int() != n*n {
 			return fmt.Sprintf(`{"OK": false, "Err": "want %d elements, got %d"}`, n*n, args[1].Get("length").Int())
 		}
 		webgpu.CopyToGo(got, args[1])
-		b, _ := json.Marshal(gemm.Compare(n, n, n, got, n, p.want, p.scale))
+		b, _ := json.Marshal(gemmtest.Compare(n, n, n, got, n, p.want, p.scale))
 		return string(b)
 	}))
 	page.Set("ready", true)

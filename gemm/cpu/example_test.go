@@ -1,4 +1,4 @@
-package gemm_test
+package cpu_test
 
 import (
 	"fmt"
@@ -6,11 +6,12 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 )
 
 // Every engine takes gonum's Sgemm arguments and returns bad ones as errors.
-func ExampleCPU() {
-	var e gemm.Engine = gemm.CPU{}
+func ExampleEngine() {
+	var e gemm.Engine = cpu.Engine{}
 	a := []float32{1, 2, 3, 4, 5, 6} // 2×3
 	b := []float32{1, 0, 0, 1, 1, 1} // 3×2
 	c := make([]float32, 4)          // 2×2

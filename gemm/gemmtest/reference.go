@@ -1,9 +1,11 @@
-package gemm
+package gemmtest
 
 import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
 )
 
 // Unit is the unit roundoff of float32: half the distance from 1 to the next
@@ -14,7 +16,7 @@ const Unit = 1.0 / (1 << 24)
 // float32 inputs, and for every element the magnitude
 // |alpha|*(|op(A)|*|op(B)|) + |beta|*|C| that the error bound scales with.
 // Both results are m×n, row-major, with leading dimension n. C is not read
-// when beta == 0. The arguments must already have passed CheckArgs.
+// when beta == 0. The arguments must already have passed gemm.CheckArgs.
 func Reference(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) (want, scale []float64) {
 	return reference(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -38,13 +40,13 @@ func reference[T float32 | float64](tA, tB blas.Transpose, m, n, k int, alpha T,
 	want = make([]float64, m*n)
 	scale = make([]float64, m*n)
 	at := func(i, p int) float64 {
-		if Transposed(tA) {
+		if gemm.Transposed(tA) {
 			return float64(a[p*lda+i])
 		}
 		return float64(a[i*lda+p])
 	}
 	bt := func(p, j int) float64 {
-		if Transposed(tB) {
+		if gemm.Transposed(tB) {
 			return float64(b[j*ldb+p])
 		}
 		return float64(b[p*ldb+j])

@@ -1,4 +1,4 @@
-package gemm
+package gemmtest
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
 )
 
 // Case is one GEMM problem of the correctness sweep: shapes, transposes,
@@ -39,7 +41,7 @@ func (c Case) String() string {
 }
 
 func tname(t blas.Transpose) string {
-	if Transposed(t) {
+	if gemm.Transposed(t) {
 		return "T"
 	}
 	return "N"
@@ -108,8 +110,8 @@ func NewProblem64(c Case, seed uint64) *Problem64 {
 
 func newProblem[T float32 | float64](c Case, seed uint64, draw func(*rand.Rand) T) *ProblemOf[T] {
 	rng := rand.New(rand.NewPCG(seed, 0x766b67656d6d))
-	ar, ac := Shape(c.TA, c.M, c.K)
-	br, bc := Shape(c.TB, c.K, c.N)
+	ar, ac := gemm.Shape(c.TA, c.M, c.K)
+	br, bc := gemm.Shape(c.TB, c.K, c.N)
 	p := &ProblemOf[T]{Case: c, LDA: max(1, ac) + c.PadA, LDB: max(1, bc) + c.PadB, LDC: max(1, c.N) + c.PadC}
 	fill := func(rows, ld int, nan bool) []T {
 		s := make([]T, c.Offset+rows*ld)
@@ -132,7 +134,7 @@ func newProblem[T float32 | float64](c Case, seed uint64, draw func(*rand.Rand) 
 // and checks that elements of the slices outside the views were left alone.
 // The error is what the engine returned; the Comparison says whether the
 // result is right.
-func Verify(e Engine, p *Problem) (Comparison, error) {
+func Verify(e gemm.Engine, p *Problem) (Comparison, error) {
 	c := p.Case
 	o := c.Offset
 	want, scale := Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A[o:], p.LDA, p.B[o:], p.LDB, c.Beta, p.C[o:], p.LDC)
@@ -141,15 +143,8 @@ func Verify(e Engine, p *Problem) (Comparison, error) {
 	})
 }
 
-// Dgemmer is what runs a float64 GEMM with an error for bad arguments: the
-// CPU engine and the Vulkan device.
-type Dgemmer interface {
-	Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
-		b []float64, ldb int, beta float64, c []float64, ldc int) error
-}
-
 // Verify64 is Verify for a float64 GEMM, within Bound64 of Reference64.
-func Verify64(e Dgemmer, p *Problem64) (Comparison, error) {
+func Verify64(e gemm.Dgemmer, p *Problem64) (Comparison, error) {
 	c := p.Case
 	o := c.Offset
 	alpha, beta := float64(c.Alpha), float64(c.Beta)

@@ -1,7 +1,6 @@
-package gemm_test
+package cpu_test
 
 import (
-	"math"
 	"os"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
@@ -19,7 +19,7 @@ import (
 // cases take minutes under -race).
 func TestCPUConformance(t *testing.T) {
 	requireOpenBLAS(t)
-	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
+	for _, e := range []cpu.Engine{{}, {PureGo: true}} {
 		t.Run(e.Describe(), func(t *testing.T) {
 			gemmtest.Correctness(t, e, testing.Short() || e.PureGo)
 			gemmtest.BadArguments(t, e)
@@ -32,7 +32,7 @@ func TestCPUConformance(t *testing.T) {
 // which library runs.
 func requireOpenBLAS(t *testing.T) {
 	t.Helper()
-	name, err := gemm.OpenBLAS()
+	name, err := cpu.OpenBLAS()
 	if err != nil && os.Getenv("VKGEMM_REQUIRE_OPENBLAS") == "1" {
 		t.Fatalf("VKGEMM_REQUIRE_OPENBLAS=1: %v", err)
 	}
@@ -41,12 +41,12 @@ func requireOpenBLAS(t *testing.T) {
 
 func TestCPUNamesItsLibrary(t *testing.T) {
 	requireOpenBLAS(t)
-	assert.Contains(t, gemm.CPU{PureGo: true}.Describe(), "gonum, pure Go")
-	if name, err := gemm.OpenBLAS(); err == nil {
+	assert.Contains(t, cpu.Engine{PureGo: true}.Describe(), "gonum, pure Go")
+	if name, err := cpu.OpenBLAS(); err == nil {
 		assert.Regexp(t, `^OpenBLAS \d+\.\d+\.\d+.*, \d+ threads$`, name)
-		assert.Equal(t, name, gemm.CPU{}.Describe())
+		assert.Equal(t, name, cpu.Engine{}.Describe())
 	} else {
-		assert.Contains(t, gemm.CPU{}.Describe(), "gonum, pure Go")
+		assert.Contains(t, cpu.Engine{}.Describe(), "gonum, pure Go")
 	}
 }
 
@@ -54,7 +54,7 @@ func TestCPUNamesItsLibrary(t *testing.T) {
 // only one row is read; the engine must not truncate them.
 func TestCPUHugeLeadingDimension(t *testing.T) {
 	const ld = 1<<31 + 5
-	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
+	for _, e := range []cpu.Engine{{}, {PureGo: true}} {
 		c32 := []float32{10}
 		require.NoError(t, e.Sgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, 2, []float32{3}, ld, []float32{4}, ld, 1, c32, ld))
 		assert.Equal(t, []float32{34}, c32, e.Describe())
@@ -67,11 +67,11 @@ func TestCPUHugeLeadingDimension(t *testing.T) {
 func TestCPUDgemmMatchesGonum(t *testing.T) {
 	requireOpenBLAS(t)
 	var want gonum.Implementation
-	for _, e := range []gemm.CPU{{}, {PureGo: true}, {RowsPerStep: 7}} {
+	for _, e := range []cpu.Engine{{}, {PureGo: true}, {RowsPerStep: 7}} {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
-				c := gemm.Case{TA: tA, TB: tB, M: 37, N: 29, K: 41, PadA: 1, PadB: 2, PadC: 3}
-				p := gemm.NewProblem(c, 3)
+				c := gemmtest.Case{TA: tA, TB: tB, M: 37, N: 29, K: 41, PadA: 1, PadB: 2, PadC: 3}
+				p := gemmtest.NewProblem(c, 3)
 				a, b, got := widen(p.A), widen(p.B), widen(p.C)
 				exp := widen(p.C)
 				require.NoError(t, e.Dgemm(tA, tB, c.M, c.N, c.K, 1.5, a, p.LDA, b, p.LDB, -0.5, got, p.LDC))
@@ -97,12 +97,12 @@ func widen(x []float32) []float64 {
 // from the shape, so it is held to the error bound instead.
 func TestCPUInBandsMatchesWhole(t *testing.T) {
 	yields := 0
-	banded := gemm.CPU{RowsPerStep: 16, Yield: func() { yields++ }, PureGo: true}
+	banded := cpu.Engine{RowsPerStep: 16, Yield: func() { yields++ }, PureGo: true}
 	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
-		c := gemm.Case{TA: tA, TB: blas.Trans, M: 100, N: 37, K: 29, Alpha: 1.5, Beta: -0.5, PadA: 2, PadC: 1, Offset: 3}
-		whole, parts := gemm.NewProblem(c, 7), gemm.NewProblem(c, 7)
+		c := gemmtest.Case{TA: tA, TB: blas.Trans, M: 100, N: 37, K: 29, Alpha: 1.5, Beta: -0.5, PadA: 2, PadC: 1, Offset: 3}
+		whole, parts := gemmtest.NewProblem(c, 7), gemmtest.NewProblem(c, 7)
 		o := c.Offset
-		require.NoError(t, gemm.CPU{PureGo: true}.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, whole.A[o:], whole.LDA, whole.B[o:], whole.LDB, c.Beta, whole.C[o:], whole.LDC))
+		require.NoError(t, cpu.Engine{PureGo: true}.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, whole.A[o:], whole.LDA, whole.B[o:], whole.LDB, c.Beta, whole.C[o:], whole.LDC))
 		require.NoError(t, banded.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, parts.A[o:], parts.LDA, parts.B[o:], parts.LDB, c.Beta, parts.C[o:], parts.LDC))
 		assert.True(t, gemmtest.Equal(whole.C, parts.C), "banded product differs from the whole one (tA=%c)", tA)
 	}
@@ -111,65 +111,18 @@ func TestCPUInBandsMatchesWhole(t *testing.T) {
 
 func TestCPUInBandsConformance(t *testing.T) {
 	requireOpenBLAS(t)
-	gemmtest.Correctness(t, gemm.CPU{RowsPerStep: 16}, true)
-}
-
-func TestCompareCatchesWrongResults(t *testing.T) {
-	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 8, N: 8, K: 100, Alpha: 1}
-	p := gemm.NewProblem(c, 1)
-	want, scale := gemm.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
-	require.NoError(t, gemm.CPU{}.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC))
-	r := gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
-	require.True(t, r.OK, "gonum's own result must be within the bound")
-	assert.Less(t, r.MaxRelErr, gemm.Bound(c.K, 1))
-
-	// One element off by a few bounds' worth is caught and located.
-	p.C[3*p.LDC+5] += float32(4 * gemm.Bound(c.K, scale[3*8+5]))
-	r = gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
-	assert.False(t, r.OK)
-	assert.Equal(t, 3*8+5, r.Worst)
-
-	// A NaN where the reference is finite is never within the bound.
-	p.C[0] = float32(math.NaN())
-	assert.False(t, gemm.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale).OK)
-}
-
-func TestVerifyCatchesWritesOutsideTheView(t *testing.T) {
-	c := gemm.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 4, N: 4, K: 4, Alpha: 1, PadC: 2}
-	r, err := gemm.Verify(sloppy{}, gemm.NewProblem(c, 1))
-	require.NoError(t, err)
-	assert.False(t, r.OK)
-	assert.Equal(t, 2, r.Outside)
-}
-
-// sloppy computes the right product and also zeroes the padding after the
-// first row of C, as a kernel without edge guards would.
-type sloppy struct{ gemm.CPU }
-
-func (s sloppy) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
-	b []float32, ldb int, beta float32, c []float32, ldc int) error {
-	err := s.CPU.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	for j := n; j < ldc; j++ {
-		c[j] = 0
-	}
-	return err
-}
-
-func TestBoundGrowsWithK(t *testing.T) {
-	assert.Less(t, gemm.Bound(1, 1), gemm.Bound(64, 1))
-	assert.Less(t, gemm.Bound(64, 1), gemm.Bound(4096, 1))
-	assert.InEpsilon(t, 4098*gemm.Unit, gemm.Bound(4096, 1), 1e-3)
+	gemmtest.Correctness(t, cpu.Engine{RowsPerStep: 16}, true)
 }
 
 func TestZeroSizesTouchNothing(t *testing.T) {
 	c := []float32{1, 2, 3}
-	require.NoError(t, gemm.CPU{}.Sgemm(blas.NoTrans, blas.NoTrans, 0, 3, 2, 1, nil, 2, nil, 3, 0, c, 3))
+	require.NoError(t, cpu.Engine{}.Sgemm(blas.NoTrans, blas.NoTrans, 0, 3, 2, 1, nil, 2, nil, 3, 0, c, 3))
 	assert.Equal(t, []float32{1, 2, 3}, c)
 }
 
 func TestCPUDgemmConformance(t *testing.T) {
 	requireOpenBLAS(t)
-	for _, e := range []gemm.CPU{{}, {PureGo: true}} {
+	for _, e := range []cpu.Engine{{}, {PureGo: true}} {
 		t.Run(e.Describe(), func(t *testing.T) {
 			gemmtest.Correctness64(t, e, true)
 			gemmtest.BadArguments64(t, e)

@@ -1,6 +1,6 @@
 //go:build !(linux || darwin || freebsd)
 
-package gemm
+package cpu
 
 import (
 	"fmt"

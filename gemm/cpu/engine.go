@@ -1,4 +1,4 @@
-package gemm
+package cpu
 
 import (
 	"fmt"
@@ -6,9 +6,11 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/vkgemm/vkgemm/gemm"
 )
 
-// CPU is the CPU engine: the best CPU BLAS present. Where OpenBLAS is
+// Engine is the CPU engine: the best CPU BLAS present. Where OpenBLAS is
 // installed it is loaded at run time and called (see OpenBLAS); elsewhere,
 // and with PureGo set, gonum's pure-Go code runs. Both use every core.
 //
@@ -16,7 +18,7 @@ import (
 // yields to the scheduler between them. In a browser, where Go has no threads,
 // that lets the page draw frames while a long product runs; on the desktop it
 // is not needed.
-type CPU struct {
+type Engine struct {
 	RowsPerStep int
 	// Yield, if set, is called between bands instead of runtime.Gosched; a
 	// browser build passes a short sleep so the event loop gets a turn.
@@ -25,14 +27,14 @@ type CPU struct {
 	PureGo bool
 }
 
-var _ Engine = CPU{}
+var _ gemm.Engine = Engine{}
 
 // Backend returns "CPU".
-func (CPU) Backend() string { return "CPU" }
+func (Engine) Backend() string { return "CPU" }
 
 // Describe says which implementation runs, e.g. "OpenBLAS 0.3.21 (Zen), 2
 // threads" or "gonum, pure Go (linux/amd64, 2 threads)".
-func (e CPU) Describe() string {
+func (e Engine) Describe() string {
 	if l := e.library(); l != nil {
 		return l.Describe()
 	}
@@ -48,7 +50,7 @@ func threads(n int) string {
 }
 
 // library is the C library this engine calls, or nil for gonum's code.
-func (e CPU) library() *cblas {
+func (e Engine) library() *cblas {
 	if e.PureGo {
 		return nil
 	}
@@ -60,7 +62,7 @@ func (e CPU) library() *cblas {
 }
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32 on the CPU.
-func (e CPU) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
+func (e Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) error {
 	var impl gonum.Implementation
 	f := impl.Sgemm
@@ -72,7 +74,7 @@ func (e CPU) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float3
 
 // Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64 on the CPU, with
 // the same convention and errors as Sgemm.
-func (e CPU) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+func (e Engine) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
 	b []float64, ldb int, beta float64, c []float64, ldc int) error {
 	var impl gonum.Implementation
 	f := impl.Dgemm
@@ -84,9 +86,9 @@ func (e CPU) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float6
 
 // gemmInBands checks the arguments, so that f never sees bad ones, and runs
 // f on the whole product or in bands of e.RowsPerStep rows.
-func gemmInBands[T float32 | float64](e CPU, f gemmFunc[T], tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int,
+func gemmInBands[T float32 | float64](e Engine, f gemmFunc[T], tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int,
 	b []T, ldb int, beta T, c []T, ldc int) error {
-	if err := CheckArgs(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc); err != nil {
+	if err := gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc); err != nil {
 		return err
 	}
 	if m == 0 || n == 0 {
@@ -101,7 +103,7 @@ func gemmInBands[T float32 | float64](e CPU, f gemmFunc[T], tA, tB blas.Transpos
 		rows := min(step, m-i0)
 		// Rows i0.. of op(A) start at row i0 of A, or at column i0 of A^T.
 		aOff := i0 * lda
-		if Transposed(tA) {
+		if gemm.Transposed(tA) {
 			aOff = i0
 		}
 		if k == 0 {

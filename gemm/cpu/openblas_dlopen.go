@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd
 
-package gemm
+package cpu
 
 import (
 	"fmt"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/ebitengine/purego"
 	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/gemm"
 )
 
 // CBLAS's enumerations (cblas.h); they are C enums, 32 bits, whatever the
@@ -91,7 +93,7 @@ func bind[T float32 | float64, I blasInt](sym uintptr) gemmFunc[T] {
 }
 
 func cblasTranspose(t blas.Transpose) int32 {
-	if Transposed(t) {
+	if gemm.Transposed(t) {
 		return cblasTrans
 	}
 	return cblasNoTrans

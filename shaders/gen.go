@@ -17,7 +17,7 @@ import (
 )
 
 // templateOf is the template of each generated family.
-var templateOf = map[string]string{
+var templateOf = map[shaders.Family]string{
 	shaders.FamilyDirect:   "direct.comp.tmpl",
 	shaders.FamilySubgroup: "direct.comp.tmpl",
 	shaders.FamilyBlock:    "block.comp.tmpl",
@@ -48,7 +48,7 @@ func (v variant) load(buf, texels, index string) string {
 }
 
 // Half says whether A and B hold 16-bit values, four to a uvec2.
-func (v variant) Half() bool { return v.Precision != shaders.PrecisionF32 }
+func (v variant) Half() bool { return v.Element.Half() }
 
 // RowChoices lists the values TM may take.
 func (v variant) RowChoices() string {
@@ -133,6 +133,9 @@ func main() {
 
 func generate(dir string) error {
 	for _, row := range shaders.Variants {
+		if row.HandWritten {
+			continue
+		}
 		file := templateOf[row.Family]
 		if row.KStep == 8 {
 			file = "half8.comp.tmpl"

@@ -61,6 +61,9 @@ func TestGeneratedGLSLIsFresh(t *testing.T) {
 	msg, err := exec.Command(goTool, "run", "gen.go", dir).CombinedOutput()
 	require.NoError(t, err, "go run gen.go: %s", msg)
 	for _, v := range shaders.Variants {
+		if v.HandWritten {
+			continue
+		}
 		fresh, err := os.ReadFile(filepath.Join(dir, v.Name+".comp"))
 		require.NoError(t, err)
 		committed, err := os.ReadFile(filepath.Join("glsl", v.Name+".comp"))
@@ -73,22 +76,43 @@ func TestGeneratedGLSLIsFresh(t *testing.T) {
 
 func TestModuleFor(t *testing.T) {
 	for _, c := range []struct {
-		family string
-		texel  bool
-		lanes  uint32
-		tm, tn uint32
-		want   string
+		element shaders.Element
+		family  shaders.Family
+		texel   bool
+		lanes   uint32
+		tm, tn  uint32
+		want    string
 	}{
-		{shaders.FamilyDirect, false, 0, 8, 8, shaders.Direct8},
-		{shaders.FamilyDirect, false, 0, 12, 16, shaders.Direct},
-		{shaders.FamilyDirect, true, 0, 8, 8, shaders.DirectTexel},
-		{shaders.FamilySubgroup, false, 8, 24, 8, shaders.Subgroup},
-		{shaders.FamilySubgroup, false, 4, 16, 8, shaders.Subgroup4},
-		{shaders.FamilySubgroup, true, 8, 8, 4, shaders.SubgroupTexel},
-		{shaders.FamilySubgroup, true, 4, 8, 4, ""},
-		{shaders.FamilyDirect, false, 0, 20, 4, ""},
+		{shaders.F32, shaders.FamilyDirect, false, 0, 8, 8, "gemm_direct_8"},
+		{shaders.F32, shaders.FamilyDirect, false, 0, 12, 16, "gemm_direct"},
+		{shaders.F32, shaders.FamilyDirect, true, 0, 8, 8, "gemm_direct_texel"},
+		{shaders.F32, shaders.FamilyDirect, true, 0, 12, 16, "gemm_direct_texel_12x16"},
+		{shaders.F32, shaders.FamilySubgroup, false, 8, 24, 8, "gemm_subgroup"},
+		{shaders.F32, shaders.FamilySubgroup, false, 4, 16, 8, "gemm_subgroup_4"},
+		{shaders.F32, shaders.FamilySubgroup, true, 8, 8, 4, "gemm_subgroup_texel"},
+		{shaders.F32, shaders.FamilySubgroup, true, 4, 8, 4, ""},
+		{shaders.F32, shaders.FamilyDirect, false, 0, 20, 4, ""},
+		{shaders.F32, shaders.FamilyTiled, false, 0, 8, 8, "gemm_tiled"},
+		{shaders.F32, shaders.FamilyPeak, false, 0, 1, 1, "peak"},
+		{shaders.F64, shaders.FamilyPeak, false, 0, 1, 1, "peak_f64"},
+		{shaders.F64, shaders.FamilyDirect, false, 0, 8, 8, "gemm_direct_f64"},
+		{shaders.F64, shaders.FamilyDirect, false, 0, 12, 8, "" /* its block is fixed */},
+		{shaders.F64, shaders.FamilyDirect, true, 0, 12, 8, "gemm_direct_texel_f64"},
+		// Half-precision modules are found by element type only: a float32
+		// kernel never gets one.
+		{shaders.F16, shaders.FamilyDirect, false, 0, 12, 16, "gemm_direct_f16"},
+		{shaders.BF16, shaders.FamilyDirect, false, 0, 8, 8, "gemm_direct_bf16"},
+		{shaders.BF16, shaders.FamilySubgroup, false, 8, 24, 8, "gemm_subgroup_bf16"},
+		{shaders.F16, shaders.FamilySubgroup, false, 4, 16, 8, "gemm_subgroup_4_f16"},
+		{shaders.F16, shaders.FamilyDirect, true, 0, 12, 16, "gemm_direct_texel_f16_12x16"},
+		{shaders.BF16, shaders.FamilyDirect, true, 0, 12, 16, "gemm_direct_texel_bf16_12x16"},
+		{shaders.F16, shaders.FamilyDirect, true, 0, 12, 12, ""},   // half texels: 12x16 only
+		{shaders.BF16, shaders.FamilySubgroup, true, 8, 24, 8, ""}, // no subgroup half texel modules
+		{shaders.BF16, shaders.FamilyBlock, false, 0, 4, 4, "gemm_block_bf16"},
+		{shaders.F16, shaders.FamilyBlock, true, 0, 8, 8, ""}, // no texel block modules
+		{shaders.F16, shaders.FamilyTiled, false, 0, 8, 8, ""},
 	} {
-		assert.Equal(t, c.want, shaders.ModuleFor(c.family, c.texel, c.lanes, c.tm, c.tn), "%+v", c)
+		assert.Equal(t, c.want, shaders.ModuleFor(c.element, c.family, c.texel, c.lanes, c.tm, c.tn), "%+v", c)
 	}
 }
 
@@ -102,12 +126,20 @@ func TestSPIRVIsValid(t *testing.T) {
 	}
 }
 
-func TestEveryFamilyIsEmbedded(t *testing.T) {
-	names := []string{shaders.Tiled, shaders.Peak}
+// Every row of the table has its module embedded, and every module is a
+// row: the table is the one list of what the engine can run.
+func TestEveryModuleIsARow(t *testing.T) {
+	rows := map[string]bool{}
 	for _, v := range shaders.Variants {
-		names = append(names, v.Name)
+		assert.False(t, rows[v.Name], "%s is twice in the table", v.Name)
+		rows[v.Name] = true
+		assert.True(t, v.Family.GEMM() || v.Family == shaders.FamilyPeak, "%s: unknown family %q", v.Name, v.Family)
 	}
-	for _, name := range names {
+	for _, src := range sources(t) {
+		name := strings.TrimSuffix(filepath.Base(src), ".comp")
+		assert.True(t, rows[name], "glsl/%s.comp is no row of shaders.Variants", name)
+	}
+	for name := range rows {
 		b, err := shaders.SPIRV(name)
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, len(b), 20)

@@ -27,6 +27,7 @@ func TestExamplesRun(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	t.Setenv(gpu.EnvCacheDir, t.TempDir())
 	for name, says := range map[string][]string{
+		"sgemm":       {"device: ", "C = [4 5 10 11]"},
 		"gonum":       {"device: ", "largest difference from gonum's own Sgemm"},
 		"mat":         {"device: ", "largest difference from gonum's own Dgemm"},
 		"batched":     {"batch of 64, product 63", "device-resident batch of 8", "bfloat16 inputs"},

@@ -25,7 +25,7 @@ func TestExamplesRun(t *testing.T) {
 	bin := t.TempDir()
 	out, err := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./...").CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	t.Setenv(gpu.EnvCacheDir, t.TempDir())
+	t.Setenv("VKGEMM_CACHE_DIR", t.TempDir())
 	for name, says := range map[string][]string{
 		"sgemm":       {"device: ", "C = [4 5 10 11]"},
 		"gonum":       {"device: ", "largest difference from gonum's own Sgemm"},

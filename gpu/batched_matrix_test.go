@@ -43,7 +43,7 @@ func TestMatMulStridedBatched(t *testing.T) {
 	// C_g = A_g·B, then F_g = C_g·E_g, the second waited for only.
 	_, err = d.MatMulStridedBatchedAsync(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, m, b, 0, 0, c, m, batch)
 	require.NoError(t, err)
-	require.NoError(t, d.MatMulStridedBatched(blas.NoTrans, blas.NoTrans, m, 3, n, 1, c, m, e, n, 0, f, m, batch))
+	require.NoError(t, matMulStridedBatched(d, blas.NoTrans, blas.NoTrans, m, 3, n, 1, c, m, e, n, 0, f, m, batch))
 	ch, fh := make([]float32, batch*m*n), make([]float32, batch*m*3)
 	require.NoError(t, c.Download(ch, n))
 	require.NoError(t, f.Download(fh, 3))
@@ -61,7 +61,7 @@ func TestMatMulStridedBatched(t *testing.T) {
 	require.NoError(t, at.Upload(ath, m))
 	gpu.SetWorkCap(d, 2*gemm.Flops(m, n, k))
 	gpu.ResetCounts(d)
-	require.NoError(t, d.MatMulStridedBatched(blas.Trans, blas.NoTrans, m, n, k, 1, at, k, b, 0, 1, c, m, batch))
+	require.NoError(t, matMulStridedBatched(d, blas.Trans, blas.NoTrans, m, n, k, 1, at, k, b, 0, 1, c, m, batch))
 	assert.Equal(t, 3, gpu.Counts(d).Submits, "5 products, 2 per submission")
 	before := ch
 	ch = make([]float32, batch*m*n)
@@ -80,13 +80,13 @@ func TestMatMulStridedBatchedBadArguments(t *testing.T) {
 	c, _ := d.NewMatrix(8, 4)
 	n := blas.NoTrans
 	for name, err := range map[string]error{
-		"C rows overlap":       d.MatMulStridedBatched(n, n, 4, 4, 4, 1, a, 4, b, 0, 0, c, 2, 2),
-		"A runs past its rows": d.MatMulStridedBatched(n, n, 4, 4, 4, 1, a, 4, b, 0, 0, c, 4, 3),
-		"negative stride":      d.MatMulStridedBatched(n, n, 4, 4, 4, 1, a, -4, b, 0, 0, c, 4, 2),
-		"overflowing stride":   d.MatMulStridedBatched(n, n, 4, 4, 4, 1, a, 1<<62, b, 0, 0, c, 4, 2),
-		"too many columns":     d.MatMulStridedBatched(n, n, 4, 5, 4, 1, a, 4, b, 0, 0, c, 4, 2),
-		"C is A":               d.MatMulStridedBatched(n, n, 4, 4, 4, 1, a, 4, b, 0, 0, a, 4, 2),
-		"negative batch":       d.MatMulStridedBatched(n, n, 4, 4, 4, 1, a, 4, b, 0, 0, c, 4, -1),
+		"C rows overlap":       matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, 4, b, 0, 0, c, 2, 2),
+		"A runs past its rows": matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, 4, b, 0, 0, c, 4, 3),
+		"negative stride":      matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, -4, b, 0, 0, c, 4, 2),
+		"overflowing stride":   matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, 1<<62, b, 0, 0, c, 4, 2),
+		"too many columns":     matMulStridedBatched(d, n, n, 4, 5, 4, 1, a, 4, b, 0, 0, c, 4, 2),
+		"C is A":               matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, 4, b, 0, 0, a, 4, 2),
+		"negative batch":       matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, 4, b, 0, 0, c, 4, -1),
 	} {
 		assert.ErrorIs(t, err, gpu.ErrBadArgument, name)
 	}

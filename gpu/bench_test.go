@@ -54,29 +54,29 @@ func BenchmarkDispatch(b *testing.B) {
 	y, _ := d.NewMatrix(1, 1)
 	// Build the pipelines first: SwiftShader compiles one for a second,
 	// which would otherwise land in the first iteration.
-	if err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, x, x, 0, y); err != nil {
+	if err := matMul(d, blas.NoTrans, blas.NoTrans, 1, x, x, 0, y); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := d.EmptyDispatch(); err != nil {
+	if _, err := probe(d).EmptyDispatch(); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("op=matmul-1x1x1", func(b *testing.B) {
 		for b.Loop() {
-			if err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, x, x, 0, y); err != nil {
+			if err := matMul(d, blas.NoTrans, blas.NoTrans, 1, x, x, 0, y); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("op=empty-submit", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := d.RoundTrip(); err != nil {
+			if _, err := probe(d).RoundTrip(); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("op=empty-dispatch", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := d.EmptyDispatch(); err != nil {
+			if _, err := probe(d).EmptyDispatch(); err != nil {
 				b.Fatal(err)
 			}
 		}

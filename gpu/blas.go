@@ -6,11 +6,14 @@ import (
 
 	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gemm/cpu"
+	"github.com/vkgemm/vkgemm/gpu/internal/kernel"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // BLAS is gonum's BLAS with its GEMMs sent to a Vulkan device where that is
-// faster, and to the best CPU BLAS (package gemm/cpu's engine: OpenBLAS where
-// installed) where it is not. Every other routine is gonum's own. Use it as
+// faster, and to the CPU path (package gemm/cpu: OpenBLAS where installed,
+// gonum's own code for tiny products and elsewhere) where it is not. Every
+// other routine is gonum's own. Use it as
 //
 //	blas32.Use(gpu.NewBLAS(dev))
 //	blas64.Use(gpu.NewBLAS(dev))
@@ -35,9 +38,6 @@ type BLAS struct {
 	gonum.Implementation
 	dev *Device
 	cpu cpu.Engine
-	// below is VKGEMM_CPU_BELOW when set: it replaces every crossover.
-	below    float64
-	override bool
 }
 
 var (
@@ -46,25 +46,20 @@ var (
 )
 
 // NewBLAS returns the BLAS that runs GEMMs on dev above its crossovers.
-func NewBLAS(dev *Device) BLAS {
-	b := BLAS{dev: dev}
-	b.below, b.override = dev.envCPUBelow()
-	return b
-}
+func NewBLAS(dev *Device) BLAS { return BLAS{dev: dev} }
 
-// onCPU says whether an m×n×k product of precision p stays on the CPU path:
-// below the crossover, or, the crossover not being forced, while its
+// onCPU says whether an m×n×k product of element type e stays on the CPU
+// path: below the crossover, or, the crossover not being forced, while its
 // pipeline is still being built.
-func (b BLAS) onCPU(p Precision, tA, tB blas.Transpose, m, n, k int) bool {
-	if b.override {
-		return gemm.Flops(m, n, k) < b.below
+func (b BLAS) onCPU(e shaders.Element, tA, tB blas.Transpose, m, n, k int) bool {
+	flops := gemm.Flops(m, n, k)
+	if below := b.dev.cfg.CPUBelow; below != 0 {
+		return flops < below
 	}
-	if gemm.Flops(m, n, k) < b.dev.CPUBelow(p, ShapeClass(m, n, k)) {
+	if flops < b.dev.e.CPUBelow(e, kernel.ClassOf(m, n, k)) {
 		return true
 	}
-	key, open := b.dev.productKey(p, tA, tB, m, n, k)
-	// A closed device gets the product, to say that it is closed.
-	return open && !b.dev.readyOrBuild(key)
+	return !b.dev.e.Ready(e, tA, tB, m, n, k)
 }
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32.
@@ -76,7 +71,7 @@ func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float
 		return
 	}
 	var err error
-	if b.onCPU(Float32, tA, tB, m, n, k) {
+	if b.onCPU(shaders.F32, tA, tB, m, n, k) {
 		err = b.cpu.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	} else {
 		err = b.dev.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
@@ -95,7 +90,7 @@ func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 		return
 	}
 	var err error
-	if b.dev.float64Support() != nil || b.onCPU(Float64, tA, tB, m, n, k) {
+	if b.dev.e.Float64Support() != nil || b.onCPU(shaders.F64, tA, tB, m, n, k) {
 		err = b.cpu.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	} else {
 		err = b.dev.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)

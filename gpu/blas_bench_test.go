@@ -10,6 +10,7 @@ import (
 	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // BenchmarkAdapter races, in one run, the CPU path, the BLAS adapter with
@@ -22,7 +23,7 @@ import (
 func BenchmarkAdapter(b *testing.B) {
 	d := openDevice(b, gpu.Config{})
 	hybrid := gpu.NewBLAS(d)
-	b.Setenv(gpu.EnvCPUBelow, "0")
+	b.Setenv("VKGEMM_CPU_BELOW", "0")
 	device := gpu.NewBLAS(d)
 	var cpu cpu.Engine
 	for _, n := range []int{16, 64, 128, 1024} {
@@ -43,10 +44,10 @@ func BenchmarkAdapter(b *testing.B) {
 			{"device", func() { device.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, p.A, n, p.B, n, 0, p.C, n) },
 				func() { device.Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a64, n, b64, n, 0, c64, n) }},
 		}
-		for _, prec := range []gpu.Precision{gpu.Float32, gpu.Float64} {
+		for _, prec := range []shaders.Element{shaders.F32, shaders.F64} {
 			for _, path := range paths {
 				f := path.s
-				if prec == gpu.Float64 {
+				if prec == shaders.F64 {
 					f = path.d
 				}
 				b.Run(fmt.Sprintf("%s/n=%d/%s", prec, n, path.name), func(b *testing.B) {

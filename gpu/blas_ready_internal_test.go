@@ -1,7 +1,9 @@
 package gpu
 
 import (
+	"errors"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -10,6 +12,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm/cpu"
+	"github.com/vkgemm/vkgemm/gpu/internal/kernel"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // The adapter never waits for a compile: a product whose pipeline is not
@@ -18,13 +22,17 @@ import (
 // Which path ran is told apart by the bits of C: the device and the CPU
 // path sum in different orders.
 func TestAdapterDoesNotWaitForAPipeline(t *testing.T) {
-	t.Setenv(EnvCPUBelow, "")
-	d := openValidated(t)
+	t.Setenv("VKGEMM_CPU_BELOW", "")
+	d, err := Open(Config{Validation: On, Cache: Off})
+	if (errors.Is(err, ErrNoLoader) || errors.Is(err, ErrNoDevice)) && os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" {
+		t.Skipf("no Vulkan device: %v", err)
+	}
+	require.NoError(t, err)
 	defer func() { require.NoError(t, d.Close()) }()
 	const n = 64
-	require.NoError(t, d.SetCPUBelow(Float32, ShapeClass(n, n, n), 0))
+	require.NoError(t, d.e.SetCPUBelow(shaders.F32, kernel.ClassOf(n, n, n), 0))
 	release := make(chan struct{})
-	d.built.hook = func() { <-release }
+	d.e.HoldBuilds(release)
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	a, b := make([]float32, n*n), make([]float32, n*n)
@@ -44,15 +52,11 @@ func TestAdapterDoesNotWaitForAPipeline(t *testing.T) {
 	adapter := NewBLAS(d)
 	first := product(adapter.Sgemm)
 	require.Equal(t, onCPU, first, "the first product ran on the CPU path")
-	d.mu.Lock()
-	built := len(d.pipes)
-	d.mu.Unlock()
-	require.Zero(t, built, "no pipeline was built while the background build was held")
+	require.Zero(t, d.e.Pipelines(), "no pipeline was built while the background build was held")
 
 	close(release)
-	key, _ := d.productKey(Float32, blas.NoTrans, blas.NoTrans, n, n, n)
 	deadline := time.Now().Add(5 * time.Minute)
-	for !d.readyOrBuild(key) {
+	for !d.e.Ready(shaders.F32, blas.NoTrans, blas.NoTrans, n, n, n) {
 		require.True(t, time.Now().Before(deadline), "the background build finished")
 		time.Sleep(10 * time.Millisecond)
 	}

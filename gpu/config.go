@@ -1,142 +1,260 @@
 package gpu
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/vkgemm/vkgemm/gpu/internal/engine"
 	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+// Switch is a boolean setting that can also be left to its default.
+type Switch int8
+
+// Values of a Switch. The zero value, Default, leaves the setting to the
+// environment variable that sets it, else to its documented default.
+const (
+	Default Switch = iota
+	On
+	Off
 )
 
 // Config says which device to open and how. The zero Config picks the best
-// device; every field left zero may be set by an environment variable.
+// device. Open applies ConfigFromEnv to every field left at its zero
+// value, so each is also an environment variable (see the package
+// documentation); a field set here wins over the environment.
 type Config struct {
 	// Device picks a device by its index in Devices or by a case-blind
-	// substring of its name. Empty: VKGEMM_DEVICE, else the best device.
+	// substring of its name; empty, the best device.
 	Device string
-	// Validation enables VK_LAYER_KHRONOS_validation; any message it reports
-	// is returned as an error wrapping ErrValidation by the call that caused
-	// it. Also VKGEMM_VALIDATION=1.
-	Validation bool
-	// Kernel forces a kernel family, "direct", "subgroup", "block" or
-	// "tiled", instead of the choice made for the device; Open fails with
-	// ErrUnsupported where the device cannot run it ("subgroup" needs 4- or
-	// 8-wide subgroups with subgroupBroadcast). Also VKGEMM_KERNEL.
-	Kernel string
+	// Validation enables VK_LAYER_KHRONOS_validation: any message it
+	// reports is returned as an error wrapping ErrValidation by the call
+	// that caused it. Off by default.
+	Validation Switch
+	// Kernel forces a kernel family (shaders.FamilyDirect, FamilySubgroup,
+	// FamilyBlock or FamilyTiled) on every product instead of the choice
+	// made for the device; Open fails with ErrUnsupported where the device
+	// cannot run it (the subgroup family needs 4- or 8-wide subgroups with
+	// subgroupBroadcast).
+	Kernel shaders.Family
 	// ForceStaging copies every matrix through staging buffers even where
-	// device memory is host-visible, as a discrete GPU needs. For testing
-	// that path on CPU drivers. Also VKGEMM_FORCE_STAGING=1.
-	ForceStaging bool
+	// device memory is host-visible, as a discrete GPU needs: for testing
+	// that path on CPU drivers. Off by default.
+	ForceStaging Switch
 	// MaxBindingBytes lowers the largest buffer range bound to a kernel
-	// below the device's maxStorageBufferRange, so larger problems are split.
-	// For testing the split path with small matrices. Also
-	// VKGEMM_MAX_BINDING_BYTES.
+	// below the device's maxStorageBufferRange, so larger problems are
+	// split: for testing the split path with small matrices.
 	MaxBindingBytes int64
-	// TransferQueue says where staging uploads run (see README, "How a
-	// call runs"): "auto" or empty, on a transfer-only queue family (a
-	// discrete GPU's copy engine) where the device has one, else in the
-	// compute submission; "off", always in the compute submission; "second",
-	// on a second queue of the compute family (the compute queue where the
-	// family has only one); "same", on the compute queue in submissions of
-	// their own. "second" and "same" run the transfer-queue path (split
-	// submissions, semaphores) on any device, for testing it where no
-	// transfer family exists. Also VKGEMM_TRANSFER_QUEUE.
+	// TransferQueue says where staging uploads run: "auto" (the default),
+	// on a transfer-only queue family (a discrete GPU's copy engine) where
+	// the device has one, else in the compute submission; "off", always in
+	// the compute submission; "second", on a second queue of the compute
+	// family (the compute queue where the family has only one); "same", on
+	// the compute queue in submissions of their own. "second" and "same"
+	// run the transfer-queue path (split submissions, semaphores) on any
+	// device, for testing it where no transfer family exists.
 	TransferQueue string
-	// Timeout bounds every wait for the device (default 10 minutes, or
-	// VKGEMM_TIMEOUT as a Go duration such as "90s").
+	// Timeout bounds every wait for the device (default 10 minutes).
 	Timeout time.Duration
 	// CacheDir holds tuning files and pipeline caches (default
-	// VKGEMM_CACHE_DIR, else os.UserCacheDir()/vkgemm).
+	// os.UserCacheDir()/vkgemm).
 	CacheDir string
-	// NoCache neither reads nor writes the cache directory. Also
-	// VKGEMM_NO_CACHE=1.
-	NoCache bool
+	// Cache Off neither reads nor writes the cache directory: no tuning
+	// file is used and no pipeline cache kept. On by default.
+	Cache Switch
+	// Warm On builds every pipeline in the background after Open (see
+	// Device.Warm). Off by default.
+	Warm Switch
+	// CPUBelow overrides every crossover of the BLAS adapter (NewBLAS):
+	// products of fewer flops (2·m·n·k) run on the CPU path, the others on
+	// the device, which then waits for pipelines being built. Zero keeps
+	// the device's crossovers; a negative value sends every product to the
+	// device.
+	CPUBelow float64
 	// Logf receives warnings, such as a corrupt tuning file being ignored
 	// (default: standard error).
 	Logf func(format string, args ...any)
 }
 
-// Environment variables read by Open when the Config field is zero.
+// Environment variables, each setting the Config field of the same meaning.
 const (
-	EnvDevice          = "VKGEMM_DEVICE"
-	EnvValidation      = "VKGEMM_VALIDATION"
-	EnvKernel          = "VKGEMM_KERNEL"
-	EnvForceStaging    = "VKGEMM_FORCE_STAGING"
-	EnvMaxBindingBytes = "VKGEMM_MAX_BINDING_BYTES"
-	EnvTimeout         = "VKGEMM_TIMEOUT"
-	EnvTransferQueue   = "VKGEMM_TRANSFER_QUEUE"
-	EnvCacheDir        = "VKGEMM_CACHE_DIR"
-	EnvNoCache         = "VKGEMM_NO_CACHE"
+	envDevice          = "VKGEMM_DEVICE"
+	envValidation      = "VKGEMM_VALIDATION"
+	envKernel          = "VKGEMM_KERNEL"
+	envForceStaging    = "VKGEMM_FORCE_STAGING"
+	envMaxBindingBytes = "VKGEMM_MAX_BINDING_BYTES"
+	envTimeout         = "VKGEMM_TIMEOUT"
+	envTransferQueue   = "VKGEMM_TRANSFER_QUEUE"
+	envCacheDir        = "VKGEMM_CACHE_DIR"
+	envNoCache         = "VKGEMM_NO_CACHE"
+	envWarm            = "VKGEMM_WARM"
+	envCPUBelow        = "VKGEMM_CPU_BELOW"
 )
 
-const defaultTimeout = 10 * time.Minute
+// ConfigFromEnv is the Config the environment asks for: every VKGEMM_*
+// variable of the package documentation, read into its field; unset
+// variables leave their fields zero. A value that cannot be read is an
+// error naming the variable, and its field is left zero.
+func ConfigFromEnv() (Config, error) {
+	c, errs := configFromEnv()
+	var all []error
+	for _, err := range errs {
+		all = append(all, err)
+	}
+	return c, errors.Join(all...)
+}
 
-// withEnv fills the zero fields of c from the environment.
-func (c Config) withEnv() (Config, error) {
-	if c.Device == "" {
-		c.Device = os.Getenv(EnvDevice)
+// configFromEnv reads the environment, with the error of each variable
+// that cannot be read, by name.
+func configFromEnv() (Config, map[string]error) {
+	var c Config
+	errs := map[string]error{}
+	fail := func(name, value, want string) {
+		errs[name] = fmt.Errorf("gpu: %s=%q is not %s", name, value, want)
 	}
-	if !c.Validation {
-		c.Validation = envBool(EnvValidation)
+	c.Device = os.Getenv(envDevice)
+	c.Kernel = shaders.Family(os.Getenv(envKernel))
+	c.TransferQueue = os.Getenv(envTransferQueue)
+	c.CacheDir = os.Getenv(envCacheDir)
+	for _, sw := range []struct {
+		name   string
+		field  *Switch
+		invert bool
+	}{{envValidation, &c.Validation, false}, {envForceStaging, &c.ForceStaging, false}, {envNoCache, &c.Cache, true}, {envWarm, &c.Warm, false}} {
+		v := os.Getenv(sw.name)
+		on, ok := parseSwitch(v)
+		switch {
+		case v == "":
+		case !ok:
+			fail(sw.name, v, "1 or 0 (also true/false, on/off, yes/no)")
+		case on != sw.invert:
+			*sw.field = On
+		default:
+			*sw.field = Off
+		}
 	}
-	if c.Kernel == "" {
-		c.Kernel = os.Getenv(EnvKernel)
-	}
-	switch c.Kernel {
-	case "", kernelDirect, kernelSubgroup, kernelBlock, kernelTiled:
-	default:
-		return c, fmt.Errorf("gpu: unknown kernel %q: use %q, %q, %q or %q", c.Kernel, kernelDirect, kernelSubgroup, kernelBlock, kernelTiled)
-	}
-	if !c.ForceStaging {
-		c.ForceStaging = envBool(EnvForceStaging)
-	}
-	if c.MaxBindingBytes == 0 {
-		if s := os.Getenv(EnvMaxBindingBytes); s != "" {
-			v, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || v <= 0 {
-				return c, fmt.Errorf("gpu: %s=%q is not a positive number of bytes", EnvMaxBindingBytes, s)
-			}
+	if s := os.Getenv(envMaxBindingBytes); s != "" {
+		if v, err := strconv.ParseInt(s, 10, 64); err != nil || v <= 0 {
+			fail(envMaxBindingBytes, s, "a positive number of bytes")
+		} else {
 			c.MaxBindingBytes = v
 		}
 	}
-	if c.MaxBindingBytes < 0 {
-		return c, fmt.Errorf("gpu: Config.MaxBindingBytes is negative (%d)", c.MaxBindingBytes)
-	}
-	if c.TransferQueue == "" {
-		c.TransferQueue = os.Getenv(EnvTransferQueue)
-	}
-	if _, err := vk.ParseTransferMode(c.TransferQueue); err != nil {
-		return c, fmt.Errorf("gpu: Config.TransferQueue or %s: %w", EnvTransferQueue, err)
-	}
-	if c.Timeout == 0 {
-		c.Timeout = defaultTimeout
-		if s := os.Getenv(EnvTimeout); s != "" {
-			d, err := time.ParseDuration(s)
-			if err != nil || d <= 0 {
-				return c, fmt.Errorf("gpu: %s=%q is not a positive duration such as 90s", EnvTimeout, s)
-			}
+	if s := os.Getenv(envTimeout); s != "" {
+		if d, err := time.ParseDuration(s); err != nil || d <= 0 {
+			fail(envTimeout, s, "a positive duration such as 90s")
+		} else {
 			c.Timeout = d
 		}
 	}
-	if !c.NoCache {
-		c.NoCache = envBool(EnvNoCache)
+	if s := os.Getenv(envCPUBelow); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		switch {
+		case err != nil || math.IsNaN(v) || v < 0:
+			fail(envCPUBelow, s, "a number of flops >= 0, such as 3.4e7 (256³ products) or 0 (everything on the device)")
+		case v == 0:
+			c.CPUBelow = -1
+		default:
+			c.CPUBelow = v
+		}
 	}
-	if c.Timeout < 0 {
-		return c, fmt.Errorf("gpu: Config.Timeout is negative (%v)", c.Timeout)
-	}
-	return c, nil
+	return c, errs
 }
 
-func envBool(name string) bool {
-	v, _ := strconv.ParseBool(os.Getenv(name))
-	return v
+// parseSwitch reads a boolean variable; ok is false where it is no boolean.
+func parseSwitch(v string) (on, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "on", "yes":
+		return true, true
+	case "0", "false", "off", "no":
+		return false, true
+	}
+	return false, false
 }
 
-func (c Config) logf(format string, args ...any) {
-	if c.Logf != nil {
-		c.Logf(format, args...)
-		return
+// withEnv fills the fields of c left at their zero value from the
+// environment and checks the result; a variable that cannot be read is an
+// error only where it would be used.
+func (c Config) withEnv() (Config, error) {
+	env, bad := configFromEnv()
+	var errs []error
+	use := func(name string, unset bool, apply func()) {
+		if !unset {
+			return
+		}
+		if err, ok := bad[name]; ok {
+			errs = append(errs, err)
+			return
+		}
+		apply()
 	}
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	use(envDevice, c.Device == "", func() { c.Device = env.Device })
+	use(envValidation, c.Validation == Default, func() { c.Validation = env.Validation })
+	use(envKernel, c.Kernel == "", func() { c.Kernel = env.Kernel })
+	use(envForceStaging, c.ForceStaging == Default, func() { c.ForceStaging = env.ForceStaging })
+	use(envMaxBindingBytes, c.MaxBindingBytes == 0, func() { c.MaxBindingBytes = env.MaxBindingBytes })
+	use(envTimeout, c.Timeout == 0, func() { c.Timeout = env.Timeout })
+	use(envTransferQueue, c.TransferQueue == "", func() { c.TransferQueue = env.TransferQueue })
+	use(envCacheDir, c.CacheDir == "", func() { c.CacheDir = env.CacheDir })
+	use(envNoCache, c.Cache == Default, func() { c.Cache = env.Cache })
+	use(envWarm, c.Warm == Default, func() { c.Warm = env.Warm })
+	use(envCPUBelow, c.CPUBelow == 0, func() { c.CPUBelow = env.CPUBelow })
+	return c, errors.Join(errs...)
+}
+
+// engineConfig checks c and decides every default: what the engine opens
+// the device with.
+func (c Config) engineConfig() (engine.Config, error) {
+	for _, sw := range []struct {
+		name string
+		v    Switch
+	}{{"Validation", c.Validation}, {"ForceStaging", c.ForceStaging}, {"Cache", c.Cache}, {"Warm", c.Warm}} {
+		if sw.v < Default || sw.v > Off {
+			return engine.Config{}, fmt.Errorf("gpu: %w: Config.%s is %d, not gpu.Default, gpu.On or gpu.Off", ErrBadArgument, sw.name, sw.v)
+		}
+	}
+	switch {
+	case c.Kernel != "" && !c.Kernel.GEMM():
+		return engine.Config{}, fmt.Errorf("gpu: %w: unknown kernel family %q: use %q, %q, %q or %q", ErrBadArgument, c.Kernel,
+			shaders.FamilyDirect, shaders.FamilySubgroup, shaders.FamilyBlock, shaders.FamilyTiled)
+	case c.MaxBindingBytes < 0:
+		return engine.Config{}, fmt.Errorf("gpu: %w: Config.MaxBindingBytes is negative (%d)", ErrBadArgument, c.MaxBindingBytes)
+	case c.Timeout < 0:
+		return engine.Config{}, fmt.Errorf("gpu: %w: Config.Timeout is negative (%v)", ErrBadArgument, c.Timeout)
+	case math.IsNaN(c.CPUBelow):
+		return engine.Config{}, fmt.Errorf("gpu: %w: Config.CPUBelow is NaN", ErrBadArgument)
+	}
+	transfer, err := vk.ParseTransferMode(c.TransferQueue)
+	if err != nil {
+		return engine.Config{}, fmt.Errorf("gpu: %w: Config.TransferQueue or %s: %v", ErrBadArgument, envTransferQueue, err)
+	}
+	ec := engine.Config{
+		Validation:      c.Validation == On,
+		Kernel:          c.Kernel,
+		ForceStaging:    c.ForceStaging == On,
+		MaxBindingBytes: c.MaxBindingBytes,
+		Transfer:        transfer,
+		Timeout:         c.Timeout,
+		Warm:            c.Warm == On,
+		Logf:            c.Logf,
+	}
+	if ec.Timeout == 0 {
+		ec.Timeout = engine.DefaultTimeout
+	}
+	if c.Cache != Off {
+		ec.CacheDir = c.CacheDir
+		if ec.CacheDir == "" {
+			if base, err := os.UserCacheDir(); err == nil {
+				ec.CacheDir = filepath.Join(base, "vkgemm")
+			}
+		}
+	}
+	return ec, nil
 }

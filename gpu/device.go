@@ -3,112 +3,54 @@ package gpu
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
+	"gonum.org/v1/gonum/blas"
+
 	"github.com/vkgemm/vkgemm/gemm"
-	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+	"github.com/vkgemm/vkgemm/gpu/internal/engine"
+	"github.com/vkgemm/vkgemm/half"
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // Device is an open Vulkan device that multiplies matrices. Its methods are
 // safe for concurrent use; work is submitted to one queue in call order.
 type Device struct {
-	mu   sync.Mutex
+	e    *engine.Device
 	info DeviceInfo
-	cfg  Config
-	inst *vk.Instance
-	dev  *vk.Device
-	kern Kernel // the default kernel, or the forced family
-	// kernels is the kernel of each shape class; tuned is the tuning
-	// file they came from, if any.
-	kernels map[string]Kernel
-	tuned   string
-	pipes   map[pipeKey]*vk.Pipeline
-	pool    bufferPool
-	// matrices are the live device matrices, freed by Close if the caller
-	// has not released them.
-	matrices map[*Matrix]struct{}
-	closed   bool
-	maxBind  int64 // bytes one binding may span
-	// flights are the batches submitted and not yet landed, in order.
-	flights []*flight
-	// peakGFLOPS is the measured peak (MeasurePeak), zero until measured.
-	peakGFLOPS float64
-	// workCap overrides the work one submission may carry, in FLOP (tests).
-	workCap float64
-	// depth is how many blocks of a host-slice product may be in flight
-	// at once: 2 overlaps packing with compute; 1 is the serial path.
-	depth int
-	// cpuBelow holds the BLAS adapter's measured crossovers (hybrid.go).
-	cpuBelow map[cpuBelowKey]float64
-	// built says which pipelines are built or being built, for the adapter
-	// (warm.go); it has its own lock so that asking never waits for a product.
-	built readiness
+	cfg  Config // as opened, the environment applied
 }
 
 var _ gemm.Engine = (*Device)(nil)
 
-// Open opens the device cfg asks for (see Config; the zero Config picks the
-// best device). Close it when done.
+// Open opens the device cfg asks for; the zero Config picks the best
+// device. Close it when done.
 func Open(cfg Config) (*Device, error) {
 	cfg, err := cfg.withEnv()
 	if err != nil {
 		return nil, err
 	}
-	in, err := acquireInstance(cfg.Validation)
+	ec, err := cfg.engineConfig()
 	if err != nil {
 		return nil, err
 	}
-	d, err := open(in, cfg)
+	in, err := engine.AcquireInstance(ec.Validation)
 	if err != nil {
-		return nil, errors.Join(err, releaseInstance(in))
+		return nil, err
 	}
-	return d, nil
-}
-
-func open(in *vk.Instance, cfg Config) (*Device, error) {
 	pds, err := in.PhysicalDevices()
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, engine.ReleaseInstance(in))
 	}
 	info, err := pick(describe(pds), cfg.Device)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, engine.ReleaseInstance(in))
 	}
-	transfer, _ := vk.ParseTransferMode(cfg.TransferQueue) // checked by withEnv
-	dev, err := vk.NewDevice(in, info.phys, shaders.PushConstantsSize, cfg.loadPipelineCache(pipelineCachePath(cfg, info)), transfer)
+	e, err := engine.Open(in, info.phys, ec)
 	if err != nil {
-		return nil, fmt.Errorf("gpu: opening %s: %w", info.Name, err)
+		return nil, errors.Join(err, engine.ReleaseInstance(in))
 	}
-	d := &Device{
-		info:     info,
-		cfg:      cfg,
-		inst:     in,
-		dev:      dev,
-		pipes:    map[pipeKey]*vk.Pipeline{},
-		matrices: map[*Matrix]struct{}{},
-		maxBind:  info.MaxStorageBufferRange,
-		depth:    2,
-	}
-	d.pool.dev = dev
-	d.pool.noMap = cfg.ForceStaging
-	if cfg.MaxBindingBytes > 0 && cfg.MaxBindingBytes < d.maxBind {
-		d.maxBind = cfg.MaxBindingBytes
-	}
-	// On failure the caller (Open) releases the instance, so these free
-	// the device only.
-	if d.kern, err = defaultKernel(dev.Properties(), cfg.Kernel); err != nil {
-		d.dev.Destroy()
-		return nil, err
-	}
-	d.initKernels()
-	if err := d.validation(); err != nil {
-		d.dev.Destroy()
-		return nil, err
-	}
-	d.warmOnOpen() // warm.go
-	return d, nil
+	return &Device{e: e, info: info, cfg: cfg}, nil
 }
 
 // Close waits for the device's work, including products that timed out or
@@ -116,101 +58,146 @@ func open(in *vk.Instance, cfg Config) (*Device, error) {
 // ErrClosed; a second Close returns nil. Where the work does not end
 // within the timeout (at least 10 minutes), Close returns an error wrapping
 // ErrTimeout and leaves the device's memory allocated rather than free it
-// under the running work.
-func (d *Device) Close() error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
-		return nil
-	}
-	d.closed = true
-	if err := d.drain(); err != nil {
-		return d.finish(fmt.Errorf("gpu: closing %s: %w; its memory was left allocated (exit the process to free it)", d.info.Name, err))
-	}
-	d.savePipelineCache()
-	err := d.validation()
-	return errors.Join(err, d.destroy())
-}
-
-// destroy frees everything; nothing may be in flight (see drain). It
-// returns the validation messages raised meanwhile.
-func (d *Device) destroy() error {
-	for _, p := range d.pipes {
-		p.Destroy()
-	}
-	d.pipes = nil
-	for m := range d.matrices {
-		m.released = true
-		d.drop(m.hold)
-	}
-	d.matrices = nil
-	d.pool.clear()
-	d.dev.Destroy()
-	return releaseInstance(d.inst)
-}
+// under the running work. Close saves the pipeline cache, so that drivers
+// that fill it start the next process with compiled pipelines.
+func (d *Device) Close() error { return d.e.Close() }
 
 // Backend returns "Vulkan".
-func (d *Device) Backend() string { return "Vulkan" }
+func (d *Device) Backend() string { return d.e.Backend() }
 
 // Describe says which device runs, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)
 // (Vulkan, CPU driver)".
-func (d *Device) Describe() string { return d.info.Describe() }
+func (d *Device) Describe() string { return d.e.Describe() }
 
-// Info returns the description of the open device.
+// Info returns the description of the open device, as Devices lists it.
 func (d *Device) Info() DeviceInfo { return d.info }
 
-// Kernel describes the kernel used for square products, and where it
-// came from.
-func (d *Device) Kernel() string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	s := d.kernels[ShapeSquare].String()
-	if d.tuned != "" {
-		s += " (tuned: " + d.tuned + ")"
-	}
-	return s
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C on the device with gonum's
+// argument convention (row-major, leading dimensions, transposes; see
+// package gemm) on host slices. Bad arguments return an error wrapping
+// ErrBadArgument and leave C alone. The operands are packed into pooled
+// device buffers (straight into device memory where the host can map it,
+// through staging buffers otherwise); a problem larger than one
+// storage-buffer binding allows is split into blocks, and the host packs
+// the next block while the device computes one. No submission carries
+// more than about half a second of work, as drivers reset queues that run
+// for seconds.
+func (d *Device) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	return d.e.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// Kernels returns the kernel of every shape class (ShapeClasses), and the
-// tuned ones of strided batches (ShapeBatched) and of GemmHalf (keyed
-// "f16/square", "bf16/small", ...) where a tuning has them.
-func (d *Device) Kernels() map[string]Kernel {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	out := make(map[string]Kernel, len(d.kernels))
-	for c, k := range d.kernels {
-		out[c] = k
-	}
-	return out
+// Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64 on the device,
+// with Sgemm's argument convention and errors; results are within
+// gemmtest.Bound64. On a device without float64 in shaders (shaderFloat64:
+// SwiftShader, Apple's GPUs, most phones) it returns an error wrapping
+// ErrUnsupported; the BLAS adapter then uses the CPU path by itself.
+func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
+	b []float64, ldb int, beta float64, c []float64, ldc int) error {
+	return d.e.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// lock takes the device for one call, or says why it cannot be used.
-func (d *Device) lock() error {
-	d.mu.Lock()
-	if d.closed {
-		d.mu.Unlock()
-		return fmt.Errorf("gpu: %w", ErrClosed)
+// GemmHalf computes C = alpha*op(A)*op(B) + beta*C like Sgemm, with A and B
+// holding the bit patterns of f's values (package half converts them to
+// and from float32) and C in float32. The products and sums are float32:
+// the product of two half-precision values is exact in float32, so the
+// result meets Sgemm's error bound with the inputs taken as exact. NaN, Inf
+// and subnormal inputs are widened exactly (IEEE 754); F16 subnormals
+// become normal float32s, while BF16 subnormals are float32 subnormals,
+// which a device that flushes float32 denormals (SwiftShader) treats as
+// zero, as it does in Sgemm.
+//
+// Both formats run on every device: the kernels load A and B as 32-bit
+// words and widen them to float32 as they load, so no 16-bit storage
+// feature is needed.
+func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alpha float32,
+	a []uint16, lda int, b []uint16, ldb int, beta float32, c []float32, ldc int) error {
+	e, ok := element(f)
+	if !ok {
+		return fmt.Errorf("gpu: %w: half format %v is neither gpu.F16 nor gpu.BF16", ErrBadArgument, f)
 	}
-	if d.dev.Lost() {
-		d.mu.Unlock()
-		return fmt.Errorf("gpu: %s was %w earlier; close it and open it again", d.info.Name, ErrDeviceLost)
-	}
-	if err := d.settle(); err != nil {
-		d.mu.Unlock()
-		return err
-	}
-	return nil
+	return d.e.GemmHalf(e, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// validation returns what the validation layer reported since the last call.
-func (d *Device) validation() error { return d.inst.Messages() }
+// HalfFormat is the 16-bit format of GemmHalf's inputs.
+type HalfFormat = half.Format
 
-// finish ends a call: its error, or else the validation layer's complaint.
-func (d *Device) finish(err error) error {
-	if verr := d.validation(); verr != nil {
-		err = errors.Join(err, verr)
+// The half-precision formats GemmHalf reads.
+const (
+	F16  = half.F16  // IEEE 754 binary16
+	BF16 = half.BF16 // bfloat16
+)
+
+// element is the kernels' element type of format f.
+func element(f HalfFormat) (shaders.Element, bool) {
+	switch f {
+	case F16:
+		return shaders.F16, true
+	case BF16:
+		return shaders.BF16, true
 	}
-	return err
+	return "", false
 }
 
-func (d *Device) timeout() time.Duration { return d.cfg.Timeout }
+// SgemmStridedBatched computes batch products C_g = alpha*op(A_g)*op(B_g) +
+// beta*C_g, g = 0..batch-1, with A_g at a[g*strideA:], B_g at b[g*strideB:]
+// and C_g at c[g*strideC:] (cuBLAS's cublasSgemmStridedBatched on gonum's
+// row-major convention). A stride of 0 for A or B uses one matrix for every
+// product; C matrices that overlap are an error wrapping ErrBadArgument.
+// A stride is checked only where a second product uses it, so a batch of 1
+// takes any stride.
+//
+// Small products share dispatches: each product is one layer of workgroups,
+// as many per dispatch as the device's grid, one storage-buffer binding and
+// one submission's work allow, so a batch of small products costs about
+// what one product does.
+func (d *Device) SgemmStridedBatched(tA, tB blas.Transpose, m, n, k int, alpha float32,
+	a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32,
+	c []float32, ldc, strideC int, batch int) error {
+	return d.e.SgemmStridedBatched(tA, tB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch)
+}
+
+// Warm builds ahead of the first product the pipelines products use: the
+// kernel of every shape class for every pair of transposes, and the float64
+// kernel where the device has one, each run once on a 4×4×4 product,
+// because some drivers (lavapipe) compile a pipeline at its first dispatch,
+// not when it is created. Then the first product of the process pays no
+// compile.
+//
+// Warm may run in a goroutine beside products (Config.Warm makes Open do
+// that): it holds the device for one pipeline at a time. It returns
+// ErrClosed if the device is closed meanwhile.
+func (d *Device) Warm() error { return d.e.Warm() }
+
+// MemoryBudget is the memory a device has left for vkgemm: from
+// VK_EXT_memory_budget where the driver has it, else estimated as 80% of
+// each heap less what this Device allocated.
+type MemoryBudget struct {
+	// Device is the bytes left in the largest device-local heap, where
+	// kernels' buffers live.
+	Device int64
+	// Host is the bytes left in the largest heap the CPU can map without
+	// taking device-local memory (on UMA devices, the same heap as Device).
+	Host int64
+	// Exact says the figures come from VK_EXT_memory_budget.
+	Exact bool
+}
+
+// MemoryBudget reports what memory the device has left.
+func (d *Device) MemoryBudget() (MemoryBudget, error) {
+	b, err := d.e.MemoryBudget()
+	return MemoryBudget(b), err
+}
+
+// Timing is how long one product took.
+type Timing struct {
+	// GPU is the time the kernels ran, from timestamp queries: zero where
+	// the device's queue has no timestamps.
+	GPU time.Duration
+	// Wall is the time from the call that submitted the product to the end
+	// of the wait for it.
+	Wall time.Duration
+	// Dispatches counts the kernel launches; more than one when the
+	// problem was split to fit the device's limits.
+	Dispatches int
+}

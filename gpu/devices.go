@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vkgemm/vkgemm/gpu/internal/engine"
 	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 )
 
@@ -72,7 +73,7 @@ type DeviceInfo struct {
 	MaxStorageBufferRange int64 // bytes one storage buffer binding may span
 	Heaps                 []Heap
 	// TransferFamily is the transfer-only queue family (a copy engine)
-	// that staging uploads use by default (VKGEMM_TRANSFER_QUEUE=auto),
+	// that staging uploads use by default (Config.TransferQueue "auto"),
 	// or -1 where the device has none and uploads stay in the compute
 	// submission (CPU drivers, most integrated GPUs).
 	TransferFamily int
@@ -80,34 +81,18 @@ type DeviceInfo struct {
 	Supported bool
 	Why       string
 
-	phys          vk.PhysicalDevice
-	driverVersion uint32
-}
-
-// Describe is the name with the kind of device, as the visualizer labels
-// an engine: "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, CPU driver)".
-func (d DeviceInfo) Describe() string {
-	kind := "Vulkan"
-	switch d.Type {
-	case TypeCPU:
-		kind += ", CPU driver"
-	case TypeIntegrated:
-		kind += ", integrated GPU"
-	case TypeVirtual:
-		kind += ", virtual GPU"
-	}
-	return fmt.Sprintf("%s (%s)", d.Name, kind)
+	phys vk.PhysicalDevice
 }
 
 // Devices lists the Vulkan devices of this machine, best first: discrete
 // GPUs, then integrated, virtual and CPU devices. Devices vkgemm cannot use
 // are listed with Supported false.
 func Devices() ([]DeviceInfo, error) {
-	in, err := acquireInstance(false)
+	in, err := engine.AcquireInstance(false)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = releaseInstance(in) }() // no validation, so no messages
+	defer func() { _ = engine.ReleaseInstance(in) }() // no validation, so no messages
 	pds, err := in.PhysicalDevices()
 	if err != nil {
 		return nil, err
@@ -154,7 +139,6 @@ func newDeviceInfo(p vk.Properties) DeviceInfo {
 		SharedMemory:          int(p.MaxSharedMemory),
 		MaxInvocations:        int(p.MaxInvocations),
 		MaxStorageBufferRange: int64(p.MaxStorageBufferRange),
-		driverVersion:         p.DriverVersion,
 	}
 	for _, h := range p.Heaps {
 		d.Heaps = append(d.Heaps, Heap{Bytes: h.Size, DeviceLocal: h.DeviceLocal})

@@ -48,7 +48,7 @@ func TestDgemmConformance(t *testing.T) {
 // Staging copies and splits into blocks move float64 matrices as they do
 // float32 ones.
 func TestDgemmStagedAndSplit(t *testing.T) {
-	d := openDevice(t, gpu.Config{ForceStaging: true, MaxBindingBytes: 32 << 10})
+	d := openDevice(t, gpu.Config{ForceStaging: gpu.On, MaxBindingBytes: 32 << 10})
 	if !dgemmSupported(t, d) {
 		return
 	}
@@ -79,7 +79,7 @@ func TestDgemmScalarsAreFloat64(t *testing.T) {
 // it cannot.
 func TestMeasurePeak64(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
-	p, err := d.MeasurePeak64()
+	p, err := probe(d).MeasurePeak(true)
 	if !dgemmSupported(t, d) {
 		require.ErrorIs(t, err, gpu.ErrUnsupported)
 		assert.Contains(t, err.Error(), "shaderFloat64")

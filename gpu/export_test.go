@@ -1,10 +1,14 @@
 package gpu
 
-import "github.com/vkgemm/vkgemm/gpu/internal/vk"
+import (
+	"github.com/vkgemm/vkgemm/gpu/internal/engine"
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+	"gonum.org/v1/gonum/blas"
+)
 
 // SimulateLoss marks d lost, as if the driver had returned
 // VK_ERROR_DEVICE_LOST.
-func SimulateLoss(d *Device) { d.dev.SimulateLoss() }
+func SimulateLoss(d *Device) { d.e.SimulateLoss() }
 
 // Pick exposes device choice for tests.
 var Pick = pick
@@ -21,39 +25,38 @@ var SortDevices = sortDevices
 var Supported = supported
 
 // InFlight is the number of batches submitted and not yet landed.
-func InFlight(d *Device) int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return len(d.flights)
-}
+func InFlight(d *Device) int { return d.e.InFlight() }
 
 // Counts returns the submissions and fence waits since ResetCounts, and
 // the most batches that were in flight at once.
-func Counts(d *Device) vk.Counts {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.dev.Counts()
-}
+func Counts(d *Device) vk.Counts { return d.e.Counts() }
 
 // ResetCounts starts the counts again.
-func ResetCounts(d *Device) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.dev.ResetCounts()
-}
+func ResetCounts(d *Device) { d.e.ResetCounts() }
 
 // SetWorkCap caps the work of one submission at flops.
-func SetWorkCap(d *Device, flops float64) { d.workCap = flops }
+func SetWorkCap(d *Device, flops float64) { d.e.SetWorkCap(flops) }
 
 // SetDepth sets how many blocks of a host-slice product may be in flight;
 // 1 is the serial path (pack, submit, wait, unpack), for comparison.
-func SetDepth(d *Device, n int) { d.depth = n }
+func SetDepth(d *Device, n int) { d.e.SetDepth(n) }
 
 // MaxFlights is the most batches in flight at once.
-const MaxFlights = maxFlights
+const MaxFlights = engine.MaxFlights
 
 // Queues is where d's uploads run.
-func Queues(d *Device) vk.QueuePlan { return d.dev.Queues() }
+func Queues(d *Device) vk.QueuePlan { return d.e.Queues() }
 
 // QueueFamilies are the queue families of d's physical device.
-func QueueFamilies(d *Device) []vk.QueueFamily { return d.dev.Properties().QueueFamilies }
+func QueueFamilies(d *Device) []vk.QueueFamily { return d.e.Props().QueueFamilies }
+
+// Pipelines counts the pipelines d has built.
+func Pipelines(d *Device) int { return d.e.Pipelines() }
+
+// SgemmTimed is Sgemm with timestamps around the kernels, reporting the
+// whole Timing.
+func SgemmTimed(d *Device, tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) (Timing, error) {
+	t, err := d.e.SgemmTiming(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	return Timing(t), err
+}

@@ -65,7 +65,7 @@ func TestTimedOutWorkKeepsItsBuffers(t *testing.T) {
 // and the product that times out is one block of 2.1 GFLOP (k under 1024 is
 // not cut into slices), about 45 ms on an idle lavapipe.
 func TestTimedOutWorkKeepsItsBuffersWithTransferQueue(t *testing.T) {
-	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 20 * time.Millisecond, ForceStaging: true, TransferQueue: "same"}, 1024, 1020)
+	timedOutWorkKeepsItsBuffers(t, gpu.Config{Timeout: 20 * time.Millisecond, ForceStaging: gpu.On, TransferQueue: "same"}, 1024, 1020)
 }
 
 // timedOutWorkKeepsItsBuffers times out an n×n×k product, then runs an
@@ -106,7 +106,7 @@ func TestTimeoutOfOneNanosecond(t *testing.T) {
 	requireDevice(t)
 	for _, transfer := range []string{"off", "same"} {
 		t.Run(transfer, func(t *testing.T) {
-			timeoutOfOneNanosecond(t, gpu.Config{Timeout: time.Nanosecond, ForceStaging: transfer != "off", TransferQueue: transfer})
+			timeoutOfOneNanosecond(t, gpu.Config{Timeout: time.Nanosecond, ForceStaging: onOff(transfer != "off"), TransferQueue: transfer})
 		})
 	}
 }
@@ -138,7 +138,7 @@ func timeoutOfOneNanosecond(t *testing.T, cfg gpu.Config) {
 // buffer.
 func TestOverflowingSizesAreErrors(t *testing.T) {
 	for _, staging := range []bool{false, true} {
-		d := openDevice(t, gpu.Config{ForceStaging: staging})
+		d := openDevice(t, gpu.Config{ForceStaging: onOff(staging)})
 		b, c := make([]float32, 4), make([]float32, 4)
 		err := d.Sgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, make([]float32, 4), math.MaxInt, b, 2, 0, c, 2)
 		assert.ErrorIs(t, err, gpu.ErrBadArgument)
@@ -186,7 +186,7 @@ func TestUnwaitedProductsAreReclaimed(t *testing.T) {
 	assert.Equal(t, products, c.Submits)
 	assert.LessOrEqual(t, most, gpu.MaxFlights)
 	assert.LessOrEqual(t, c.Batches, gpu.MaxFlights+4, "command buffers are recycled, not kept per product")
-	_, err = d.RoundTrip()
+	_, err = probe(d).RoundTrip()
 	require.NoError(t, err)
 	assert.Zero(t, gpu.InFlight(d), "every product has been reclaimed")
 }
@@ -204,8 +204,8 @@ func TestCloseWithNothingSubmitted(t *testing.T) {
 		t.Skipf("no RADV driver: %v", err)
 	}
 	for _, transfer := range []string{"auto", "same", "second"} {
-		out := runChild(t, "RADV_FORCE_FAMILY=navi21", "VK_DRIVER_FILES="+icd, "VK_ICD_FILENAMES="+icd, gpu.EnvCacheDir+"="+t.TempDir(),
-			gpu.EnvTransferQueue+"="+transfer)
+		out := runChild(t, "RADV_FORCE_FAMILY=navi21", "VK_DRIVER_FILES="+icd, "VK_ICD_FILENAMES="+icd, "VKGEMM_CACHE_DIR"+"="+t.TempDir(),
+			"VKGEMM_TRANSFER_QUEUE"+"="+transfer)
 		assert.Contains(t, out, "RESULT opened", "Open and Close on the null device, transfer queue %s", transfer)
 		assert.Contains(t, out, "QUEUES queue family")
 		t.Logf("%s: %s", transfer, out[strings.Index(out, "QUEUES"):])

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // halfInputs draws a rows×ld matrix of f's values in [-1, 1) and returns
@@ -116,8 +117,8 @@ func TestGemmHalfBadArguments(t *testing.T) {
 // family's in every transpose and over a tile edge in m, n and k; the
 // tiled family falls back to the direct half kernel.
 func TestGemmHalfEveryFamily(t *testing.T) {
-	for _, family := range []string{"direct", "subgroup", "block", "tiled"} {
-		t.Run(family, func(t *testing.T) {
+	for _, family := range []shaders.Family{shaders.FamilyDirect, shaders.FamilySubgroup, shaders.FamilyBlock, shaders.FamilyTiled} {
+		t.Run(string(family), func(t *testing.T) {
 			d, err := gpu.Open(gpu.Config{Kernel: family})
 			if err != nil {
 				t.Skipf("%s: %v", family, err) // the subgroup family needs 4- or 8-wide subgroups

@@ -28,7 +28,7 @@ func BenchmarkOverlap(b *testing.B) {
 				defer gpu.SetDepth(d, 2)
 				var wall, kernel float64
 				for b.Loop() {
-					tm, err := d.SgemmTimed(c.TA, c.TB, n, n, n, 1, p.A, p.LDA, p.B, p.LDB, 1, p.C, p.LDC)
+					tm, err := gpu.SgemmTimed(d, c.TA, c.TB, n, n, n, 1, p.A, p.LDA, p.B, p.LDB, 1, p.C, p.LDC)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -18,7 +18,7 @@ func sgemmCounted(t *testing.T, d *gpu.Device, c gemmtest.Case) (gpu.Timing, int
 	p := gemmtest.NewProblem(c, 7)
 	want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
 	gpu.ResetCounts(d)
-	tm, err := d.SgemmTimed(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
+	tm, err := gpu.SgemmTimed(d, c.TA, c.TB, c.M, c.N, c.K, c.Alpha, p.A, p.LDA, p.B, p.LDB, c.Beta, p.C, p.LDC)
 	require.NoError(t, err)
 	r := gemmtest.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
 	assert.True(t, r.OK, "%s: max rel err %g", c, r.MaxRelErr)
@@ -32,7 +32,7 @@ func sgemmCounted(t *testing.T, d *gpu.Device, c gemmtest.Case) (gpu.Timing, int
 // submission and one wait; so do Upload and Download through staging.
 func TestSubmitsAndWaitsPerCall(t *testing.T) {
 	// 16 KiB bindings cut this problem into 2×2 tiles of 4 slices of k.
-	d := openDevice(t, gpu.Config{ForceStaging: true, MaxBindingBytes: 16 << 10})
+	d := openDevice(t, gpu.Config{ForceStaging: gpu.On, MaxBindingBytes: 16 << 10})
 	multi := gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 128, N: 128, K: 256, Alpha: 1, Beta: 0.5}
 	_, submits, waits, most := sgemmCounted(t, d, multi)
 	assert.Equal(t, [3]int{16, 16, 2}, [3]int{submits, waits, most}, "submits, waits, most in flight: pipelined")
@@ -94,7 +94,7 @@ func TestWorkCapSplitsSubmissions(t *testing.T) {
 	require.NoError(t, B.Upload(q.B, q.LDB))
 	require.NoError(t, C.Upload(q.C, q.LDC))
 	gpu.ResetCounts(d)
-	require.NoError(t, d.MatMul(blas.Trans, blas.NoTrans, 1, A, B, 2, C))
+	require.NoError(t, matMul(d, blas.Trans, blas.NoTrans, 1, A, B, 2, C))
 	assert.Equal(t, 4, gpu.Counts(d).Submits, "256 of k in slices of 64")
 	require.NoError(t, C.Download(q.C, q.LDC))
 	assert.True(t, gemmtest.Compare(m, n, k, q.C, q.LDC, want, scale).OK)

@@ -21,7 +21,7 @@ import (
 // package gemmtest's suite instead (TestConformance, TestGonumBLASAdapter).
 func TestGonumTestblasDgemm(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
-	t.Setenv(gpu.EnvCPUBelow, "0")
+	t.Setenv("VKGEMM_CPU_BELOW", "0")
 	testblas.TestDgemm(t, gpu.NewBLAS(d))
 }
 
@@ -30,7 +30,7 @@ func TestGonumTestblasDgemm(t *testing.T) {
 // tests.
 func TestGonumLapackOnTheAdapter(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
-	t.Setenv(gpu.EnvCPUBelow, "0")
+	t.Setenv("VKGEMM_CPU_BELOW", "0")
 	defer blas64.Use(blas64.Implementation())
 	blas64.Use(gpu.NewBLAS(d))
 	testlapack.DgetrfTest(t, gonum.Implementation{})
@@ -41,7 +41,7 @@ func TestGonumLapackOnTheAdapter(t *testing.T) {
 // device matches gonum's own result within float64's bound.
 func TestMatDenseMulOnTheAdapter(t *testing.T) {
 	d := openDevice(t, gpu.Config{})
-	t.Setenv(gpu.EnvCPUBelow, "0")
+	t.Setenv("VKGEMM_CPU_BELOW", "0")
 	a, b := mat.NewDense(70, 90, nil), mat.NewDense(90, 50, nil)
 	for i := range 70 {
 		for j := range 90 {

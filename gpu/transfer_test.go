@@ -21,7 +21,7 @@ import (
 func TestTransferQueuePath(t *testing.T) {
 	for _, mode := range []string{"same"} {
 		t.Run(mode, func(t *testing.T) {
-			d := openDevice(t, gpu.Config{ForceStaging: true, TransferQueue: mode})
+			d := openDevice(t, gpu.Config{ForceStaging: gpu.On, TransferQueue: mode})
 			q := gpu.Queues(d)
 			require.True(t, q.Split(), "%s: %v", mode, q)
 			t.Logf("%s: %v", d.Describe(), q)
@@ -53,7 +53,7 @@ func TestTransferQueueSubmissions(t *testing.T) {
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			// 16 KiB bindings cut the product into 2×2 tiles of 4 slices of k.
-			d := openDevice(t, gpu.Config{ForceStaging: true, MaxBindingBytes: 16 << 10, TransferQueue: tc.mode})
+			d := openDevice(t, gpu.Config{ForceStaging: gpu.On, MaxBindingBytes: 16 << 10, TransferQueue: tc.mode})
 			_, submits, waits, most := sgemmCounted(t, d, multi)
 			n := gpu.Counts(d)
 			t.Logf("%s: %d batches, %d vkQueueSubmit (%d uploads), %d waits, %d in flight at most", tc.mode, submits, n.QueueSubmits, n.Uploads, waits, most)
@@ -83,6 +83,6 @@ func TestTransferQueueSubmissions(t *testing.T) {
 func TestTransferQueueBadMode(t *testing.T) {
 	_, err := gpu.Open(gpu.Config{TransferQueue: "dma"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), gpu.EnvTransferQueue)
+	assert.Contains(t, err.Error(), "VKGEMM_TRANSFER_QUEUE")
 	assert.Contains(t, err.Error(), "auto, off, second or same")
 }

@@ -15,22 +15,23 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/tune"
 )
 
 // After Warm, no product of any class or transpose builds a pipeline.
 func TestWarmBuildsEveryPipeline(t *testing.T) {
-	d := openDevice(t, gpu.Config{NoCache: true})
+	d := openDevice(t, gpu.Config{Cache: gpu.Off})
 	require.NoError(t, d.Warm())
 	built := gpu.Pipelines(d)
 	assert.Positive(t, built)
 	require.NoError(t, d.Warm(), "warming twice is harmless")
 	assert.Equal(t, built, gpu.Pipelines(d))
-	for c, s := range map[string][3]int{
-		gpu.ShapeSquare: {320, 320, 320}, gpu.ShapeSmall: {50, 60, 70}, gpu.ShapeSmallK: {1024, 1024, 32},
-		gpu.ShapeTall: {1024, 128, 384}, gpu.ShapeWide: {128, 1024, 384},
+	for c, s := range map[tune.Class][3]int{
+		tune.Square: {320, 320, 320}, tune.Small: {50, 60, 70}, tune.SmallK: {1024, 1024, 32},
+		tune.Tall: {1024, 128, 384}, tune.Wide: {128, 1024, 384},
 	} {
 		m, n, k := s[0], s[1], s[2]
-		require.Equal(t, c, gpu.ShapeClass(m, n, k))
+		require.Equal(t, c, tune.ClassOf(m, n, k))
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 				a, b, cc := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
@@ -51,9 +52,9 @@ func TestWarmBuildsEveryPipeline(t *testing.T) {
 // Background warming after Open (VKGEMM_WARM=1) and a Close that comes
 // before it ends leave nothing behind and log nothing.
 func TestWarmInBackground(t *testing.T) {
-	t.Setenv(gpu.EnvWarm, "1")
+	t.Setenv("VKGEMM_WARM", "1")
 	var logged []string
-	d := openDevice(t, gpu.Config{NoCache: true, Logf: func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }})
+	d := openDevice(t, gpu.Config{Cache: gpu.Off, Logf: func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }})
 	c := make([]float32, 4)
 	require.NoError(t, d.Sgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, []float32{1, 2, 3, 4}, 2, []float32{1, 0, 0, 1}, 2, 0, c, 2))
 	assert.Equal(t, []float32{1, 2, 3, 4}, c)

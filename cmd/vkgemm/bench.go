@@ -16,6 +16,7 @@ import (
 	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/tune"
 )
 
 // benchRow is one size of a benchmark run. Times are medians over the
@@ -69,7 +70,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		"products in one call, against a loop of Sgemm calls; -half adds GemmHalf at every size, against\n"+
 		"float32. Progress goes to stderr.", stderr)
 	sizes := fs.String("sizes", "256,512,1024,2048", "comma-separated square matrix `sizes` (empty for none)")
-	classes := fs.String("classes", "", "comma-separated shape `classes` to add ("+strings.Join(gpu.TuneClasses, ", ")+")")
+	classes := fs.String("classes", "", "comma-separated shape `classes` to add ("+strings.Join(classNames(), ", ")+")")
 	halves := fs.String("half", "", "comma-separated half `formats` (f16, bf16) to time with GemmHalf at every size but the batch")
 	withPeak := fs.Bool("peak", false, "measure the device's FMA peak first and give each result as a percentage of it")
 	reps := fs.Int("reps", 5, "timed repetitions per size and engine (the median is reported)")
@@ -98,7 +99,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	defer closeDevice(d, &retErr)
-	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Describe(), Kernel: d.Kernel(), Reps: *reps,
+	rep := benchReport{Date: time.Now().UTC().Format(time.RFC3339), Device: d.Describe(), Kernel: kernelText(d), Reps: *reps,
 		Rows: []benchRow{}} // [] rather than null in JSON when there is nothing to measure
 	if *withCPU {
 		rep.CPU = cpu.Engine{}.Describe()
@@ -108,7 +109,7 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 
 	if *withPeak {
 		progress.show("peak")
-		p, err := d.MeasurePeak()
+		p, err := prober(d).MeasurePeak(false)
 		if err != nil {
 			return err
 		}
@@ -126,13 +127,13 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		shapes = append(shapes, shape{"square", n, n, n})
 	}
 	for _, c := range cls {
-		m, n, k := gpu.ClassShape(c, d.Info().Type == gpu.TypeCPU)
+		m, n, k := tune.Shape(tune.Class(c), d.Info().Type == gpu.TypeCPU)
 		shapes = append(shapes, shape{c, m, n, k})
 	}
 	b := bencher{d: d, reps: *reps, progress: progress, withCPU: *withCPU, peak: rep.PeakGFLOPS, rng: rand.New(rand.NewPCG(1, 1))}
 	for _, sh := range shapes {
-		if sh.name == gpu.ShapeBatched {
-			row, err := b.batched(sh.m, sh.n, sh.k, gpu.BatchedCount)
+		if sh.name == string(tune.Batched) {
+			row, err := b.batched(sh.m, sh.n, sh.k, tune.BatchedCount)
 			if err != nil {
 				return err
 			}
@@ -225,8 +226,7 @@ func (b *bencher) single(shape string, m, n, k int) (benchRow, error) {
 	row := benchRow{Shape: shape, M: m, N: n, K: k}
 	x, y, c := randSlice(b.rng, m*k), randSlice(b.rng, k*n), make([]float32, m*n)
 	kernelT, wallT, err := b.repeat(dims(m, n, k)+" Vulkan", func() (time.Duration, error) {
-		t, err := b.d.SgemmTimed(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
-		return t.GPU, err
+		return prober(b.d).SgemmTimed(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
 	})
 	if err != nil {
 		return row, err
@@ -255,7 +255,7 @@ func (b *bencher) half(f gpu.HalfFormat, shape string, m, n, k int) (benchRow, e
 // batched times a strided batch of m×n×k products in one call and as a
 // loop of Sgemm calls, on the device, and as a loop on the CPU path.
 func (b *bencher) batched(m, n, k, batch int) (benchRow, error) {
-	row := benchRow{Shape: gpu.ShapeBatched, Batch: batch, M: m, N: n, K: k}
+	row := benchRow{Shape: string(tune.Batched), Batch: batch, M: m, N: n, K: k}
 	sA, sB, sC := m*k, k*n, m*n
 	x, y, c := randSlice(b.rng, batch*sA), randSlice(b.rng, batch*sB), make([]float32, batch*sC)
 	label := fmt.Sprintf("%d × %s", batch, dims(m, n, k))
@@ -301,13 +301,16 @@ func dispatchCost(d *gpu.Device, reps int) (roundTrip, emptyDispatch, dispatch f
 	defer C.Release()
 	product := func() (time.Duration, error) {
 		start := time.Now()
-		err := d.MatMul(blas.NoTrans, blas.NoTrans, 1, A, A, 0, C)
+		p, err := d.MatMulAsync(blas.NoTrans, blas.NoTrans, 1, A, A, 0, C)
+		if err == nil {
+			_, err = p.Wait()
+		}
 		return time.Since(start), err
 	}
 	// Each in a loop of its own, as a stream of small products would run:
 	// alternating them lets the driver's worker threads fall asleep.
 	var medians [3]float64
-	for i, f := range []func() (time.Duration, error){d.RoundTrip, d.EmptyDispatch, product} {
+	for i, f := range []func() (time.Duration, error){prober(d).RoundTrip, prober(d).EmptyDispatch, product} {
 		var ts []float64
 		for r := -1; r < reps; r++ {
 			t, err := f()

@@ -9,6 +9,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/tune"
+	"github.com/vkgemm/vkgemm/internal/diag"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 type deviceFlags struct {
@@ -17,8 +20,45 @@ type deviceFlags struct {
 	kernel     string
 }
 
-func (f *deviceFlags) open() (*gpu.Device, error) {
-	return gpu.Open(gpu.Config{Device: f.device, Validation: f.validation, Kernel: f.kernel})
+// config is the Config the flags ask for: the flags not given leave their
+// fields to the environment.
+func (f *deviceFlags) config() gpu.Config {
+	c := gpu.Config{Device: f.device, Kernel: shaders.Family(f.kernel)}
+	if f.validation {
+		c.Validation = gpu.On
+	}
+	return c
+}
+
+func (f *deviceFlags) open() (*gpu.Device, error) { return gpu.Open(f.config()) }
+
+// kernelText describes the kernel of square float32 products on d, and
+// where it came from.
+func kernelText(d *gpu.Device) string {
+	ks, source := tune.Kernels(d)
+	s := ks[tune.Key{Element: shaders.F32, Class: tune.Square}].String()
+	if source != "" {
+		s += " (tuned: " + source + ")"
+	}
+	return s
+}
+
+// prober is d's diagnostics.
+func prober(d *gpu.Device) diag.Prober {
+	p, err := diag.Of(d)
+	if err != nil {
+		panic(err) // d is an open *gpu.Device: package gpu registers it
+	}
+	return p
+}
+
+// classNames are the names of tune.Classes, as the -classes flags take them.
+func classNames() []string {
+	var out []string
+	for _, c := range tune.Classes {
+		out = append(out, string(c))
+	}
+	return out
 }
 
 // closeDevice closes d and adds what Close reports (with -validation, the
@@ -123,7 +163,7 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 // chosen keeps the device that sel picks. gpu.Open makes the choice, so
 // that `devices -device` can never disagree with the other commands.
 func chosen(devs []gpu.DeviceInfo, sel string) ([]gpu.DeviceInfo, error) {
-	d, err := gpu.Open(gpu.Config{Device: sel, NoCache: true})
+	d, err := gpu.Open(gpu.Config{Device: sel, Cache: gpu.Off})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/internal/diag"
 )
 
 const isaSynopsis = `Compiles every default, built-in and tuner-candidate kernel for the device, in all four
@@ -29,12 +30,14 @@ func runISA(args []string, stdout, stderr io.Writer) (err error) {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	d, err := gpu.Open(gpu.Config{Device: df.device, Validation: df.validation, Kernel: df.kernel, NoCache: true})
+	cfg := df.config()
+	cfg.Cache = gpu.Off
+	d, err := gpu.Open(cfg)
 	if err != nil {
 		return err
 	}
 	defer closeDevice(d, &err)
-	stats, err := d.CompilerStats(strings.Split(*roles, ",")...)
+	stats, err := prober(d).CompilerStats(strings.Split(*roles, ",")...)
 	if err != nil {
 		return err
 	}
@@ -51,7 +54,7 @@ func runISA(args []string, stdout, stderr io.Writer) (err error) {
 	return err
 }
 
-func isaTable(w io.Writer, stats []gpu.PipelineStats) error {
+func isaTable(w io.Writer, stats []diag.PipelineStats) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "FAMILY\tROLE\tKERNEL\tOP\tVGPR\tSGPR\tSPILLED VGPR\tSPILLED SGPR\tSCRATCH\tLDS\tWAVES/SIMD\tCODE")
 	for _, s := range stats {
@@ -62,10 +65,10 @@ func isaTable(w io.Writer, stats []gpu.PipelineStats) error {
 }
 
 // isaCheck is what CI requires of the kernels a GPU runs without tuning.
-func isaCheck(stats []gpu.PipelineStats, minWaves int) error {
+func isaCheck(stats []diag.PipelineStats, minWaves int) error {
 	var errs []error
 	for _, s := range stats {
-		if s.Role == gpu.RoleCandidate {
+		if s.Role == diag.RoleCandidate {
 			continue
 		}
 		if s.Spills() {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/internal/diag"
 )
 
 const radvICD = "/usr/share/vulkan/icd.d/radeon_icd.x86_64.json"
@@ -65,16 +66,16 @@ func TestISAOnRADVNullDevice(t *testing.T) {
 }
 
 func TestISACheck(t *testing.T) {
-	ok := gpu.PipelineStats{Family: "navi21", Kernel: "k", Role: gpu.RoleDefault, VGPR: 100, WavesPerSIMD: 8}
-	assert.NoError(t, isaCheck([]gpu.PipelineStats{ok}, 4))
+	ok := diag.PipelineStats{Family: "navi21", Kernel: "k", Role: diag.RoleDefault, VGPR: 100, WavesPerSIMD: 8}
+	assert.NoError(t, isaCheck([]diag.PipelineStats{ok}, 4))
 	spill := ok
 	spill.ScratchBytes = 4096
-	assert.ErrorContains(t, isaCheck([]gpu.PipelineStats{ok, spill}, 4), "4096 bytes of scratch")
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{ok, spill}, 4), "4096 bytes of scratch")
 	few := ok
-	few.Role, few.WavesPerSIMD = gpu.RoleBuiltin, 2
-	assert.ErrorContains(t, isaCheck([]gpu.PipelineStats{few}, 4), "2 waves per SIMD, fewer than 4")
-	assert.NoError(t, isaCheck([]gpu.PipelineStats{few}, 0), "no floor")
+	few.Role, few.WavesPerSIMD = diag.RoleBuiltin, 2
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{few}, 4), "2 waves per SIMD, fewer than 4")
+	assert.NoError(t, isaCheck([]diag.PipelineStats{few}, 0), "no floor")
 	cand := spill
-	cand.Role = gpu.RoleCandidate
-	assert.NoError(t, isaCheck([]gpu.PipelineStats{cand}, 4), "candidates are reported, not required")
+	cand.Role = diag.RoleCandidate
+	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4), "candidates are reported, not required")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/tune"
 )
 
 // childArgs, when set, makes the test binary run the CLI with these
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	os.Setenv(gpu.EnvCacheDir, dir)
+	os.Setenv("VKGEMM_CACHE_DIR", dir)
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -199,7 +200,7 @@ func TestPeak(t *testing.T) {
 // already built.)
 func TestTuneSavesForLaterRuns(t *testing.T) {
 	needDevice(t)
-	t.Setenv(gpu.EnvCacheDir, t.TempDir())
+	t.Setenv("VKGEMM_CACHE_DIR", t.TempDir())
 	code, out, errOut := runCLI("tune", "-budget", "2s", "-classes", "small,batched", "-half", "")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "saved: ")
@@ -242,7 +243,7 @@ func TestBenchBatchedAndHalf(t *testing.T) {
 	}
 	b := rep.Rows[3]
 	assert.Equal(t, "batched", b.Shape)
-	assert.Equal(t, gpu.BatchedCount, b.Batch)
+	assert.Equal(t, tune.BatchedCount, b.Batch)
 	assert.Equal(t, [3]int{128, 128, 64}, [3]int{b.M, b.N, b.K})
 	assert.Positive(t, b.VulkanWallGF)
 	assert.Positive(t, b.LoopWallms)

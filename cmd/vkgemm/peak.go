@@ -22,11 +22,11 @@ func runPeak(args []string, stdout, stderr io.Writer) (retErr error) {
 	}
 	defer closeDevice(d, &retErr)
 	fmt.Fprintf(stderr, "peak: measuring %s\n", d.Describe())
-	p, err := d.MeasurePeak()
+	p, err := prober(d).MeasurePeak(false)
 	if err != nil {
 		return err
 	}
-	p64, err := d.MeasurePeak64()
+	p64, err := prober(d).MeasurePeak(true)
 	has64 := err == nil
 	if err != nil && !errors.Is(err, gpu.ErrUnsupported) {
 		return err

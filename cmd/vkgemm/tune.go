@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/tune"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
@@ -21,7 +23,7 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 		"found to measure the BLAS adapter's crossover per precision and class, and saves it all in the\n"+
 		"cache directory, where `gpu.Open` finds it. Progress goes to stderr.", stderr)
 	budget := fs.Duration("budget", 4*time.Minute, "time the whole run may take, shared by its searches and races")
-	classes := fs.String("classes", strings.Join(gpu.TuneClasses, ","), "comma-separated shape `classes` to tune")
+	classes := fs.String("classes", strings.Join(classNames(), ","), "comma-separated shape `classes` to tune")
 	halves := fs.String("half", "f16,bf16", "comma-separated half `formats` whose GemmHalf kernels to tune per class (empty for none)")
 	crossovers := fs.Bool("crossovers", true, "measure the BLAS adapter's crossovers (CPU path against the device) per precision and class")
 	noSave := fs.Bool("dry-run", false, "do not save the result")
@@ -44,16 +46,16 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	fmt.Fprintf(stdout, "device: %s\nbudget: %v\n", d.Describe(), *budget)
 	prog := newProgress(stderr)
 	defer prog.done()
-	t, err := d.Tune(gpu.TuneOptions{
+	t, err := tune.Run(d, tune.Options{
 		Budget:     *budget,
-		Classes:    cls,
+		Classes:    toClasses(cls),
 		Half:       formats,
 		Crossovers: *crossovers,
 		Save:       !*noSave,
-		Progress: func(p gpu.TuneProgress) {
+		Progress: func(p tune.Progress) {
 			clock := fmt.Sprintf("%s elapsed, %s left", p.Elapsed.Round(time.Second), p.Left.Round(time.Second))
-			if r := p.Crossover; r != nil {
-				prog.show("crossover %s/%-6s %s %d/%d  %s  %s: CPU path %v, device %v  (crossover %s)", r.Precision, p.Class,
+			if r := p.Race; r != nil {
+				prog.show("crossover %s/%-6s %s %d/%d  %s  %s: CPU path %v, device %v  (crossover %s)", precisionName(p.Key.Element), p.Key.Class,
 					bar(p.Done, p.Total, 7), p.Done, p.Total, clock, dims(r.M, r.N, r.K), r.CPU.Round(time.Microsecond),
 					r.Device.Round(time.Microsecond), flopsText(r.Below))
 				return
@@ -62,7 +64,7 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 			if p.Err != nil {
 				status = "discarded: " + p.Err.Error()
 			}
-			prog.show("tune %-6s %s %d/%d  %s  %v: %s  (best %.2f)", p.Class, bar(p.Done, p.Total, 20), p.Done, p.Total,
+			prog.show("tune %-6s %s %d/%d  %s  %v: %s  (best %.2f)", keyLabel(p.Key), bar(p.Done, p.Total, 20), p.Done, p.Total,
 				clock, p.Candidate, status, p.BestGFLOPS)
 		},
 	})
@@ -72,29 +74,68 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CLASS\tKERNEL\tGFLOPS")
-	for _, c := range slices.Sorted(maps.Keys(t.Kernels)) {
-		fmt.Fprintf(tw, "%s\t%v\t%.2f\n", c, t.Kernels[c], t.GFLOPS[c])
+	for _, key := range sortedKeys(t.Kernels, keyLabel) {
+		fmt.Fprintf(tw, "%s\t%v\t%.2f\n", keyLabel(key), t.Kernels[key], t.GFLOPS[key])
 	}
 	tw.Flush()
 	if len(t.CPUBelow) > 0 {
 		fmt.Fprintln(stdout)
 		tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "CROSSOVER\tPRODUCTS ON THE CPU PATH BELOW")
-		for _, c := range slices.Sorted(maps.Keys(t.CPUBelow)) {
-			fmt.Fprintf(tw, "%s\t%s\n", c, flopsText(t.CPUBelow[c]))
+		for _, key := range sortedKeys(t.CPUBelow, crossoverLabel) {
+			fmt.Fprintf(tw, "%s\t%s\n", crossoverLabel(key), flopsText(t.CPUBelow[key]))
 		}
 		tw.Flush()
 	}
 	if !*noSave {
-		fmt.Fprintf(stdout, "saved: %s\n", d.TuningPath())
+		fmt.Fprintf(stdout, "saved: %s\n", tune.Path(d))
 	}
 	return nil
+}
+
+// keyLabel names a tuned kernel as the tool always has: its class for
+// float32 ("square", "batched"), else "f16/square".
+func keyLabel(k tune.Key) string {
+	if k.Element == shaders.F32 {
+		return string(k.Class)
+	}
+	return k.String()
+}
+
+// crossoverLabel names a crossover: "float32/square".
+func crossoverLabel(k tune.Key) string { return precisionName(k.Element) + "/" + string(k.Class) }
+
+// precisionName is "float32" or "float64" for the crossovers' elements.
+func precisionName(e shaders.Element) string {
+	switch e {
+	case shaders.F32:
+		return "float32"
+	case shaders.F64:
+		return "float64"
+	}
+	return string(e)
+}
+
+// sortedKeys lists the keys of m in the order of their labels.
+func sortedKeys[V any](m map[tune.Key]V, label func(tune.Key) string) []tune.Key {
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, func(a, b tune.Key) int { return strings.Compare(label(a), label(b)) })
+	return keys
+}
+
+// toClasses converts class names, already checked, to classes.
+func toClasses(names []string) []tune.Class {
+	out := make([]tune.Class, len(names))
+	for i, n := range names {
+		out[i] = tune.Class(n)
+	}
+	return out
 }
 
 // flopsText writes a crossover: "never", or flops with the square product
 // of as many.
 func flopsText(flops float64) string {
-	if flops >= gpu.Never {
+	if flops >= tune.Never {
 		return "never (every product on the CPU path)"
 	}
 	if flops == 0 {
@@ -105,7 +146,7 @@ func flopsText(flops float64) string {
 
 // parseClassesAndHalf reads the -classes and -half flags of bench and tune.
 func parseClassesAndHalf(classes, halves string, stderr io.Writer) ([]string, []gpu.HalfFormat, error) {
-	cls, err := parseClasses(classes, gpu.TuneClasses, stderr)
+	cls, err := parseClasses(classes, classNames(), stderr)
 	if err != nil {
 		return nil, nil, err
 	}

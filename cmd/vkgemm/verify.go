@@ -21,7 +21,7 @@ func runVerify(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	defer closeDevice(d, &retErr)
-	fmt.Fprintf(stdout, "device: %s\nkernel: %s\n", d.Describe(), d.Kernel())
+	fmt.Fprintf(stdout, "device: %s\nkernel: %s\n", d.Describe(), kernelText(d))
 	failed := 0
 	cases := gemmtest.Cases(!*full)
 	for i, c := range cases {

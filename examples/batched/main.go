@@ -100,8 +100,11 @@ func run() error {
 		return err
 	}
 	// The same on device matrices stacked by rows (strides in rows), chained without copies.
-	err = dev.MatMulStridedBatched(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, m, w, 0, 0, y, m, batch)
+	pending, err := dev.MatMulStridedBatchedAsync(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, m, w, 0, 0, y, m, batch)
 	if err != nil {
+		return err
+	}
+	if _, err := pending.Wait(); err != nil {
 		return err
 	}
 	ys := make([]float32, batch*m*n)

@@ -11,7 +11,7 @@ import (
 // no specialization constants left, so the pipeline needs no
 // specialization info.
 func ExampleFreeze() {
-	module, err := shaders.SPIRV(shaders.Peak)
+	module, err := shaders.SPIRV("peak")
 	if err != nil {
 		panic(err)
 	}

@@ -15,8 +15,8 @@ import (
 )
 
 var modules = []string{
-	shaders.Direct, shaders.Direct8, shaders.DirectTexel, shaders.Subgroup, shaders.Subgroup4,
-	shaders.SubgroupTexel, shaders.Tiled, shaders.Peak,
+	"gemm_direct", "gemm_direct_8", "gemm_direct_texel", "gemm_subgroup", "gemm_subgroup_4",
+	"gemm_subgroup_texel", "gemm_tiled", "peak",
 }
 
 // opcodes lists the opcodes of a module's instructions and the SpecId
@@ -69,7 +69,7 @@ func TestFreezeEveryKernelModule(t *testing.T) {
 // value is given: the tiled kernel's shared-memory arrays are sized from
 // its spec constants, so their lengths show what was folded.
 func TestFreezeUsesTheValuesGiven(t *testing.T) {
-	module, err := shaders.SPIRV(shaders.Tiled)
+	module, err := shaders.SPIRV("gemm_tiled")
 	require.NoError(t, err)
 	arrayLengths := func(vals map[uint32]uint32) []uint32 {
 		frozen, err := spirv.Freeze(module, vals)
@@ -100,7 +100,7 @@ func TestFreezeUsesTheValuesGiven(t *testing.T) {
 }
 
 func TestFreezeRefusesWhatIsNotAModule(t *testing.T) {
-	module, err := shaders.SPIRV(shaders.Peak)
+	module, err := shaders.SPIRV("peak")
 	require.NoError(t, err)
 	for name, b := range map[string][]byte{
 		"empty":           nil,
@@ -117,7 +117,7 @@ func TestFreezeRefusesWhatIsNotAModule(t *testing.T) {
 
 // FuzzFreeze: any input gives a module or ErrMalformed, never a panic.
 func FuzzFreeze(f *testing.F) {
-	module, err := shaders.SPIRV(shaders.Tiled)
+	module, err := shaders.SPIRV("gemm_tiled")
 	require.NoError(f, err)
 	f.Add(module)
 	f.Add(module[:64])

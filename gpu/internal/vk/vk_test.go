@@ -36,7 +36,7 @@ func openFirst(t *testing.T, pushSize uint32) (*Instance, *Device) {
 
 // newDirect8 builds the 8x8 direct kernel on d.
 func newDirect8(t *testing.T, d *Device) (*Pipeline, error) {
-	spirv, err := shaders.SPIRV(shaders.Direct8)
+	spirv, err := shaders.SPIRV("gemm_direct_8")
 	require.NoError(t, err)
 	return d.NewPipeline(spirv, map[uint32]uint32{shaders.SpecWorkgroupX: 8, shaders.SpecWorkgroupY: 8}, NoTexels)
 }

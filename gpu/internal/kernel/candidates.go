@@ -1,0 +1,85 @@
+package kernel
+
+import (
+	"slices"
+
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+// Candidates lists the float32 kernels worth trying on a device, start
+// first: those that fit it, and on a GPU only whole subgroups per workgroup
+// (a workgroup of 8 invocations leaves 7/8 of a 64-wide wave idle).
+func Candidates(p *vk.Properties, start Kernel) []Kernel {
+	gpu := p.Type != vk.TypeCPU
+	out := []Kernel{start}
+	add := func(k Kernel) {
+		if k.Fits(p) != nil || slices.Contains(out, k) {
+			return
+		}
+		if gpu && p.SubgroupSize > 0 && k.WGX*k.WGY%p.SubgroupSize != 0 {
+			return
+		}
+		out = append(out, k)
+	}
+	if gpu {
+		// The block family first: the built-ins of every vendor, then the
+		// other workgroup shapes, blocks and k-tiles.
+		for _, k := range BuiltinGPU() {
+			add(k)
+		}
+		for _, wg := range [][2]uint32{{16, 16}, {32, 8}, {8, 32}, {16, 8}, {8, 16}, {8, 8}, {32, 4}} {
+			for _, b := range [][2]uint32{{8, 8}, {4, 8}, {8, 4}, {4, 4}} {
+				for _, tk := range []uint32{16, 8, 32} {
+					add(Kernel{Family: shaders.FamilyBlock, Element: shaders.F32, WGX: wg[0], WGY: wg[1], TM: b[0], TN: b[1], TK: tk})
+				}
+			}
+		}
+	}
+	// CPU-driver kernels, so a short budget sees them: the subgroup
+	// family (4- and 8-wide subgroups only) with and without texel loads,
+	// then the direct family with texel loads (where texel buffers are as
+	// large as storage buffers; on lavapipe the fastest). Others fail fits.
+	for _, b := range [][2]uint32{{24, 8}, {16, 8}, {12, 8}, {24, 4}, {8, 8}, {16, 4}, {4, 8}} {
+		for _, kc := range []uint32{512, 0} {
+			add(Kernel{Family: shaders.FamilySubgroup, Element: shaders.F32, WGX: p.SubgroupSize, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc, Texel: true})
+			add(Kernel{Family: shaders.FamilySubgroup, Element: shaders.F32, WGX: p.SubgroupSize, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc})
+		}
+	}
+	for _, b := range [][2]uint32{{12, 16}, {16, 16}, {16, 12}, {8, 8}} {
+		for _, kc := range []uint32{512, 0} {
+			add(Kernel{Family: shaders.FamilyDirect, Element: shaders.F32, WGX: 8, WGY: 1, TM: b[0], TN: b[1], TK: 4, KChunk: kc, Texel: true})
+		}
+	}
+	blocks := [][2]uint32{{8, 8}, {12, 16}, {16, 16}, {16, 12}, {8, 16}, {16, 8}, {4, 8}, {8, 4}, {4, 4}}
+	direct := [][2]uint32{{8, 1}, {16, 1}, {4, 1}, {32, 1}, {8, 8}}
+	tiled := [][2]uint32{{16, 16}, {16, 8}, {8, 8}, {32, 8}}
+	// Families alternate, so a short budget sees both.
+	for i := range max(len(direct), len(tiled)) * len(blocks) {
+		b := blocks[i%len(blocks)]
+		if wg := i / len(blocks); wg < len(direct) {
+			for _, kc := range []uint32{512, 0, 256} {
+				add(Kernel{Family: shaders.FamilyDirect, Element: shaders.F32, WGX: direct[wg][0], WGY: direct[wg][1], TM: b[0], TN: b[1], TK: 4, KChunk: kc})
+			}
+		}
+		if wg := i / len(blocks); wg < len(tiled) {
+			for _, tk := range []uint32{16, 8} {
+				add(Kernel{Family: shaders.FamilyTiled, Element: shaders.F32, WGX: tiled[wg][0], WGY: tiled[wg][1], TM: b[0], TN: b[1], TK: tk})
+			}
+		}
+	}
+	return out
+}
+
+// ForElement is the kernels of ks whose family has modules for element
+// type e, converted to it, that fit the device, each once.
+func ForElement(ks []Kernel, e shaders.Element, p *vk.Properties) []Kernel {
+	var out []Kernel
+	for _, k := range ks {
+		k.Element = e
+		if k.Fits(p) == nil && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -90,4 +90,11 @@ func TestMatMulStridedBatchedBadArguments(t *testing.T) {
 	} {
 		assert.ErrorIs(t, err, gpu.ErrBadArgument, name)
 	}
+	// One rule for both strided calls: a batch of one uses no stride, so
+	// any stride that is not negative is taken.
+	assert.NoError(t, matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, 1<<62, b, 1<<62, 0, c, 1<<62, 1))
+	host := make([]float32, 16)
+	assert.NoError(t, d.SgemmStridedBatched(n, n, 4, 4, 4, 1, host, 4, 1<<62, host, 4, 1<<62, 0, make([]float32, 16), 4, 1<<62, 1))
+	assert.ErrorIs(t, matMulStridedBatched(d, n, n, 4, 4, 4, 1, a, -1, b, 0, 0, c, 4, 1), gpu.ErrBadArgument)
+	assert.ErrorIs(t, d.SgemmStridedBatched(n, n, 4, 4, 4, 1, host, 4, -1, host, 4, 0, 0, make([]float32, 16), 4, 0, 1), gpu.ErrBadArgument)
 }

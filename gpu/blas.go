@@ -52,6 +52,9 @@ func NewBLAS(dev *Device) BLAS { return BLAS{dev: dev} }
 // path: below the crossover, or, the crossover not being forced, while its
 // pipeline is still being built.
 func (b BLAS) onCPU(e shaders.Element, tA, tB blas.Transpose, m, n, k int) bool {
+	if _, err := b.dev.engine(); err != nil {
+		return false // the device call says what is wrong
+	}
 	flops := gemm.Flops(m, n, k)
 	if below := b.dev.cfg.CPUBelow; below != 0 {
 		return flops < below
@@ -90,7 +93,7 @@ func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 		return
 	}
 	var err error
-	if b.dev.e.Float64Support() != nil || b.onCPU(shaders.F64, tA, tB, m, n, k) {
+	if b.dev.float64Unsupported() || b.onCPU(shaders.F64, tA, tB, m, n, k) {
 		err = b.cpu.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	} else {
 		err = b.dev.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
@@ -98,4 +101,10 @@ func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 	if err != nil {
 		panic("vkgemm: " + err.Error())
 	}
+}
+
+// float64Unsupported says whether d is open and lacks float64 in shaders.
+func (d *Device) float64Unsupported() bool {
+	e, err := d.engine()
+	return err == nil && e.Float64Support() != nil
 }

@@ -53,6 +53,17 @@ func Open(cfg Config) (*Device, error) {
 	return &Device{e: e, info: info, cfg: cfg}, nil
 }
 
+// errNotOpen is what a Device that Open did not return says.
+var errNotOpen = fmt.Errorf("gpu: %w: a nil *gpu.Device, or one not made by gpu.Open", ErrBadArgument)
+
+// engine is the engine behind d, or errNotOpen.
+func (d *Device) engine() (*engine.Device, error) {
+	if d == nil || d.e == nil {
+		return nil, errNotOpen
+	}
+	return d.e, nil
+}
+
 // Close waits for the device's work, including products that timed out or
 // were never waited for, and then frees it. Calls after Close return
 // ErrClosed; a second Close returns nil. Where the work does not end
@@ -60,17 +71,33 @@ func Open(cfg Config) (*Device, error) {
 // ErrTimeout and leaves the device's memory allocated rather than free it
 // under the running work. Close saves the pipeline cache, so that drivers
 // that fill it start the next process with compiled pipelines.
-func (d *Device) Close() error { return d.e.Close() }
+func (d *Device) Close() error {
+	e, err := d.engine()
+	if err != nil {
+		return err
+	}
+	return e.Close()
+}
 
 // Backend returns "Vulkan".
-func (d *Device) Backend() string { return d.e.Backend() }
+func (d *Device) Backend() string { return "Vulkan" }
 
 // Describe says which device runs, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)
 // (Vulkan, CPU driver)".
-func (d *Device) Describe() string { return d.e.Describe() }
+func (d *Device) Describe() string {
+	if d == nil || d.e == nil {
+		return "no device (Vulkan)"
+	}
+	return d.e.Describe()
+}
 
 // Info returns the description of the open device, as Devices lists it.
-func (d *Device) Info() DeviceInfo { return d.info }
+func (d *Device) Info() DeviceInfo {
+	if d == nil {
+		return DeviceInfo{}
+	}
+	return d.info
+}
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C on the device with gonum's
 // argument convention (row-major, leading dimensions, transposes; see
@@ -84,7 +111,11 @@ func (d *Device) Info() DeviceInfo { return d.info }
 // for seconds.
 func (d *Device) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) error {
-	return d.e.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	e, err := d.engine()
+	if err != nil {
+		return err
+	}
+	return e.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // Dgemm computes C = alpha*op(A)*op(B) + beta*C in float64 on the device,
@@ -94,7 +125,11 @@ func (d *Device) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 // ErrUnsupported; the BLAS adapter then uses the CPU path by itself.
 func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
 	b []float64, ldb int, beta float64, c []float64, ldc int) error {
-	return d.e.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	e, err := d.engine()
+	if err != nil {
+		return err
+	}
+	return e.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // GemmHalf computes C = alpha*op(A)*op(B) + beta*C like Sgemm, with A and B
@@ -112,11 +147,15 @@ func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []fl
 // feature is needed.
 func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alpha float32,
 	a []uint16, lda int, b []uint16, ldb int, beta float32, c []float32, ldc int) error {
-	e, ok := element(f)
+	el, ok := element(f)
 	if !ok {
 		return fmt.Errorf("gpu: %w: half format %v is neither gpu.F16 nor gpu.BF16", ErrBadArgument, f)
 	}
-	return d.e.GemmHalf(e, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	e, err := d.engine()
+	if err != nil {
+		return err
+	}
+	return e.GemmHalf(el, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // HalfFormat is the 16-bit format of GemmHalf's inputs.
@@ -154,7 +193,11 @@ func element(f HalfFormat) (shaders.Element, bool) {
 func (d *Device) SgemmStridedBatched(tA, tB blas.Transpose, m, n, k int, alpha float32,
 	a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32,
 	c []float32, ldc, strideC int, batch int) error {
-	return d.e.SgemmStridedBatched(tA, tB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch)
+	e, err := d.engine()
+	if err != nil {
+		return err
+	}
+	return e.SgemmStridedBatched(tA, tB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch)
 }
 
 // Warm builds ahead of the first product the pipelines products use: the
@@ -167,7 +210,13 @@ func (d *Device) SgemmStridedBatched(tA, tB blas.Transpose, m, n, k int, alpha f
 // Warm may run in a goroutine beside products (Config.Warm makes Open do
 // that): it holds the device for one pipeline at a time. It returns
 // ErrClosed if the device is closed meanwhile.
-func (d *Device) Warm() error { return d.e.Warm() }
+func (d *Device) Warm() error {
+	e, err := d.engine()
+	if err != nil {
+		return err
+	}
+	return e.Warm()
+}
 
 // MemoryBudget is the memory a device has left for vkgemm: from
 // VK_EXT_memory_budget where the driver has it, else estimated as 80% of
@@ -185,7 +234,11 @@ type MemoryBudget struct {
 
 // MemoryBudget reports what memory the device has left.
 func (d *Device) MemoryBudget() (MemoryBudget, error) {
-	b, err := d.e.MemoryBudget()
+	e, err := d.engine()
+	if err != nil {
+		return MemoryBudget{}, err
+	}
+	b, err := e.MemoryBudget()
 	return MemoryBudget(b), err
 }
 

@@ -165,7 +165,50 @@ func TestUseAfterClose(t *testing.T) {
 	assert.True(t, errors.Is(err, gpu.ErrClosed))
 	_, err = probe(d).EmptyDispatch()
 	assert.True(t, errors.Is(err, gpu.ErrClosed))
+	// Closed says closed, not what the device lacks (SwiftShader has no
+	// float64).
+	err = d.Dgemm(blas.NoTrans, blas.NoTrans, 1, 1, 1, 1, []float64{1}, 1, []float64{1}, 1, 0, []float64{0}, 1)
+	assert.ErrorIs(t, err, gpu.ErrClosed)
+	_, err = probe(d).MeasurePeak(true)
+	assert.ErrorIs(t, err, gpu.ErrClosed)
 	m.Release() // harmless after Close
+}
+
+// Nil and zero values are bad arguments to every call, never a panic.
+func TestNilAndZeroValuesAreBadArguments(t *testing.T) {
+	d := openDevice(t, gpu.Config{Cache: gpu.Off})
+	for _, m := range []*gpu.Matrix{nil, {}} {
+		assert.ErrorIs(t, m.Upload(make([]float32, 4), 2), gpu.ErrBadArgument)
+		assert.ErrorIs(t, m.Download(make([]float32, 4), 2), gpu.ErrBadArgument)
+		m.Release()
+		rows, cols := m.Dims()
+		assert.Zero(t, rows+cols)
+		ok, err := d.NewMatrix(2, 2)
+		require.NoError(t, err)
+		_, err = d.MatMulAsync(blas.NoTrans, blas.NoTrans, 1, m, ok, 0, ok)
+		assert.ErrorIs(t, err, gpu.ErrBadArgument)
+		_, err = d.MatMulStridedBatchedAsync(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, ok, 0, m, 0, 0, ok, 0, 1)
+		assert.ErrorIs(t, err, gpu.ErrBadArgument)
+		ok.Release()
+	}
+	for _, p := range []*gpu.Pending{nil, {}} {
+		_, err := p.Wait()
+		assert.ErrorIs(t, err, gpu.ErrBadArgument)
+	}
+	c := make([]float32, 4)
+	for _, dev := range []*gpu.Device{nil, {}} {
+		err := dev.Sgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, c, 2)
+		assert.ErrorIs(t, err, gpu.ErrBadArgument)
+		assert.ErrorIs(t, dev.Warm(), gpu.ErrBadArgument)
+		assert.ErrorIs(t, dev.Close(), gpu.ErrBadArgument)
+		_, err = dev.NewMatrix(2, 2)
+		assert.ErrorIs(t, err, gpu.ErrBadArgument)
+		_, err = dev.MemoryBudget()
+		assert.ErrorIs(t, err, gpu.ErrBadArgument)
+		assert.NotEmpty(t, dev.Describe())
+		assert.Panics(t, func() { gpu.NewBLAS(dev).Sgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, c, 2, c, 2, 0, c, 2) },
+			"gonum's contract: the adapter panics, with the error")
+	}
 }
 
 func TestOutOfDeviceMemory(t *testing.T) {

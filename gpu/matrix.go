@@ -18,14 +18,19 @@ type Matrix struct{ m *engine.Matrix }
 // MaxStorageBufferRange); larger ones are refused with an error wrapping
 // ErrTooLarge.
 func (d *Device) NewMatrix(rows, cols int) (*Matrix, error) {
-	m, err := d.e.NewMatrix(rows, cols)
+	e, err := d.engine()
+	if err != nil {
+		return nil, err
+	}
+	m, err := e.NewMatrix(rows, cols)
 	if err != nil {
 		return nil, err
 	}
 	return &Matrix{m}, nil
 }
 
-// inner is the engine's matrix, nil for a nil *Matrix.
+// inner is the engine's matrix, nil for a nil *Matrix or one NewMatrix
+// did not make.
 func (m *Matrix) inner() *engine.Matrix {
 	if m == nil {
 		return nil
@@ -35,7 +40,7 @@ func (m *Matrix) inner() *engine.Matrix {
 
 // Dims returns the rows and columns of the matrix (0, 0 for nil).
 func (m *Matrix) Dims() (rows, cols int) {
-	if m == nil {
+	if m.inner() == nil {
 		return 0, 0
 	}
 	return m.m.Dims()
@@ -45,7 +50,7 @@ func (m *Matrix) Dims() (rows, cols int) {
 // ld) to the device, after the products submitted earlier that use the
 // matrix.
 func (m *Matrix) Upload(src []float32, ld int) error {
-	if m == nil {
+	if m.inner() == nil {
 		return errNilMatrix
 	}
 	return m.m.Upload(src, ld)
@@ -55,7 +60,7 @@ func (m *Matrix) Upload(src []float32, ld int) error {
 // dimension ld), after the products submitted earlier that write it;
 // elements of dst outside the matrix are left alone.
 func (m *Matrix) Download(dst []float32, ld int) error {
-	if m == nil {
+	if m.inner() == nil {
 		return errNilMatrix
 	}
 	return m.m.Download(dst, ld)
@@ -65,12 +70,12 @@ func (m *Matrix) Download(dst []float32, ld int) error {
 // ended; later use is an error wrapping ErrBadArgument. It does not wait.
 // Releasing nil or a released matrix does nothing.
 func (m *Matrix) Release() {
-	if m != nil {
+	if m.inner() != nil {
 		m.m.Release()
 	}
 }
 
-var errNilMatrix = fmt.Errorf("gpu: %w: nil *Matrix", ErrBadArgument)
+var errNilMatrix = fmt.Errorf("gpu: %w: a nil *gpu.Matrix, or one not made by NewMatrix", ErrBadArgument)
 
 // Pending is a product submitted to the device and not yet waited for.
 // One that is never waited for is reclaimed once it has ended.
@@ -79,8 +84,8 @@ type Pending struct{ p *engine.Pending }
 // Wait waits for the product and reports its timing. Waiting again returns
 // the same result; after ErrTimeout it waits again.
 func (p *Pending) Wait() (Timing, error) {
-	if p == nil {
-		return Timing{}, fmt.Errorf("gpu: %w: nil *Pending", ErrBadArgument)
+	if p == nil || p.p == nil {
+		return Timing{}, fmt.Errorf("gpu: %w: a nil *gpu.Pending, or one no product returned", ErrBadArgument)
 	}
 	t, err := p.p.Wait()
 	return Timing(t), err
@@ -93,7 +98,11 @@ func (p *Pending) Wait() (Timing, error) {
 // reclaimed once they end. C must be neither A nor B. No submission carries
 // more than about half a second of work: a longer product is split along k.
 func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix) (*Pending, error) {
-	p, err := d.e.MatMulAsync(tA, tB, alpha, a.inner(), b.inner(), beta, c.inner())
+	e, err := d.engine()
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.MatMulAsync(tA, tB, alpha, a.inner(), b.inner(), beta, c.inner())
 	return pending(p, err)
 }
 
@@ -106,7 +115,11 @@ func (d *Device) MatMulAsync(tA, tB blas.Transpose, alpha float32, a, b *Matrix,
 // SgemmStridedBatched's rule. Products submitted later run after it.
 func (d *Device) MatMulStridedBatchedAsync(tA, tB blas.Transpose, m, n, k int, alpha float32, a *Matrix, strideA int,
 	b *Matrix, strideB int, beta float32, c *Matrix, strideC int, batch int) (*Pending, error) {
-	p, err := d.e.MatMulStridedBatchedAsync(tA, tB, m, n, k, alpha, a.inner(), strideA, b.inner(), strideB, beta, c.inner(), strideC, batch)
+	e, err := d.engine()
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.MatMulStridedBatchedAsync(tA, tB, m, n, k, alpha, a.inner(), strideA, b.inner(), strideB, beta, c.inner(), strideC, batch)
 	return pending(p, err)
 }
 

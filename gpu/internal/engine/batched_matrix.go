@@ -41,7 +41,7 @@ func (d *Device) MatMulStridedBatchedAsync(tA, tB blas.Transpose, m, n, k int, a
 	// Strides in rows become strides in elements; the lengths are the
 	// matrices' whole buffers, so a batch that runs past a matrix's rows is
 	// refused like a slice too short.
-	sA, sB, sC, ok := rowStrides(strideA, a.ld, strideB, b.ld, strideC, c.ld)
+	sA, sB, sC, ok := rowStrides(batch, strideA, a.ld, strideB, b.ld, strideC, c.ld)
 	if !ok {
 		return nil, fmt.Errorf("gpu: %w: strides of %d, %d and %d rows are negative or overflow", ErrBadArgument, strideA, strideB, strideC)
 	}
@@ -64,15 +64,19 @@ func (d *Device) MatMulStridedBatchedAsync(tA, tB blas.Transpose, m, n, k int, a
 	return p, d.finish(err)
 }
 
-// rowStrides converts strides in rows to strides in elements.
-func rowStrides(rows ...int) (sA, sB, sC int, ok bool) {
+// rowStrides converts strides in rows to strides in elements. A batch of
+// one uses no stride, so any stride that is not negative is taken there, as
+// SgemmStridedBatched takes it.
+func rowStrides(batch int, rows ...int) (sA, sB, sC int, ok bool) {
 	var s [3]int
 	for i := range s {
 		r, ld := rows[2*i], rows[2*i+1]
-		if r < 0 || (r > 0 && ld > math.MaxInt/r) {
+		switch {
+		case r < 0 || batch > 1 && r > 0 && ld > math.MaxInt/r:
 			return 0, 0, 0, false
+		case batch > 1:
+			s[i] = r * ld
 		}
-		s[i] = r * ld
 	}
 	return s[0], s[1], s[2], true
 }

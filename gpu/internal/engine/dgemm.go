@@ -21,13 +21,13 @@ func (d *Device) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []fl
 	if err := gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc); err != nil {
 		return err
 	}
-	if err := d.Float64Support(); err != nil {
-		return err
-	}
 	if err := d.lock(); err != nil {
 		return err
 	}
 	defer d.mu.Unlock()
+	if err := d.Float64Support(); err != nil {
+		return err
+	}
 	if noProduct(m, n, k, alpha, beta, c, ldc) {
 		return nil
 	}

@@ -14,14 +14,10 @@ import (
 // MeasurePeak measures the FMA peak in float32, or in float64 (see
 // diag.Prober).
 func (d *Device) MeasurePeak(float64s bool) (diag.Peak, error) {
-	e := shaders.F32
 	if float64s {
-		if err := d.Float64Support(); err != nil {
-			return diag.Peak{}, err
-		}
-		e = shaders.F64
+		return d.measurePeak(shaders.F64)
 	}
-	return d.measurePeak(e)
+	return d.measurePeak(shaders.F32)
 }
 
 // measurePeak runs the peak shader of element type e.
@@ -30,6 +26,11 @@ func (d *Device) measurePeak(e shaders.Element) (diag.Peak, error) {
 		return diag.Peak{}, err
 	}
 	defer d.mu.Unlock()
+	if e == shaders.F64 {
+		if err := d.Float64Support(); err != nil {
+			return diag.Peak{}, err
+		}
+	}
 	p, err := d.peak(e)
 	if err == nil && e == shaders.F32 {
 		d.peakGFLOPS = p.GFLOPS // sizes each submission from now on

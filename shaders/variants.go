@@ -39,8 +39,8 @@ func (f Family) GEMM() bool {
 }
 
 // Variant is one row of the table every kernel module comes from: the
-// generator (gen.go) writes its GLSL, the freshness tests recompile it, and
-// the gpu package picks the module for a kernel from it.
+// generator writes its GLSL (unless it is HandWritten), the freshness tests
+// recompile it, and the engine picks the module of a kernel from it.
 type Variant struct {
 	Name   string // module name: glsl/Name.comp, spirv/Name.spv
 	Family Family
@@ -58,15 +58,15 @@ type Variant struct {
 	// unused parts of the unrolled block. lavapipe spends most of a pipeline
 	// creation translating the module, with Mesa's shader cache warm or not:
 	// the exact module of its default kernel is built in about a third of
-	// the time (docs/perf.md).
+	// the time.
 	Exact bool
 	// KStep is the values of k a step of the kernel consumes: 8 for the
 	// half-precision texel modules that use every texel of eight halves
-	// whole (half8.comp.tmpl; exact blocks only), which need k padded with
+	// whole (exact blocks only), which need k padded with
 	// zeros to a multiple of 8; 0 means 4.
 	KStep uint32
 	// HandWritten modules are written in glsl/ by hand; the generator
-	// (gen.go) writes the others from the templates.
+	// writes the others from the templates.
 	HandWritten bool
 }
 
@@ -109,7 +109,7 @@ var Variants = []Variant{
 	// 12×16 blocks, 8 values of k a step, so each texel is fetched once and
 	// used whole. Texel modules of 4 values a step kept the last texel
 	// fetched, but lavapipe runs the fetch under an if whether or not it
-	// hits; they were 1.7-2× slower and are gone (docs/perf.md).
+	// hits; they were 1.7-2× slower and are gone.
 	{Name: "gemm_direct_texel_f16_12x16", Family: FamilyDirect, Element: F16, Texel: true, MaxM: 12, MaxN: 16, Exact: true, KStep: 8},
 	{Name: "gemm_direct_texel_bf16_12x16", Family: FamilyDirect, Element: BF16, Texel: true, MaxM: 12, MaxN: 16, Exact: true, KStep: 8},
 	// Float64 (Dgemm, on devices with shaderFloat64): an 8×8 block through

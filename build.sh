@@ -235,7 +235,7 @@ screenshots() {
 	cp "$art/desktop.png" docs/desktop.png
 	cp "$art/desktop-batched.png" docs/desktop-batched.png
 	cp "$art/browser-webgpu.png" docs/browser.png
-	log "docs/desktop.png, docs/desktop-batched.png and docs/browser.png made $(date -u +%F): put the date in README's Visualizer section"
+	log "docs/desktop.png, docs/desktop-batched.png and docs/browser.png made $(date -u +%F): put the date in docs/visualizer.md"
 }
 
 # bench_web races the browser engines (vkgemm's WebGPU engine, tfjs-webgpu,

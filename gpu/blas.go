@@ -20,15 +20,19 @@ import (
 //
 // to send gonum's GEMMs (blas32.Gemm, blas64.Gemm and so mat.Dense.Mul) there.
 //
-// Dispatch is hybrid: a product of fewer flops (2·m·n·k) than the device's
-// crossover for its precision and shape class (Device.CPUBelow) runs on the
-// CPU path, so using the adapter never makes a program slower than the CPU
-// path. Nor does a compile: a product whose pipeline is not built yet runs
-// on the CPU path while the pipeline is built in the background (Device.Warm
-// builds them all ahead). VKGEMM_CPU_BELOW, read by NewBLAS, overrides every
-// crossover, and then products wait for their pipelines; 0 sends every
-// product to the device. Dgemm runs on the CPU path on devices without
-// float64 in shaders (Device.Dgemm says why).
+// Dispatch is hybrid, so that using the adapter never makes a program
+// slower than the CPU path. Each device has a crossover per precision and
+// shape class: products of fewer flops (2·m·n·k) run on the CPU path, larger
+// ones on the device. The crossover is the one package gpu/tune measured
+// and saved in the device's tuning file, else a conservative built-in: on a
+// CPU driver with OpenBLAS installed, never (the driver runs on the same
+// cores at a fraction of OpenBLAS's speed); on a CPU driver without it,
+// 512³; on a GPU 256³ in float32 and 1024³ in float64. Config.CPUBelow
+// overrides every crossover. Nor does a compile make a program slower: a
+// product whose pipeline is not built yet runs on the CPU path while the
+// pipeline is built in the background (Device.Warm builds them all ahead),
+// unless Config.CPUBelow is set. Dgemm runs on the CPU path on devices
+// without float64 in shaders (Device.Dgemm says why).
 //
 // As gonum's contract says, bad arguments panic, with gonum's own messages.
 // blas.Float32 and blas.Float64 have no error return, so a device failure

@@ -1,8 +1,6 @@
 package gpu_test
 
 import (
-	"errors"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,25 +9,16 @@ import (
 
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/internal/gputest"
 	"github.com/vkgemm/vkgemm/gpu/tune"
 	"github.com/vkgemm/vkgemm/internal/diag"
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
-// openDevice opens a device for a test. Where Vulkan is missing the test is
-// skipped with the reason, unless VKGEMM_REQUIRE_DEVICE=1 (as in CI), where
-// a missing device fails it.
+// openDevice opens a device for a test (gputest.Open).
 func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device {
 	t.Helper()
-	d, err := gpu.Open(cfg)
-	if err != nil {
-		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, gpu.ErrNoLoader) || errors.Is(err, gpu.ErrNoDevice)) {
-			t.Skipf("no Vulkan device (set VKGEMM_REQUIRE_DEVICE=1 to fail instead): %v", err)
-		}
-		require.NoError(t, err)
-	}
-	t.Cleanup(func() { require.NoError(t, d.Close()) })
-	return d
+	return gputest.Open(t, cfg)
 }
 
 // requireDevice skips a test that needs a Vulkan device where there is none

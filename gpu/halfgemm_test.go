@@ -12,18 +12,14 @@ import (
 
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/internal/gputest"
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // halfInputs draws a rows×ld matrix of f's values in [-1, 1) and returns
 // their bits and the float32s they stand for exactly.
 func halfInputs(f gpu.HalfFormat, rng *rand.Rand, n int) ([]uint16, []float32) {
-	bits, exact := make([]uint16, n), make([]float32, n)
-	for i := range bits {
-		bits[i] = f.FromFloat32(rng.Float32()*2 - 1)
-		exact[i] = f.ToFloat32(bits[i])
-	}
-	return bits, exact
+	return gputest.HalfInputs(f, rng, n)
 }
 
 // GemmHalf meets the float32 bound with the inputs taken as exact, for

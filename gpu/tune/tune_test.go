@@ -19,6 +19,7 @@ import (
 	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
+	"github.com/vkgemm/vkgemm/gpu/internal/gputest"
 	"github.com/vkgemm/vkgemm/gpu/tune"
 	"github.com/vkgemm/vkgemm/shaders"
 )
@@ -153,8 +154,8 @@ func TestTuneBatchedAndHalf(t *testing.T) {
 	for _, f := range []gpu.HalfFormat{gpu.BF16} {
 		c := gemmtest.Case{TA: blas.Trans, TB: blas.NoTrans, M: 37, N: 29, K: 70, Alpha: 1, Beta: 0.5, PadA: 1}
 		p := gemmtest.NewProblem(c, 9)
-		a, ax := halfInputs(f, rng, len(p.A))
-		b, bx := halfInputs(f, rng, len(p.B))
+		a, ax := gputest.HalfInputs(f, rng, len(p.A))
+		b, bx := gputest.HalfInputs(f, rng, len(p.B))
 		want, scale := gemmtest.Reference(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, ax, p.LDA, bx, p.LDB, c.Beta, p.C, p.LDC)
 		require.NoError(t, d2.GemmHalf(f, c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a, p.LDA, b, p.LDB, c.Beta, p.C, p.LDC))
 		r := gemmtest.Compare(c.M, c.N, c.K, p.C, p.LDC, want, scale)
@@ -304,21 +305,7 @@ func TestTuneRefusesBadOptions(t *testing.T) {
 	assert.ErrorIs(t, err, gpu.ErrClosed)
 }
 
-// openDevice opens a device for a test. Where Vulkan is missing the test is
-// skipped with the reason, unless VKGEMM_REQUIRE_DEVICE=1 (as in CI), where
-// a missing device fails it.
-func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device {
-	t.Helper()
-	d, err := gpu.Open(cfg)
-	if err != nil {
-		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, gpu.ErrNoLoader) || errors.Is(err, gpu.ErrNoDevice)) {
-			t.Skipf("no Vulkan device (set VKGEMM_REQUIRE_DEVICE=1 to fail instead): %v", err)
-		}
-		require.NoError(t, err)
-	}
-	t.Cleanup(func() { assert.NoError(t, d.Close()) })
-	return d
-}
+func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device { return gputest.Open(t, cfg) }
 
 // f32 is the key of float32 products of class c.
 func f32(c tune.Class) tune.Key { return tune.Key{Element: shaders.F32, Class: c} }
@@ -327,13 +314,4 @@ func f32(c tune.Class) tune.Key { return tune.Key{Element: shaders.F32, Class: c
 func kernels(d *gpu.Device) map[tune.Key]tune.Kernel {
 	ks, _ := tune.Kernels(d)
 	return ks
-}
-
-func halfInputs(f gpu.HalfFormat, rng *rand.Rand, n int) ([]uint16, []float32) {
-	bits, exact := make([]uint16, n), make([]float32, n)
-	for i := range bits {
-		bits[i] = f.FromFloat32(rng.Float32()*2 - 1)
-		exact[i] = f.ToFloat32(bits[i])
-	}
-	return bits, exact
 }

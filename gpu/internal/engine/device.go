@@ -44,10 +44,10 @@ type Device struct {
 	// depth is how many blocks of a host-slice product may be in flight
 	// at once: 2 overlaps packing with compute; 1 is the serial path.
 	depth int
-	// cpuBelow holds the BLAS adapter's measured crossovers (hybrid.go).
+	// cpuBelow holds the BLAS adapter's measured crossovers.
 	cpuBelow map[tuning.Key]float64
 	// built says which pipelines are built or being built, for the adapter
-	// (warm.go); it has its own lock so that asking never waits for a product.
+	// (Ready); it has its own lock so that asking never waits for a product.
 	built readiness
 }
 

@@ -22,7 +22,7 @@ type problem struct {
 	timed       bool // record timestamps around the kernels
 	// words is the 4-byte words per element: 0 or 1 for float32, 2 for
 	// float64, whose matrices a, b and c then view as pairs of words
-	// (dgemm.go), and whose kernels take alpha64 and beta64 (alpha and
+	// (Dgemm), and whose kernels take alpha64 and beta64 (alpha and
 	// beta only say which are zero).
 	words           int
 	alpha64, beta64 float64

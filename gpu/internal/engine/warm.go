@@ -11,18 +11,10 @@ import (
 	"gonum.org/v1/gonum/blas"
 )
 
-// Warm builds ahead of the first product the pipelines products use: the
-// kernel of every shape class for every pair of transposes, and the float64
-// kernel where the device has one, each run once on
-// a 4×4×4 product, because some drivers (lavapipe) compile a pipeline at its
-// first dispatch, not when it is created. Then the first product of the
-// process pays no compile. Close saves the pipeline cache, so drivers that
-// fill it start the next process with compiled pipelines; lavapipe keeps
-// them in Mesa's own shader cache on disk instead.
-//
-// Warm may run in a goroutine beside products (VKGEMM_WARM=1 makes Open do
-// that): it holds the device for one pipeline at a time. It returns
-// ErrClosed if the device is closed meanwhile.
+// Warm builds and runs once, on a 4×4×4 product, the pipeline of every
+// shape class's kernel in every pair of transposes, and the float64 kernel's
+// where the device has one (gpu.Device.Warm). It holds the device for one
+// pipeline at a time.
 func (d *Device) Warm() error {
 	d.mu.Lock()
 	kernels := make([]kernel.Kernel, 0, len(kernel.Classes)+1)

@@ -14,15 +14,34 @@ import (
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 )
 
-// The default engine runs the whole sweep; gonum's pure-Go fallback, which
-// gonum tests itself, the short one (the float64 references of the 1000³
-// cases take minutes under -race).
+// cpuPath is one of the engine's paths, in both precisions, and whether the
+// conformance suite runs its short sweep on it.
+type cpuPath struct {
+	e interface {
+		gemm.Engine
+		gemm.Dgemmer
+	}
+	short bool
+}
+
+// cpuPaths: the default engine runs the whole sweep; gonum's pure-Go
+// fallback, which gonum tests itself, and OpenBLAS called at every size,
+// whose large products the default engine runs too, the short one (the
+// float64 references of the 1000³ cases take minutes under -race).
+func cpuPaths() []cpuPath {
+	paths := []cpuPath{{cpu.Engine{}, testing.Short()}, {cpu.Engine{PureGo: true}, true}}
+	if _, err := cpu.OpenBLAS(); err == nil {
+		paths = append(paths, cpuPath{cpu.OpenBLASOnly{}, true})
+	}
+	return paths
+}
+
 func TestCPUConformance(t *testing.T) {
 	requireOpenBLAS(t)
-	for _, e := range []cpu.Engine{{}, {PureGo: true}} {
-		t.Run(e.Describe(), func(t *testing.T) {
-			gemmtest.Correctness(t, e, testing.Short() || e.PureGo)
-			gemmtest.BadArguments(t, e)
+	for _, p := range cpuPaths() {
+		t.Run(p.e.Describe(), func(t *testing.T) {
+			gemmtest.Correctness(t, p.e, p.short)
+			gemmtest.BadArguments(t, p.e)
 		})
 	}
 }
@@ -44,7 +63,7 @@ func TestCPUNamesItsLibrary(t *testing.T) {
 	assert.Contains(t, cpu.Engine{PureGo: true}.Describe(), "gonum, pure Go")
 	if name, err := cpu.OpenBLAS(); err == nil {
 		assert.Regexp(t, `^OpenBLAS \d+\.\d+\.\d+.*, \d+ threads$`, name)
-		assert.Equal(t, name, cpu.Engine{}.Describe())
+		assert.Equal(t, name+"; gonum below 32³ and for thin A·Bᵀ", cpu.Engine{}.Describe())
 	} else {
 		assert.Contains(t, cpu.Engine{}.Describe(), "gonum, pure Go")
 	}
@@ -122,10 +141,10 @@ func TestZeroSizesTouchNothing(t *testing.T) {
 
 func TestCPUDgemmConformance(t *testing.T) {
 	requireOpenBLAS(t)
-	for _, e := range []cpu.Engine{{}, {PureGo: true}} {
-		t.Run(e.Describe(), func(t *testing.T) {
-			gemmtest.Correctness64(t, e, true)
-			gemmtest.BadArguments64(t, e)
+	for _, p := range cpuPaths() {
+		t.Run(p.e.Describe(), func(t *testing.T) {
+			gemmtest.Correctness64(t, p.e, true)
+			gemmtest.BadArguments64(t, p.e)
 		})
 	}
 }

@@ -31,8 +31,13 @@ import (
 // overrides every crossover. Nor does a compile make a program slower: a
 // product whose pipeline is not built yet runs on the CPU path while the
 // pipeline is built in the background (Device.Warm builds them all ahead),
-// unless Config.CPUBelow is set. Dgemm runs on the CPU path on devices
-// without float64 in shaders (Device.Dgemm says why).
+// unless Config.CPUBelow is set. Products under 32³ multiply-adds run
+// gonum's own code whatever the crossovers (unless Config.CPUBelow is set),
+// as directly as blas32.Use(gonum.Implementation{}) would: no device
+// dispatches in less time than such a product takes, and any check or
+// lookup of the adapter's would cost a measurable share of it. Dgemm runs
+// on the CPU path on devices without float64 in shaders (Device.Dgemm says
+// why).
 //
 // As gonum's contract says, bad arguments panic, with gonum's own messages.
 // blas.Float32 and blas.Float64 have no error return, so a device failure
@@ -51,6 +56,18 @@ var (
 
 // NewBLAS returns the BLAS that runs GEMMs on dev above its crossovers.
 func NewBLAS(dev *Device) BLAS { return BLAS{dev: dev} }
+
+// tinyProduct is the multiply-adds (m·n·k) under which the adapter calls
+// gonum's own code at once. The CPU path runs gonum's code there too (package
+// gemm/cpu), and the smallest GPU dispatch measured costs more than gonum's
+// whole 32³ product.
+const tinyProduct = 32 * 32 * 32
+
+// tiny says whether an m×n×k product goes straight to gonum's code. Bad
+// sizes go there too, for gonum's panics.
+func (b BLAS) tiny(m, n, k int) bool {
+	return float64(m)*float64(n)*float64(k) < tinyProduct && (b.dev == nil || b.dev.cfg.CPUBelow == 0)
+}
 
 // onCPU says whether an m×n×k product of element type e stays on the CPU
 // path: below the crossover, or, the crossover not being forced, while its
@@ -72,6 +89,10 @@ func (b BLAS) onCPU(e shaders.Element, tA, tB blas.Transpose, m, n, k int) bool 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32.
 func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	bm []float32, ldb int, beta float32, c []float32, ldc int) {
+	if b.tiny(m, n, k) {
+		b.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+		return
+	}
 	if gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(bm), ldb, len(c), ldc) != nil {
 		// gonum's own checks panic with gonum's messages.
 		b.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
@@ -92,6 +113,10 @@ func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float
 // above its crossover where it has float64 kernels, else on the CPU path.
 func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int,
 	bm []float64, ldb int, beta float64, c []float64, ldc int) {
+	if b.tiny(m, n, k) {
+		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+		return
+	}
 	if gemm.CheckArgs(tA, tB, m, n, k, len(a), lda, len(bm), ldb, len(c), ldc) != nil {
 		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 		return

@@ -47,6 +47,11 @@ func TestHybridDispatchRoutes(t *testing.T) {
 	checkIdentityProduct(t, impl, 63)
 	assert.Panics(t, func() { checkIdentityProduct(t, impl, 65) })
 
+	// Products under 32³ run gonum's own code whatever the crossover.
+	require.NoError(t, tune.SetCrossover(d, shaders.F32, tune.Small, 0))
+	checkIdentityProduct(t, impl, 31)
+	assert.Panics(t, func() { checkIdentityProduct(t, impl, 33) })
+
 	// A negative override sends everything to the device, even a 1×1×1
 	// product; so does VKGEMM_CPU_BELOW=0.
 	for _, cfg := range []gpu.Config{{CPUBelow: -1}, {}} {

@@ -176,8 +176,7 @@ func TestReleasedMatrixIsRefused(t *testing.T) {
 
 // gpu.NewBLAS sends gonum's single-precision GEMM to the device.
 func TestGonumBLASAdapter(t *testing.T) {
-	d := openDevice(t, gpu.Config{})
-	t.Setenv("VKGEMM_CPU_BELOW", "0") // every product on the device, however small
+	d := openDevice(t, gpu.Config{CPUBelow: -1}) // every product on the device, however small
 	defer blas32.Use(blas32.Implementation())
 	blas32.Use(gpu.NewBLAS(d))
 	rng := rand.New(rand.NewPCG(5, 6))

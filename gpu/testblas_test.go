@@ -16,12 +16,11 @@ import (
 )
 
 // gonum's own conformance suite for Dgemm, against the adapter with every
-// product sent to the device (VKGEMM_CPU_BELOW=0), wherever the adapter
+// product sent to the device (Config.CPUBelow negative), wherever the adapter
 // sends float64 products. testblas has no float32 GEMM test: Sgemm is held to
 // package gemmtest's suite instead (TestConformance, TestGonumBLASAdapter).
 func TestGonumTestblasDgemm(t *testing.T) {
-	d := openDevice(t, gpu.Config{})
-	t.Setenv("VKGEMM_CPU_BELOW", "0")
+	d := openDevice(t, gpu.Config{CPUBelow: -1})
 	testblas.TestDgemm(t, gpu.NewBLAS(d))
 }
 
@@ -29,8 +28,7 @@ func TestGonumTestblasDgemm(t *testing.T) {
 // blas64's implementation: with the adapter in place they pass gonum's own
 // tests.
 func TestGonumLapackOnTheAdapter(t *testing.T) {
-	d := openDevice(t, gpu.Config{})
-	t.Setenv("VKGEMM_CPU_BELOW", "0")
+	d := openDevice(t, gpu.Config{CPUBelow: -1})
 	defer blas64.Use(blas64.Implementation())
 	blas64.Use(gpu.NewBLAS(d))
 	testlapack.DgetrfTest(t, gonum.Implementation{})
@@ -40,8 +38,7 @@ func TestGonumLapackOnTheAdapter(t *testing.T) {
 // mat.Dense.Mul through blas64.Use(adapter) with every product on the
 // device matches gonum's own result within float64's bound.
 func TestMatDenseMulOnTheAdapter(t *testing.T) {
-	d := openDevice(t, gpu.Config{})
-	t.Setenv("VKGEMM_CPU_BELOW", "0")
+	d := openDevice(t, gpu.Config{CPUBelow: -1})
 	a, b := mat.NewDense(70, 90, nil), mat.NewDense(90, 50, nil)
 	for i := range 70 {
 		for j := range 90 {

@@ -1,6 +1,7 @@
 package gpu_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,7 +19,7 @@ import (
 // openDevice opens a device for a test (gputest.Open).
 func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device {
 	t.Helper()
-	return gputest.Open(t, cfg)
+	return gputest.Open(t, cfg, os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1")
 }
 
 // requireDevice skips a test that needs a Vulkan device where there is none

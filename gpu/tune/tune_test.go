@@ -305,7 +305,9 @@ func TestTuneRefusesBadOptions(t *testing.T) {
 	assert.ErrorIs(t, err, gpu.ErrClosed)
 }
 
-func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device { return gputest.Open(t, cfg) }
+func openDevice(t testing.TB, cfg gpu.Config) *gpu.Device {
+	return gputest.Open(t, cfg, os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1")
+}
 
 // f32 is the key of float32 products of class c.
 func f32(c tune.Class) tune.Key { return tune.Key{Element: shaders.F32, Class: c} }

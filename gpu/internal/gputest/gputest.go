@@ -6,20 +6,20 @@ package gputest
 import (
 	"errors"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
 // Open opens a device for a test and closes it when the test ends. Where
-// Vulkan is missing the test is skipped with the reason, unless
-// VKGEMM_REQUIRE_DEVICE=1 (as in CI), where a missing device fails it.
-func Open(t testing.TB, cfg gpu.Config) *gpu.Device {
+// Vulkan is missing the test is skipped with the reason, unless required
+// (tests pass VKGEMM_REQUIRE_DEVICE=1, as CI sets it), where a missing device
+// fails it.
+func Open(t testing.TB, cfg gpu.Config, required bool) *gpu.Device {
 	t.Helper()
 	d, err := gpu.Open(cfg)
 	if err != nil {
-		if os.Getenv("VKGEMM_REQUIRE_DEVICE") != "1" && (errors.Is(err, gpu.ErrNoLoader) || errors.Is(err, gpu.ErrNoDevice)) {
+		if !required && (errors.Is(err, gpu.ErrNoLoader) || errors.Is(err, gpu.ErrNoDevice)) {
 			t.Skipf("no Vulkan device (set VKGEMM_REQUIRE_DEVICE=1 to fail instead): %v", err)
 		}
 		t.Fatalf("opening a device: %v", err)

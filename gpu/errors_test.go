@@ -207,7 +207,9 @@ func TestNilAndZeroValuesAreBadArguments(t *testing.T) {
 		assert.ErrorIs(t, err, gpu.ErrBadArgument)
 		assert.NotEmpty(t, dev.Describe())
 		big := make([]float32, 40*40) // tiny products never reach the device
-		assert.Panics(t, func() { gpu.NewBLAS(dev).Sgemm(blas.NoTrans, blas.NoTrans, 40, 40, 40, 1, big, 40, big, 40, 0, big, 40) },
+		assert.Panics(t, func() {
+			gpu.NewBLAS(dev).Sgemm(blas.NoTrans, blas.NoTrans, 40, 40, 40, 1, big, 40, big, 40, 0, big, 40)
+		},
 			"gonum's contract: the adapter panics, with the error")
 	}
 }

@@ -14,19 +14,24 @@ import (
 
 const isaSynopsis = `Compiles every default, built-in and tuner-candidate kernel for the device, in all four
 transposes, through vkgemm's own pipeline code, and prints what the driver's compiler reports:
-registers, spills, scratch and shared memory, waves per SIMD, code size. Needs a driver with
-VK_KHR_pipeline_executable_properties (RADV, NVIDIA, Intel ANV; not lavapipe or SwiftShader).
-Without an AMD GPU, RADV's null device compiles for any AMD chip, one per process:
+registers, spills and fills, scratch and shared memory, occupancy (as the vendor counts it: waves
+per SIMD on AMD, warps per SM on NVIDIA, waves per core on Adreno, threads on Apple), code size; a
+figure the compiler does not report is left out ("-"), and -json keeps every raw statistic. Needs
+a driver with VK_KHR_pipeline_executable_properties (RADV, NVK, turnip, Honeykrisp, NVIDIA, Intel
+ANV; not lavapipe or SwiftShader). Without the GPU, Mesa's drivers compile for it on a fake device:
+RADV's null device (Mesa 22.3), and NVK, RADV, turnip and Honeykrisp through Mesa 26's drm shims:
   RADV_FORCE_FAMILY=navi21 VK_DRIVER_FILES=/usr/share/vulkan/icd.d/radeon_icd.x86_64.json vkgemm isa
--check fails (exit 1) when a default or built-in kernel spills, uses scratch memory, or runs
-fewer than -min-waves waves per SIMD.`
+  scripts/mesa26.sh run nvk:0x172 bin/vkgemm isa
+-check fails (exit 1) when a default or built-in kernel spills, uses scratch memory, or runs below
+-min-occupancy.`
 
 func runISA(args []string, stdout, stderr io.Writer) (err error) {
 	fs, df := newFlags("isa", isaSynopsis, stderr)
 	asJSON := fs.Bool("json", false, "print a JSON list of objects instead of a table")
 	roles := fs.String("roles", "default,builtin,candidate", "comma-separated `roles` to compile: default, builtin, candidate")
-	check := fs.Bool("check", false, "fail when a default or built-in kernel spills, uses scratch or has fewer than -min-waves waves per SIMD")
-	minWaves := fs.Int("min-waves", 0, "with -check, the fewest waves per SIMD a default or built-in kernel may have (0: no floor)")
+	check := fs.Bool("check", false, "fail when a default or built-in kernel spills, uses scratch or runs below -min-occupancy")
+	minOccupancy := fs.Int("min-occupancy", 0, "with -check, the lowest occupancy a default or built-in kernel may have, in the compiler's unit (0: no floor)")
+	fs.IntVar(minOccupancy, "min-waves", 0, "the same as -min-occupancy (its name when only AMD's compiler was read)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -49,35 +54,47 @@ func runISA(args []string, stdout, stderr io.Writer) (err error) {
 		err = isaTable(stdout, stats)
 	}
 	if err == nil && *check {
-		err = isaCheck(stats, *minWaves)
+		err = isaCheck(stats, *minOccupancy)
 	}
 	return err
 }
 
 func isaTable(w io.Writer, stats []diag.PipelineStats) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FAMILY\tROLE\tKERNEL\tOP\tVGPR\tSGPR\tSPILLED VGPR\tSPILLED SGPR\tSCRATCH\tLDS\tWAVES/SIMD\tCODE")
+	fmt.Fprintln(tw, "FAMILY\tCOMPILER\tROLE\tKERNEL\tOP\tREGISTERS\tSCALAR\tSPILLS\tFILLS\tSCRATCH\tSHARED\tOCCUPANCY\tCODE")
 	for _, s := range stats {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", s.Family, s.Role, s.Kernel, s.Transposes,
-			s.VGPR, s.SGPR, s.SpilledVGPR, s.SpilledSGPR, s.ScratchBytes, s.LDSBytes, s.WavesPerSIMD, s.CodeBytes)
+		occupancy := num(s.Occupancy)
+		if s.Occupancy != nil {
+			occupancy += " " + s.OccupancyUnit
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Family, s.Compiler, s.Role, s.Kernel, s.Transposes,
+			num(s.Registers), num(s.ScalarRegisters), num(s.Spills), num(s.Fills), num(s.ScratchBytes), num(s.SharedBytes), occupancy, num(s.CodeBytes))
 	}
 	return tw.Flush()
 }
 
+// num prints a statistic, or "-" where the compiler reports none.
+func num(v *int) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprint(*v)
+}
+
 // isaCheck is what CI requires of the kernels a GPU runs without tuning.
-func isaCheck(stats []diag.PipelineStats, minWaves int) error {
+func isaCheck(stats []diag.PipelineStats, minOccupancy int) error {
 	var errs []error
 	for _, s := range stats {
 		if s.Role == diag.RoleCandidate {
 			continue
 		}
-		if s.Spills() {
-			errs = append(errs, fmt.Errorf("%s %s kernel %s %s: %d VGPRs and %d SGPRs spilled, %d bytes of scratch",
-				s.Family, s.Role, s.Kernel, s.Transposes, s.SpilledVGPR, s.SpilledSGPR, s.ScratchBytes))
+		if s.Spilled() {
+			errs = append(errs, fmt.Errorf("%s %s kernel %s %s: %s spills, %s fills, %s bytes of scratch",
+				s.Family, s.Role, s.Kernel, s.Transposes, num(s.Spills), num(s.Fills), num(s.ScratchBytes)))
 		}
-		if minWaves > 0 && s.WavesPerSIMD >= 0 && s.WavesPerSIMD < minWaves {
-			errs = append(errs, fmt.Errorf("%s %s kernel %s %s: %d waves per SIMD, fewer than %d",
-				s.Family, s.Role, s.Kernel, s.Transposes, s.WavesPerSIMD, minWaves))
+		if minOccupancy > 0 && s.Occupancy != nil && *s.Occupancy < minOccupancy {
+			errs = append(errs, fmt.Errorf("%s %s kernel %s %s: %d %s, fewer than %d",
+				s.Family, s.Role, s.Kernel, s.Transposes, *s.Occupancy, s.OccupancyUnit, minOccupancy))
 		}
 	}
 	return errors.Join(errs...)

@@ -54,28 +54,39 @@ func TestISAOnRADVNullDevice(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out, &rows), "%s", out)
 	require.NotEmpty(t, rows)
 	for _, r := range rows {
-		for _, f := range []string{"family", "kernel", "role", "vgpr", "sgpr", "spilled_vgpr", "spilled_sgpr", "scratch_bytes", "lds_bytes", "waves_per_simd"} {
+		for _, f := range []string{"family", "compiler", "kernel", "role", "registers", "scalar_registers", "spills", "scratch_bytes",
+			"shared_bytes", "occupancy", "occupancy_unit", "code_bytes", "statistics"} {
 			assert.Contains(t, r, f)
 		}
+		assert.NotContains(t, r, "fills", "ACO reports no fills: absent, not made up")
 		assert.Equal(t, "navi21", r["family"])
+		assert.Equal(t, "ACO", r["compiler"])
 		assert.Equal(t, "default", r["role"])
-		assert.Greater(t, r["vgpr"], 0.0)
+		assert.Greater(t, r["registers"], 0.0)
 		assert.Equal(t, 0.0, r["scratch_bytes"], "%v", r["kernel"])
-		assert.GreaterOrEqual(t, r["waves_per_simd"], 4.0, "%v", r["kernel"])
+		assert.Equal(t, "waves per SIMD", r["occupancy_unit"])
+		assert.GreaterOrEqual(t, r["occupancy"], 4.0, "%v", r["kernel"])
 	}
 }
 
 func TestISACheck(t *testing.T) {
-	ok := diag.PipelineStats{Family: "navi21", Kernel: "k", Role: diag.RoleDefault, VGPR: 100, WavesPerSIMD: 8}
+	n := func(v int) *int { return &v }
+	ok := diag.PipelineStats{Family: "navi21", Kernel: "k", Role: diag.RoleDefault, Registers: n(100), Spills: n(0), ScratchBytes: n(0),
+		Occupancy: n(8), OccupancyUnit: "waves per SIMD"}
 	assert.NoError(t, isaCheck([]diag.PipelineStats{ok}, 4))
 	spill := ok
-	spill.ScratchBytes = 4096
+	spill.ScratchBytes = n(4096)
 	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{ok, spill}, 4), "4096 bytes of scratch")
 	few := ok
-	few.Role, few.WavesPerSIMD = diag.RoleBuiltin, 2
+	few.Role, few.Occupancy = diag.RoleBuiltin, n(2)
 	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{few}, 4), "2 waves per SIMD, fewer than 4")
 	assert.NoError(t, isaCheck([]diag.PipelineStats{few}, 0), "no floor")
 	cand := spill
 	cand.Role = diag.RoleCandidate
 	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4), "candidates are reported, not required")
+	unknown := diag.PipelineStats{Family: "x", Kernel: "k", Role: diag.RoleDefault}
+	assert.NoError(t, isaCheck([]diag.PipelineStats{unknown}, 4), "what a compiler does not report is not checked")
+	fills := ok
+	fills.Fills = n(3)
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{fills}, 0), "3 fills")
 }

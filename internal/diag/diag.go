@@ -59,31 +59,56 @@ const (
 	RoleCandidate = "candidate" // a kernel the tuner would try here
 )
 
-// PipelineStats is what the driver's compiler reports about one pipeline:
-// registers, spills, scratch and shared memory per invocation group, and
-// occupancy. Fields a driver does not report are -1.
+// PipelineStats is what a driver's compiler reports about one pipeline, in
+// fields that mean the same for every vendor's compiler (AMD's ACO through
+// RADV, NVIDIA's instruction set through NVK's NAK, Qualcomm Adreno's ir3
+// through turnip, Apple's AGX through Honeykrisp), each taken from the
+// statistic that compiler gives it; a field its compiler does not report is
+// absent (nil), never a made-up value. Statistics keeps everything the driver
+// reported, under its own names.
 type PipelineStats struct {
-	Family       string             `json:"family"` // the GPU family compiled for (e.g. navi21)
-	Kernel       string             `json:"kernel"`
-	Transposes   string             `json:"transposes"` // NN, TN, NT or TT: op(A), op(B)
-	Role         string             `json:"role"`
-	VGPR         int                `json:"vgpr"`
-	SGPR         int                `json:"sgpr"`
-	SpilledVGPR  int                `json:"spilled_vgpr"`
-	SpilledSGPR  int                `json:"spilled_sgpr"`
-	ScratchBytes int                `json:"scratch_bytes"`
-	LDSBytes     int                `json:"lds_bytes"`
-	WavesPerSIMD int                `json:"waves_per_simd"`
-	CodeBytes    int                `json:"code_bytes"`
-	SubgroupSize int                `json:"subgroup_size"`
-	Statistics   map[string]float64 `json:"statistics"` // everything the driver reported, by its names
+	Device     string `json:"device"`     // the device's name
+	Family     string `json:"family"`     // the GPU family compiled for, where the name says it (navi31), else the device's name
+	Compiler   string `json:"compiler"`   // whose statistics these are: ACO, NAK, ir3 or AGX, or the driver's name
+	Kernel     string `json:"kernel"`     // the kernel, as tune.Kernel prints it
+	Transposes string `json:"transposes"` // NN, TN, NT or TT: op(A), op(B)
+	Role       string `json:"role"`
+	// Registers is the registers an invocation holds: VGPRs (ACO), GPRs
+	// (NAK, AGX), full registers (ir3).
+	Registers *int `json:"registers,omitempty"`
+	// ScalarRegisters is the registers a subgroup shares: SGPRs (ACO).
+	ScalarRegisters *int `json:"scalar_registers,omitempty"`
+	// Spills counts registers spilled to memory: VGPRs and SGPRs (ACO),
+	// "Spills to memory" (NAK), "Spills" (AGX), stores to private memory
+	// (ir3's STP, which is how it spills).
+	Spills *int `json:"spills,omitempty"`
+	// Fills counts reloads of spilled registers: "Fills from memory" (NAK),
+	// "Fills" (AGX), loads from private memory (ir3's LDP).
+	Fills *int `json:"fills,omitempty"`
+	// ScratchBytes is private memory per invocation or wave: scratch (ACO,
+	// AGX), local memory (NAK's SLM).
+	ScratchBytes *int `json:"scratch_bytes,omitempty"`
+	// SharedBytes is the shared memory of a workgroup (ACO's LDS).
+	SharedBytes *int `json:"shared_bytes,omitempty"`
+	// Occupancy is how many subgroups (or threads) the hardware keeps in
+	// flight at these registers, counted as the vendor counts it, in
+	// OccupancyUnit: waves per SIMD (ACO), warps per SM (NAK), waves per
+	// core (ir3), threads (AGX).
+	Occupancy     *int   `json:"occupancy,omitempty"`
+	OccupancyUnit string `json:"occupancy_unit,omitempty"`
+	CodeBytes     *int   `json:"code_bytes,omitempty"`
+	SubgroupSize  int    `json:"subgroup_size"`
+	// Statistics is everything the driver reported, by its names.
+	Statistics map[string]float64 `json:"statistics"`
 }
 
-// Spills reports whether the compiler spilled registers or used scratch
+// Spilled reports whether the compiler spilled registers or used scratch
 // memory (private arrays it could not keep in registers).
-func (s PipelineStats) Spills() bool {
-	return s.SpilledVGPR > 0 || s.SpilledSGPR > 0 || s.ScratchBytes > 0
+func (s PipelineStats) Spilled() bool {
+	return positive(s.Spills) || positive(s.Fills) || positive(s.ScratchBytes)
 }
+
+func positive(v *int) bool { return v != nil && *v > 0 }
 
 // prober is set by package gpu when it is linked in.
 var prober func(dev any) Prober

@@ -17,6 +17,7 @@ import (
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu/internal/kernel"
 	"github.com/vkgemm/vkgemm/gpu/internal/tuning"
+	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
@@ -45,7 +46,7 @@ var (
 // with padded leading dimensions. Other texel blocks are the same module
 // with other constants; each costs a compile of seconds on lavapipe, so
 // only the default block is used here (slices of k do not change the
-// module).
+// module); the GPUs' kernel, 4×4 in workgroups of 16×16, runs too.
 func TestDgemmKernels(t *testing.T) {
 	d := openForTest(t, Config{})
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
@@ -57,7 +58,10 @@ func TestDgemmKernels(t *testing.T) {
 	if kernel.Float64(d.props) == direct64Texel {
 		sliced := direct64Texel
 		sliced.KChunk = 128
-		kernels = append(kernels, sliced)
+		// The GPUs' kernel: 4×4 per invocation, 16×16 workgroups, texel loads.
+		gpu := *d.props
+		gpu.Type = vk.TypeDiscrete
+		kernels = append(kernels, sliced, kernel.Float64(&gpu))
 	} else {
 		t.Logf("%s: no uint texel buffers as large as its storage buffers: storage loads only", d.Describe())
 	}

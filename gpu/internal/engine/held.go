@@ -7,6 +7,7 @@ import (
 	"github.com/vkgemm/vkgemm/gemm"
 	"github.com/vkgemm/vkgemm/gpu/internal/kernel"
 	"github.com/vkgemm/vkgemm/gpu/internal/tuning"
+	"github.com/vkgemm/vkgemm/internal/diag"
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
@@ -84,12 +85,24 @@ func (h Held) Spills(k kernel.Kernel) error {
 	if err != nil {
 		return nil // statistics are advice: a driver that fails to report them does not stop tuning
 	}
-	vgpr, sgpr, scratch := statValue(s, "svgpr"), statValue(s, "ssgpr"), statValue(s, "scratch")
-	if vgpr > 0 || sgpr > 0 || scratch > 0 {
-		return fmt.Errorf("%w: %d VGPRs and %d SGPRs spilled, %d bytes of scratch", ErrSpills, vgpr, sgpr, scratch)
+	st := diag.PipelineStats{Statistics: s.Values}
+	unifyStats(&st, d.props.DriverName)
+	if st.Spilled() {
+		return fmt.Errorf("%w: %s", ErrSpills, spillText(st))
 	}
 	return nil
 }
 
 // Flops is the work of p.
 func (p Product) Flops() float64 { return float64(max(1, p.Batch)) * gemm.Flops(p.M, p.N, p.K) }
+
+// spillText says what a compiler spilled.
+func spillText(st diag.PipelineStats) string {
+	n := func(v *int) int {
+		if v == nil {
+			return 0
+		}
+		return *v
+	}
+	return fmt.Sprintf("%d registers spilled, %d fills, %d bytes of scratch (%s)", n(st.Spills), n(st.Fills), n(st.ScratchBytes), st.Compiler)
+}

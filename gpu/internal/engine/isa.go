@@ -2,48 +2,12 @@ package engine
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/vkgemm/vkgemm/gpu/internal/kernel"
-	"github.com/vkgemm/vkgemm/gpu/internal/vk"
 	"github.com/vkgemm/vkgemm/internal/diag"
 	"github.com/vkgemm/vkgemm/shaders"
 )
-
-// statNames maps a field to the names drivers give it: RADV's first.
-var statNames = map[string][]string{
-	"vgpr":    {"VGPRs"},
-	"sgpr":    {"SGPRs"},
-	"svgpr":   {"Spilled VGPRs"},
-	"ssgpr":   {"Spilled SGPRs"},
-	"scratch": {"Scratch size", "Scratch Memory Size"},
-	"lds":     {"LDS size"},
-	"waves":   {"Subgroups per SIMD"},
-	"code":    {"Code size", "Binary Size"},
-}
-
-func statValue(s *vk.Statistics, field string) int {
-	for _, name := range statNames[field] {
-		if v, ok := s.Values[name]; ok {
-			return int(v)
-		}
-	}
-	return -1
-}
-
-// radvFamily reads the chip out of a RADV device name such as "AMD Radeon
-// RX 6800 (RADV NAVI21)" or "Null hardware (RADV NAVI21)".
-var radvFamily = regexp.MustCompile(`\(RADV ([A-Za-z0-9_]+)\)`)
-
-// gpuFamily names what the compiler targeted: RADV's chip, else the device.
-func gpuFamily(name string) string {
-	if m := radvFamily.FindStringSubmatch(name); m != nil {
-		return strings.ToLower(m[1])
-	}
-	return name
-}
 
 // roleKernel is a kernel and why it is compiled.
 type roleKernel struct {
@@ -63,12 +27,14 @@ func (d *Device) roleKernels(roles []string) []roleKernel {
 		}
 	}
 	if slices.Contains(roles, diag.RoleDefault) {
-		add(diag.RoleDefault, d.kern)
 		for _, e := range []shaders.Element{shaders.F32, shaders.F16, shaders.BF16} {
 			for _, c := range kernel.Classes {
 				m, n, k := kernel.Shape(c, d.CPU())
 				add(diag.RoleDefault, d.kernelFor(e, m, n, k, 1))
 			}
+		}
+		if d.Float64Support() == nil {
+			add(diag.RoleDefault, kernel.Float64(p))
 		}
 	}
 	if slices.Contains(roles, diag.RoleBuiltin) {
@@ -116,14 +82,10 @@ func (d *Device) CompilerStats(roles ...string) ([]diag.PipelineStats, error) {
 			if err != nil {
 				return out, d.finish(fmt.Errorf("gpu: %w", err))
 			}
-			out = append(out, diag.PipelineStats{
-				Family: family, Kernel: rk.k.String(), Transposes: transposeName(tr[0], tr[1]), Role: rk.role,
-				VGPR: statValue(s, "vgpr"), SGPR: statValue(s, "sgpr"),
-				SpilledVGPR: statValue(s, "svgpr"), SpilledSGPR: statValue(s, "ssgpr"),
-				ScratchBytes: statValue(s, "scratch"), LDSBytes: statValue(s, "lds"),
-				WavesPerSIMD: statValue(s, "waves"), CodeBytes: statValue(s, "code"),
-				SubgroupSize: int(s.SubgroupSize), Statistics: s.Values,
-			})
+			st := diag.PipelineStats{Device: d.name, Family: family, Kernel: rk.k.String(), Transposes: transposeName(tr[0], tr[1]),
+				Role: rk.role, SubgroupSize: int(s.SubgroupSize), Statistics: s.Values}
+			unifyStats(&st, d.props.DriverName)
+			out = append(out, st)
 		}
 	}
 	return out, d.finish(nil)

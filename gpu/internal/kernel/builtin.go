@@ -82,9 +82,13 @@ var vendorKernels = []gpuArch{
 	// Intel: ggml disables its large tiles on Intel GPUs and uses the
 	// medium 64×64 ones; subgroups are 8 to 32 wide.
 	{"Intel", vendor(vendorIntel), mediumTiles()},
-	// Apple (MoltenVK): 32 KiB of threadgroup memory, which a double-buffered
-	// 128×128 tile would fill; ggml's medium tiles.
-	{"Apple", vendor(vendorApple), mediumTiles()},
+	// Apple, through MoltenVK (Apple's PCI id) or Honeykrisp (Asahi Linux,
+	// which reports Mesa's): 32 KiB of threadgroup memory, which a
+	// double-buffered 128×128 tile would fill; ggml's medium tiles. AGX
+	// (Honeykrisp's compiler, for M1) spills the 128×128 kernel's 8×8 per
+	// invocation (17 registers, 68 bytes of scratch) and keeps 64×64 at 111
+	// registers, no spills (`vkgemm isa`, docs/isa.md).
+	{"Apple", func(p *vk.Properties) bool { return p.VendorID == vendorApple || p.DriverID == driverHoneykrisp }, mediumTiles()},
 	// Mali: small register files per thread; ggml's small 32×32 tiles.
 	{"Mali", vendor(vendorARM), smallTiles()},
 	// Adreno: 64- or 128-wide waves, 32 KiB of shared memory; medium tiles.
@@ -171,8 +175,9 @@ var (
 	swiftShaderSubgroup = subgroupKernels[4]
 )
 
-// Vulkan driver ids (VkDriverId) of the drivers in cpuDriverKernels.
+// Vulkan driver ids (VkDriverId) of the drivers matched by id.
 const (
 	driverSwiftShader = 10
 	driverLavapipe    = 13
+	driverHoneykrisp  = 26
 )

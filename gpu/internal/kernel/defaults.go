@@ -98,16 +98,26 @@ var (
 	// float64Direct is the float64 kernel on devices without uint texel
 	// buffers; its block is fixed by the module.
 	float64Direct = Kernel{Family: shaders.FamilyDirect, Element: shaders.F64, WGX: 8, WGY: 1, TM: 8, TN: 8, TK: 4}
-	// float64Texel is the float64 kernel where texels can be read: the
-	// block that measured fastest on lavapipe among those that compile in
-	// seconds; slices of k gained nothing that held (docs/perf.md).
+	// float64Texel is the float64 kernel of CPU drivers that read texels:
+	// the block that measured fastest on lavapipe among those that compile
+	// in seconds; slices of k gained nothing that held (docs/perf.md).
 	float64Texel = Kernel{Family: shaders.FamilyDirect, Element: shaders.F64, WGX: 8, WGY: 1, TM: 12, TN: 8, TK: 4, Texel: true}
+	// float64GPU is the float64 kernel of GPUs: 4×4 doubles per invocation
+	// in workgroups of 256. Larger blocks spill on the GPU compilers that
+	// have float64 (12×8: 58 registers spilled on NVK for Ampere, 49 on
+	// RADV for RDNA3; 8×8: 11 and 2-10), while 4×4 takes 112 registers and
+	// 16 warps per SM on NVK, 108 registers and 14 waves per SIMD on RADV
+	// (`vkgemm isa`, docs/isa.md).
+	float64GPU = Kernel{Family: shaders.FamilyDirect, Element: shaders.F64, WGX: 16, WGY: 16, TM: 4, TN: 4, TK: 4, Texel: true}
 )
 
-// Float64 is the kernel of Dgemm on a device with float64 in shaders:
-// texel loads where it has uint texel buffers as large as its storage
-// buffers.
+// Float64 is the kernel of Dgemm on a device with float64 in shaders: on a
+// GPU, small blocks that keep to registers; on a CPU driver, texel loads
+// where it has uint texel buffers as large as its storage buffers.
 func Float64(p *vk.Properties) Kernel {
+	if p.Type != vk.TypeCPU && float64GPU.Fits(p) == nil {
+		return float64GPU
+	}
 	if float64Texel.Fits(p) == nil {
 		return float64Texel
 	}

@@ -47,6 +47,14 @@ func TestSubgroupFamilyNeedsItsSubgroupWidth(t *testing.T) {
 	}
 }
 
+// honeykrisp is Apple's M1 as Asahi Linux's driver reports it: Mesa's
+// vendor id, Honeykrisp's driver id.
+var honeykrisp = func() *vk.Properties {
+	p := gpuProps(0x10005, "Apple M1 (G13G A0)", 32)
+	p.DriverID, p.Type = driverHoneykrisp, vk.TypeIntegrated
+	return p
+}()
+
 // gpuProps is a typical discrete GPU of a vendor: 1024 invocations, 32 KiB
 // of shared memory (the least of the vendors below), 32- or 64-wide
 // subgroups.
@@ -70,6 +78,7 @@ func TestVendorBuiltins(t *testing.T) {
 		{gpuProps(vendorAMD, "Radeon RX 580 Series", 64), "AMD GCN/CDNA"},
 		{gpuProps(vendorIntel, "Intel(R) Arc(tm) A770 Graphics (DG2)", 32), "Intel"},
 		{gpuProps(vendorApple, "Apple M2", 32), "Apple"},
+		{honeykrisp, "Apple"},
 		{gpuProps(vendorARM, "Mali-G710", 16), "Mali"},
 		{gpuProps(vendorQualcomm, "Adreno (TM) 740", 64), "Adreno"},
 	} {
@@ -117,6 +126,10 @@ func TestDefaultsHaveModules(t *testing.T) {
 	}
 	assert.NoError(t, Float64(lavapipe).Fits(lavapipe))
 	assert.True(t, Float64(lavapipe).Texel)
+	assert.Equal(t, uint32(8), Float64(lavapipe).WGX, "CPU drivers keep the 8-wide direct kernel")
+	gpu := *lavapipe
+	gpu.Type = vk.TypeDiscrete
+	assert.Equal(t, float64GPU, Float64(&gpu), "GPUs get blocks that keep to registers")
 	noTexels := *lavapipe
 	noTexels.UintTexelBuffers = false
 	assert.NoError(t, Float64(&noTexels).Fits(&noTexels))

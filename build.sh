@@ -121,12 +121,78 @@ test_isa() {
 	done
 }
 
+# The GPU compilers of Mesa 26, each for a chip of its vendor on a fake
+# device (scripts/mesa26.sh), and the occupancy each default and built-in
+# kernel must keep there, in the compiler's own unit; docs/isa.md says why
+# each floor is what it is.
+MESA26_TARGETS="nvk:0x162:16 nvk:0x172:16 radv:navi31:4 radv:gfx1201:4 turnip:660:4 turnip:740:4 apple:512"
+
+# test_vendors compiles every kernel a GPU runs by default, and its vendor's
+# built-ins, with the compilers of NVIDIA's (NVK), AMD's (RADV), Qualcomm's
+# (turnip) and Apple's (Honeykrisp) GPUs as Mesa 26 ships them, and fails on
+# a spill, scratch memory or an occupancy under the vendor's floor; then it
+# runs the gpu packages' tests on Mesa 26's lavapipe, validation on. Mesa 26
+# comes from Debian's trixie-backports into out/mesa26; where it cannot be
+# fetched both are skipped, with the reason.
+test_vendors() {
+	local m26="$ROOT/scripts/mesa26.sh" t target floor
+	if ! "$m26" fetch >/dev/null; then
+		log "SKIPPED: the vendors' compilers and Mesa 26 lavapipe (scripts/mesa26.sh could not fetch Mesa 26; see above)"
+		return 0
+	fi
+	build
+	go test -c -o "$BIN/engine.test" ./gpu/internal/engine
+	for t in $MESA26_TARGETS; do
+		target=${t%:*} floor=${t##*:}
+		log "vkgemm isa with Mesa 26's compiler for $target: no spills, occupancy at least $floor; its plans fit"
+		MESA_SHADER_CACHE_DISABLE=true "$m26" run "$target" "$BIN/vkgemm" isa -validation -roles default,builtin \
+			-check -min-occupancy "$floor" >/dev/null
+		VKGEMM_REQUIRE_DEVICE=1 "$m26" run "$target" "$BIN/engine.test" -test.run '^TestPlansFitTheDevice$' >/dev/null
+	done
+	log "go test ./gpu/... on Mesa 26 lavapipe, validation on"
+	VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1 go test -count=1 -timeout 20m -exec "$m26 run lvp" ./gpu/...
+}
+
+# isa_table remakes docs/isa.md: what every vendor's compiler makes of the
+# kernels each device runs, from `vkgemm isa -markdown` on every target.
+isa_table() {
+	local m26="$ROOT/scripts/mesa26.sh" t target out="$ROOT/docs/isa.md" radv=/usr/share/vulkan/icd.d/radeon_icd.x86_64.json fam
+	"$m26" fetch >/dev/null || die "Mesa 26 could not be fetched"
+	need_pkgs mesa-vulkan-drivers
+	build
+	{
+		sed -n '1,/^<!-- tables -->$/p' "$out"
+		echo
+		echo "Made $(date -u +%F) by \`./build.sh isa-table\` (roles default and builtin; the worst of the four transposes)."
+		for t in $MESA26_TARGETS; do
+			target=${t%:*}
+			echo
+			echo "### $target (Mesa 26), floor ${t##*:}"
+			echo
+			echo "\`scripts/mesa26.sh run $target bin/vkgemm isa -roles default,builtin -markdown\`"
+			echo
+			"$m26" run "$target" "$BIN/vkgemm" isa -roles default,builtin -markdown 2>/dev/null
+		done
+		for fam in vega10 navi21 gfx1100; do
+			echo
+			echo "### radv:$fam (Mesa 22.3, RADV's null device)"
+			echo
+			echo "\`RADV_FORCE_FAMILY=$fam VK_DRIVER_FILES=$radv bin/vkgemm isa -roles default,builtin -markdown\`"
+			echo
+			RADV_FORCE_FAMILY=$fam VK_DRIVER_FILES=$radv "$BIN/vkgemm" isa -roles default,builtin -markdown 2>/dev/null
+		done
+	} >"$out.new"
+	mv "$out.new" "$out"
+	log "docs/isa.md remade"
+}
+
 test_all() {
 	deps $PKGS_TEST
 	test_checks
 	test_go
 	test_platforms
 	test_isa
+	test_vendors
 	# >>> visualizer tests (viz, wasm, Xvfb, Chromium) are added here
 	test_visualizer
 	# <<<
@@ -276,6 +342,7 @@ usage: ./build.sh [command] [args]
   serve     build dist/ and serve it on http://127.0.0.1:8080/ (args go to cmd/serve)
   bench     GFLOPS of the Vulkan engine against the CPU engine (args go to `vkgemm bench`)
   screenshots  remake docs/desktop.png and docs/browser.png from the current build (Xvfb, Chromium)
+  isa-table remake docs/isa.md: every vendor's compiler on the kernels (Mesa 26 drm shims, RADV's null device)
   bench-web the browser engines (vkgemm WebGPU, tfjs, jax-js) in one headless Chromium page
   help      this text
 USAGE
@@ -291,6 +358,7 @@ build) deps; build ;;
 test) test_all ;;
 checks) test_checks ;;
 screenshots) screenshots ;;
+isa-table) isa_table ;;
 bench) deps; bench "$@" ;;
 bench-web) bench_web "$@" ;;
 run) run_visualizer "$@" ;;

@@ -22,14 +22,16 @@ ANV; not lavapipe or SwiftShader). Without the GPU, Mesa's drivers compile for i
 RADV's null device (Mesa 22.3), and NVK, RADV, turnip and Honeykrisp through Mesa 26's drm shims:
   RADV_FORCE_FAMILY=navi21 VK_DRIVER_FILES=/usr/share/vulkan/icd.d/radeon_icd.x86_64.json vkgemm isa
   scripts/mesa26.sh run nvk:0x172 bin/vkgemm isa
--check fails (exit 1) when a default or built-in kernel spills, uses scratch memory, or runs below
--min-occupancy.`
+-check fails (exit 1) when a kernel the device runs by default, or one of its vendor's built-ins,
+spills, uses scratch memory, or runs below -min-occupancy; other vendors' built-ins (role
+builtin-other) and the tuner's candidates are reported, not required.`
 
 func runISA(args []string, stdout, stderr io.Writer) (err error) {
 	fs, df := newFlags("isa", isaSynopsis, stderr)
 	asJSON := fs.Bool("json", false, "print a JSON list of objects instead of a table")
+	summary := fs.Bool("markdown", false, "print a Markdown table of each kernel's worst transposes instead (docs/isa.md is made of these)")
 	roles := fs.String("roles", "default,builtin,candidate", "comma-separated `roles` to compile: default, builtin, candidate")
-	check := fs.Bool("check", false, "fail when a default or built-in kernel spills, uses scratch or runs below -min-occupancy")
+	check := fs.Bool("check", false, "fail when a default kernel or one of the vendor's built-ins spills, uses scratch or runs below -min-occupancy")
 	minOccupancy := fs.Int("min-occupancy", 0, "with -check, the lowest occupancy a default or built-in kernel may have, in the compiler's unit (0: no floor)")
 	fs.IntVar(minOccupancy, "min-waves", 0, "the same as -min-occupancy (its name when only AMD's compiler was read)")
 	if err := parse(fs, args); err != nil {
@@ -46,11 +48,14 @@ func runISA(args []string, stdout, stderr io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	switch {
+	case *asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(stats)
-	} else {
+	case *summary:
+		err = isaMarkdown(stdout, stats)
+	default:
 		err = isaTable(stdout, stats)
 	}
 	if err == nil && *check {
@@ -73,6 +78,53 @@ func isaTable(w io.Writer, stats []diag.PipelineStats) error {
 	return tw.Flush()
 }
 
+// isaMarkdown writes one row per kernel and role: the most registers,
+// spills, fills and scratch, and the least occupancy, of its four
+// transposes.
+func isaMarkdown(w io.Writer, stats []diag.PipelineStats) error {
+	type row struct {
+		s                                 diag.PipelineStats
+		registers, spills, fills, scratch *int
+		occupancy                         *int
+	}
+	var rows []*row
+	byKernel := map[[2]string]*row{}
+	worse := func(cur, v *int, less bool) *int {
+		if v == nil || cur != nil && (*v < *cur) != less {
+			return cur
+		}
+		return v
+	}
+	for _, s := range stats {
+		key := [2]string{s.Role, s.Kernel}
+		r := byKernel[key]
+		if r == nil {
+			r = &row{s: s}
+			byKernel[key] = r
+			rows = append(rows, r)
+		}
+		r.registers, r.spills = worse(r.registers, s.Registers, false), worse(r.spills, s.Spills, false)
+		r.fills, r.scratch = worse(r.fills, s.Fills, false), worse(r.scratch, s.ScratchBytes, false)
+		r.occupancy = worse(r.occupancy, s.Occupancy, true)
+	}
+	if len(stats) > 0 {
+		fmt.Fprintf(w, "%s: %s's statistics, subgroups of %d.\n\n", strings.TrimSpace(stats[0].Device), stats[0].Compiler, stats[0].SubgroupSize)
+	}
+	fmt.Fprintln(w, "| role | kernel | registers | spills | fills | scratch | occupancy |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		occupancy := num(r.occupancy)
+		if r.occupancy != nil {
+			occupancy += " " + r.s.OccupancyUnit
+		}
+		if _, err := fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.s.Role, r.s.Kernel,
+			num(r.registers), num(r.spills), num(r.fills), num(r.scratch), occupancy); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // num prints a statistic, or "-" where the compiler reports none.
 func num(v *int) string {
 	if v == nil {
@@ -85,8 +137,8 @@ func num(v *int) string {
 func isaCheck(stats []diag.PipelineStats, minOccupancy int) error {
 	var errs []error
 	for _, s := range stats {
-		if s.Role == diag.RoleCandidate {
-			continue
+		if s.Role != diag.RoleDefault && s.Role != diag.RoleBuiltin {
+			continue // other vendors' built-ins and candidates are reported, not required
 		}
 		if s.Spilled() {
 			errs = append(errs, fmt.Errorf("%s %s kernel %s %s: %s spills, %s fills, %s bytes of scratch",

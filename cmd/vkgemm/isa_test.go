@@ -84,6 +84,8 @@ func TestISACheck(t *testing.T) {
 	cand := spill
 	cand.Role = diag.RoleCandidate
 	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4), "candidates are reported, not required")
+	cand.Role = diag.RoleOtherBuiltin
+	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4), "nor are other vendors' built-ins")
 	unknown := diag.PipelineStats{Family: "x", Kernel: "k", Role: diag.RoleDefault}
 	assert.NoError(t, isaCheck([]diag.PipelineStats{unknown}, 4), "what a compiler does not report is not checked")
 	fills := ok

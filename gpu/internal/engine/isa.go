@@ -38,8 +38,17 @@ func (d *Device) roleKernels(roles []string) []roleKernel {
 		}
 	}
 	if slices.Contains(roles, diag.RoleBuiltin) {
+		own := map[kernel.Kernel]bool{}
+		for _, c := range kernel.Classes {
+			for _, k := range kernel.Builtin(p)[c] {
+				own[k] = true
+				add(diag.RoleBuiltin, k)
+			}
+		}
 		for _, k := range kernel.BuiltinGPU() {
-			add(diag.RoleBuiltin, k)
+			if !own[k] {
+				add(diag.RoleOtherBuiltin, k)
+			}
 		}
 	}
 	if slices.Contains(roles, diag.RoleCandidate) {

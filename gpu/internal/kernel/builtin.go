@@ -69,7 +69,10 @@ var vendorKernels = []gpuArch{
 	// NVIDIA: ggml's Vulkan backend (ggml-vulkan.cpp, l_warptile) uses
 	// 128×128 tiles with k-tiles of 16 on NVIDIA, 64×64 (m_warptile) and
 	// 32×32 (s_warptile) for smaller products; the published CUDA SGEMM
-	// warptiling kernels use 128×128 per 256 threads, 8×8 per thread.
+	// warptiling kernels use 128×128 per 256 threads, 8×8 per thread. NAK
+	// (NVK's compiler, for Turing and Ampere) gives the 128×128 kernel 128
+	// registers and 16 warps per SM, two workgroups, no spills: the trade
+	// such SGEMMs make (docs/isa.md).
 	{"NVIDIA", vendor(vendorNVIDIA), largeTiles()},
 	// AMD GCN and CDNA (gfx6-gfx9, MI100/MI200): 64-wide waves and 256
 	// VGPRs per lane, so 128×128 tiles (about 100 VGPRs) leave 2 waves per
@@ -78,6 +81,8 @@ var vendorKernels = []gpuArch{
 	{"AMD GCN/CDNA", func(p *vk.Properties) bool { return p.VendorID == vendorAMD && amdGCN(p.Name) }, mediumTiles()},
 	// AMD RDNA (gfx10+): ggml uses 256 invocations on 128×128 tiles, k-tiles
 	// of 16 (l_warptile on RDNA3); CLBlast's gfx1010 entry 16×16 workgroups.
+	// ACO keeps every tile at 8 waves per SIMD or more, no spills, on
+	// navi21, gfx1100, navi31 and gfx1201 (docs/isa.md).
 	{"AMD RDNA", vendor(vendorAMD), largeTiles()},
 	// Intel: ggml disables its large tiles on Intel GPUs and uses the
 	// medium 64×64 ones; subgroups are 8 to 32 wide.
@@ -92,6 +97,9 @@ var vendorKernels = []gpuArch{
 	// Mali: small register files per thread; ggml's small 32×32 tiles.
 	{"Mali", vendor(vendorARM), smallTiles()},
 	// Adreno: 64- or 128-wide waves, 32 KiB of shared memory; medium tiles.
+	// ir3 (turnip's compiler) runs them at 4-8 waves per core on the 660
+	// and 740, no spills, while 8×8 per invocation spills 55 registers on
+	// the 660 (docs/isa.md).
 	{"Adreno", vendor(vendorQualcomm), mediumTiles()},
 }
 

@@ -220,3 +220,25 @@ func TestMemoryWorkloadMatchesTune(t *testing.T) {
 		assert.Equal(t, [3]int{m, n, k}, got[string(class)], "workload.json's %s product", class)
 	}
 }
+
+// lavapipe's table follows the Mesa release it was measured on.
+func TestLavapipeTablesByMesaRelease(t *testing.T) {
+	p := &vk.Properties{Name: "llvmpipe", Type: vk.TypeCPU, DriverID: driverLavapipe, SubgroupSize: 8, SubgroupBroadcast: true,
+		MaxInvocations: 1024, MaxWorkGroupSize: [3]uint32{1024, 1024, 64}, MaxSharedMemory: 32 << 10,
+		TexelBuffers: true, UintTexelBuffers: true, MaxTexelElements: 1 << 27, MaxStorageBufferRange: 1 << 27}
+	first := func(major uint32) Kernel {
+		p.DriverVersion = major<<22 | 1<<12
+		for _, k := range Builtin(p)[Square] {
+			if k.Fits(p) == nil {
+				return k
+			}
+		}
+		return Kernel{}
+	}
+	assert.Equal(t, lavapipeTexel, first(22))
+	assert.Equal(t, lavapipeTexel, first(25))
+	assert.Equal(t, lavapipeSubgroupTexel, first(26))
+	assert.NoError(t, lavapipeSubgroupTexel.Fits(p))
+	assert.Equal(t, lavapipeSubgroupTexel, func() Kernel { k, _ := Default(p, shaders.FamilySubgroup); return k }(),
+		"the subgroup family's default on lavapipe, forced")
+}

@@ -54,9 +54,12 @@ type Peak struct {
 
 // Roles of a kernel in CompilerStats.
 const (
-	RoleDefault   = "default"   // a kernel this device uses for some shape class
-	RoleBuiltin   = "builtin"   // a per-vendor built-in GPU kernel (any vendor) the device can run
+	RoleDefault   = "default"   // a kernel this device uses for some element type and shape class
+	RoleBuiltin   = "builtin"   // a built-in kernel of this device's vendor (or driver), in any place of its lists
 	RoleCandidate = "candidate" // a kernel the tuner would try here
+	// RoleOtherBuiltin is another vendor's built-in GPU kernel that the
+	// device can run: compiled with RoleBuiltin, reported, not required.
+	RoleOtherBuiltin = "builtin-other"
 )
 
 // PipelineStats is what a driver's compiler reports about one pipeline, in

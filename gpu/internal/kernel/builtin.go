@@ -197,7 +197,7 @@ var (
 	lavapipeTexel         = Kernel{Family: shaders.FamilyDirect, Element: shaders.F32, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512, Texel: true}
 	lavapipeSubgroup      = subgroupKernels[8]
 	lavapipeSubgroupTexel = Kernel{Family: shaders.FamilySubgroup, Element: shaders.F32, WGX: 8, WGY: 1, TM: 24, TN: 8, TK: 4, KChunk: 512, Texel: true}
-	lavapipeDirect   = Kernel{Family: shaders.FamilyDirect, Element: shaders.F32, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
+	lavapipeDirect        = Kernel{Family: shaders.FamilyDirect, Element: shaders.F32, WGX: 8, WGY: 1, TM: 12, TN: 16, TK: 4, KChunk: 512}
 
 	swiftShaderSubgroup = subgroupKernels[4]
 )

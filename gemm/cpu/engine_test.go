@@ -148,3 +148,11 @@ func TestCPUDgemmConformance(t *testing.T) {
 		})
 	}
 }
+
+// The CPU engine's int8 GEMM is exact over the sweep, its extremes, and in
+// bands.
+func TestCPUInt8(t *testing.T) {
+	gemmtest.CorrectnessInt8(t, cpu.Engine{}, testing.Short())
+	gemmtest.CorrectnessInt8(t, cpu.Engine{RowsPerStep: 7}, true)
+	gemmtest.BadArgumentsInt8(t, cpu.Engine{})
+}

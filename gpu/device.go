@@ -158,6 +158,24 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 	return e.GemmHalf(el, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// GemmInt8 computes C = op(A)·op(B) with A and B of int8 and C of int32,
+// overwritten, for quantized inference; the argument convention is Sgemm's,
+// and bad arguments are errors wrapping ErrBadArgument. Products and sums
+// are exact integers: k may be at most gemm.MaxInt8K (131071), the most
+// products of -128·-128 whose sum int32 holds, and a larger k is refused
+// rather than wrapped around. It runs on every device: the kernel reads the
+// values four to a 32-bit word and unpacks them by shifts, so no 8-bit
+// storage or integer-dot-product feature is needed.
+func (d *Device) GemmInt8(tA, tB blas.Transpose, m, n, k int, a []int8, lda int, b []int8, ldb int, c []int32, ldc int) error {
+	e, err := d.engine()
+	if err != nil {
+		return err
+	}
+	return e.GemmInt8(tA, tB, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+var _ gemm.Int8Engine = (*Device)(nil)
+
 // HalfFormat is the 16-bit format of GemmHalf's inputs.
 type HalfFormat = half.Format
 

@@ -2,7 +2,8 @@ package shaders
 
 // Element is the type of the values a kernel reads from A and B: the one
 // spelling of an element type that the engine, the tuner and the generator
-// share. C is float32 in every kernel but the float64 ones, where it is F64.
+// share. C is float32 in every kernel but the float64 ones, where it is F64,
+// and the int8 one, where it is int32.
 type Element string
 
 // Element types of A and B.
@@ -11,6 +12,9 @@ const (
 	F64  Element = "f64"
 	F16  Element = "f16"  // IEEE 754 binary16, read as 32-bit words and widened to float32
 	BF16 Element = "bf16" // bfloat16, the high half of a float32; read and widened as F16
+	// Int8 is signed 8-bit integers, four to a 32-bit word, multiplied and
+	// summed exactly in int32; C is int32.
+	Int8 Element = "int8"
 )
 
 // Half says whether e is a 16-bit format.
@@ -117,6 +121,10 @@ var Variants = []Variant{
 	// doubles a texel).
 	{Name: "gemm_direct_f64", Family: FamilyDirect, Element: F64, MaxM: 8, MaxN: 8, Exact: true, HandWritten: true},
 	{Name: "gemm_direct_texel_f64", Family: FamilyDirect, Element: F64, Texel: true, MaxM: 16, MaxN: 16, HandWritten: true},
+	// Int8 inputs, exact int32 sums (GemmInt8): both operands packed with k
+	// contiguous, four values to a word, unpacked by shifts, so it needs no
+	// optional feature.
+	{Name: "gemm_int8", Family: FamilyDirect, Element: Int8, MaxM: 8, MaxN: 8, HandWritten: true},
 	// The FMA-throughput shaders: eight chains of dependent vec4 (dvec4)
 	// fused multiply-adds per invocation, PeakFlopsPerIteration a step.
 	{Name: "peak", Family: FamilyPeak, Element: F32, MaxM: 1, MaxN: 1, HandWritten: true},

@@ -17,6 +17,7 @@ type problem struct {
 	alpha, beta float32
 	a, b, c     []float32
 	ah, bh      []uint16 // A and B in half precision, instead of a and b
+	a8, b8      []int8   // A and B in int8, instead of a and b; c then holds int32s
 	lda, ldb    int
 	ldc         int
 	timed       bool // record timestamps around the kernels
@@ -58,10 +59,23 @@ func (p *problem) item(g int) *problem {
 // the kernels that read 8 values of k a step need no clipping
 // (shaders/half8.comp.tmpl); float32 and float64 ones to 4 and 1.
 func (p *problem) packing() (ld, k int) {
+	if p.a8 != nil {
+		return 16, 1 // int8 rows in whole uvec4s; the kernel reads k by words of zero-padded rows
+	}
 	if p.ah != nil {
 		return 8, 8
 	}
 	return 4, 1
+}
+
+// layout is how p's packed blocks hold A and B: as they are stored, but
+// for int8, whose blocks hold op(A) by rows and op(B) by columns (k
+// contiguous in both, as the int8 kernel reads them).
+func (p *problem) layout() (tA, tB bool) {
+	if p.a8 != nil {
+		return false, true
+	}
+	return p.tA, p.tB
 }
 
 // products is the number of products in p: 1 without a batch.
@@ -92,6 +106,9 @@ func makePlan(p *problem, kern kernel.Kernel, limit int64, maxGroups [3]uint32, 
 	if p.ah != nil { // half inputs, float32 C
 		pl.elem = 2
 	}
+	if p.a8 != nil { // int8 inputs, int32 C
+		pl.elem = 1
+	}
 	pl.bm, pl.bn = kern.Block()
 	pl.kChunk = kern.KChunk
 	maxRows, maxCols := int(maxGroups[1])*pl.bm, int(maxGroups[0])*pl.bn
@@ -104,7 +121,8 @@ func makePlan(p *problem, kern kernel.Kernel, limit int64, maxGroups [3]uint32, 
 	if p.products() == 1 && pl.mb == p.m && pl.nb == p.n && pl.kb == p.k && gemm.Flops(p.m, p.n, p.k) >= pipelineMinWork && p.k >= pipelineSlices*pipelineMinK {
 		pl.kb = padTo(ceilDiv(p.k, pipelineSlices), max(4, kAlign))
 	}
-	a, b, c := blockBytes(pl.elem, pl.celem, p.tA, p.tB, pl.mb, pl.nb, pl.kb, ldAlign, kAlign)
+	tA, tB := p.layout()
+	a, b, c := blockBytes(pl.elem, pl.celem, tA, tB, pl.mb, pl.nb, pl.kb, ldAlign, kAlign)
 	pl.item = [3]int64{a, b, c}
 	pl.nz = layers(p.products(), maxGroups[2], limit/max(a, b, c, 1), work/gemm.Flops(pl.mb, pl.nb, pl.kb))
 	n := int64(pl.nz)
@@ -213,7 +231,8 @@ func split(elem, celem int64, p *problem, limit int64, maxRows, maxCols int) (mb
 		return true
 	}
 	for {
-		a, b, c := blockBytes(elem, celem, p.tA, p.tB, mb, nb, kb, ldAlign, kAlign)
+		tA, tB := p.layout()
+		a, b, c := blockBytes(elem, celem, tA, tB, mb, nb, kb, ldAlign, kAlign)
 		ok := true
 		switch {
 		case c > limit:

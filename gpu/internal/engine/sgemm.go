@@ -94,7 +94,8 @@ func (d *Device) run(p *problem, kern kernel.Kernel) (Timing, error) {
 	if err != nil {
 		return t, err
 	}
-	pipe, err := d.pipeline(kern, p.tA, p.tB)
+	tA, tB := p.layout() // int8's blocks are laid out by k whatever the transposes: one pipeline
+	pipe, err := d.pipeline(kern, tA, tB)
 	if err != nil {
 		return t, err
 	}
@@ -201,6 +202,9 @@ func (pl *plan) pack(b block, ab, cs *blockBufs, pipe *vk.Pipeline) *submission 
 	if w == 2 {
 		s.prod.push.setFloat64Scalars(p.alpha64, p.beta64, b.first)
 	}
+	if p.a8 != nil { // the int8 kernel counts its rows in words of four values
+		s.prod.push.LDA, s.prod.push.LDB = u32(ldA/4), u32(ldB/4)
+	}
 	if ab.up == nil {
 		return s
 	}
@@ -224,6 +228,9 @@ func ceilDiv(x, y int) int { return (x + y - 1) / y }
 // leading dimension and the number of stored rows.
 func packA(p *problem, dst []float32, i0, rows, p0, depth int) (ld, stored int) {
 	ldAlign, kAlign := p.packing()
+	if p.a8 != nil {
+		return packInt8(int8s(dst), p.a8, p.lda, p.tA, i0, rows, p0, depth, ldAlign), rows
+	}
 	if p.ah != nil {
 		return packStoredA(p.tA, halves(dst), p.ah, p.lda, 1, i0, rows, p0, depth, ldAlign, kAlign)
 	}
@@ -233,6 +240,9 @@ func packA(p *problem, dst []float32, i0, rows, p0, depth int) (ld, stored int) 
 // packB packs rows p0.. and columns j0.. of op(B) as B is stored.
 func packB(p *problem, dst []float32, j0, cols, p0, depth int) (ld, stored int) {
 	ldAlign, kAlign := p.packing()
+	if p.b8 != nil {
+		return packInt8(int8s(dst), p.b8, p.ldb, !p.tB, j0, cols, p0, depth, ldAlign), cols
+	}
 	if p.bh != nil {
 		return packStoredB(p.tB, halves(dst), p.bh, p.ldb, 1, j0, cols, p0, depth, ldAlign, kAlign)
 	}

@@ -69,6 +69,8 @@ func (d *Device) kernelFor(e shaders.Element, m, n, k, batch int) kernel.Kernel 
 	switch {
 	case e == shaders.F64:
 		return kernel.Float64(d.props)
+	case e == shaders.Int8:
+		return kernel.Int8(d.props)
 	case e.Half():
 		if kern, ok := d.kernels[tuning.Key{Element: e, Class: class}]; ok {
 			return kern

@@ -124,6 +124,20 @@ func Float64(p *vk.Properties) Kernel {
 	return float64Direct
 }
 
+// int8Kernel is GemmInt8's kernel: 4×4 int32 sums per invocation in 8×8
+// workgroups, whole subgroups on every device.
+var int8Kernel = Kernel{Family: shaders.FamilyDirect, Element: shaders.Int8, WGX: 8, WGY: 8, TM: 4, TN: 4, TK: 4}
+
+// Int8 is the kernel of GemmInt8 on a device: int8Kernel, its workgroup
+// shrunk to what the device runs.
+func Int8(p *vk.Properties) Kernel {
+	k := int8Kernel
+	for k.Fits(p) != nil && k.WGY > 1 {
+		k.WGY /= 2
+	}
+	return k
+}
+
 // Peak is the FMA-throughput shader of element type e (F32 or F64) with
 // workgroups of wgx invocations.
 func Peak(e shaders.Element, wgx uint32) Kernel {

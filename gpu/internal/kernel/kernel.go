@@ -107,8 +107,11 @@ func (k Kernel) Fits(p *vk.Properties) error {
 	switch {
 	case !k.Family.GEMM():
 		return fmt.Errorf("unknown kernel family %q", k.Family)
-	case k.Element != shaders.F32 && k.Element != shaders.F64 && !k.Element.Half():
+	case k.Element != shaders.F32 && k.Element != shaders.F64 && k.Element != shaders.Int8 && !k.Element.Half():
 		return fmt.Errorf("unknown element type %q", k.Element)
+	case k.Element == shaders.Int8 && (k.KChunk != 0 || k.Texel):
+		// Its operands are packed by k into words; it reads no slices.
+		return fmt.Errorf("kernel %v: the int8 kernel takes no slices of k and no texel loads", k)
 	case k.WGX == 0 || k.WGY == 0 || k.TM == 0 || k.TN == 0 || k.TK == 0:
 		return fmt.Errorf("kernel %v has a zero size", k)
 	case k.Family == shaders.FamilySubgroup && (subgroupMaxRows[k.WGX] == 0 || k.WGY != 1 || k.TM%k.WGX != 0 || k.TM > subgroupMaxRows[k.WGX] || k.TN%4 != 0 || k.TN > 8):

@@ -72,6 +72,13 @@ type Config struct {
 	// Warm On builds every pipeline in the background after Open (see
 	// Device.Warm). Off by default.
 	Warm Switch
+	// Coopmat says whether GemmHalf's F16 products may run on cooperative
+	// matrices (tensor cores, matrix units) where the device lists a shape
+	// for them: by default on GPUs and not on CPU drivers, which emulate
+	// them far slower than their other kernels; On wherever listed; Off
+	// never. The first such product checks the kernel on a small product
+	// first, and keeps the other kernels, with a warning, where it is wrong.
+	Coopmat Switch
 	// CPUBelow overrides every crossover of the BLAS adapter (NewBLAS):
 	// products of fewer flops (2·m·n·k) run on the CPU path, the others on
 	// the device, which then waits for pipelines being built. Zero keeps
@@ -96,6 +103,7 @@ const (
 	envNoCache         = "VKGEMM_NO_CACHE"
 	envWarm            = "VKGEMM_WARM"
 	envCPUBelow        = "VKGEMM_CPU_BELOW"
+	envCoopmat         = "VKGEMM_COOPMAT"
 )
 
 // ConfigFromEnv is the Config the environment asks for: every VKGEMM_*
@@ -127,7 +135,8 @@ func configFromEnv() (Config, map[string]error) {
 		name   string
 		field  *Switch
 		invert bool
-	}{{envValidation, &c.Validation, false}, {envForceStaging, &c.ForceStaging, false}, {envNoCache, &c.Cache, true}, {envWarm, &c.Warm, false}} {
+	}{{envValidation, &c.Validation, false}, {envForceStaging, &c.ForceStaging, false}, {envNoCache, &c.Cache, true}, {envWarm, &c.Warm, false},
+		{envCoopmat, &c.Coopmat, false}} {
 		v := os.Getenv(sw.name)
 		on, ok := parseSwitch(v)
 		switch {
@@ -206,6 +215,7 @@ func (c Config) withEnv() (Config, error) {
 	use(envNoCache, c.Cache == Default, func() { c.Cache = env.Cache })
 	use(envWarm, c.Warm == Default, func() { c.Warm = env.Warm })
 	use(envCPUBelow, c.CPUBelow == 0, func() { c.CPUBelow = env.CPUBelow })
+	use(envCoopmat, c.Coopmat == Default, func() { c.Coopmat = env.Coopmat })
 	return c, errors.Join(errs...)
 }
 
@@ -215,7 +225,7 @@ func (c Config) engineConfig() (engine.Config, error) {
 	for _, sw := range []struct {
 		name string
 		v    Switch
-	}{{"Validation", c.Validation}, {"ForceStaging", c.ForceStaging}, {"Cache", c.Cache}, {"Warm", c.Warm}} {
+	}{{"Validation", c.Validation}, {"ForceStaging", c.ForceStaging}, {"Cache", c.Cache}, {"Warm", c.Warm}, {"Coopmat", c.Coopmat}} {
 		if sw.v < Default || sw.v > Off {
 			return engine.Config{}, fmt.Errorf("gpu: %w: Config.%s is %d, not gpu.Default, gpu.On or gpu.Off", ErrBadArgument, sw.name, sw.v)
 		}
@@ -243,6 +253,7 @@ func (c Config) engineConfig() (engine.Config, error) {
 		Transfer:        transfer,
 		Timeout:         c.Timeout,
 		Warm:            c.Warm == On,
+		Coopmat:         map[Switch]engine.CoopmatMode{Default: engine.CoopmatAuto, On: engine.CoopmatOn, Off: engine.CoopmatOff}[c.Coopmat],
 		Logf:            c.Logf,
 	}
 	if ec.Timeout == 0 {

@@ -15,13 +15,14 @@ func TestConfigFromEnv(t *testing.T) {
 	for name, v := range map[string]string{
 		envDevice: "llvm", envValidation: "yes", envKernel: "direct", envForceStaging: "ON", envMaxBindingBytes: "65536",
 		envTimeout: "90s", envTransferQueue: "same", envCacheDir: "/tmp/x", envNoCache: "true", envWarm: "0", envCPUBelow: "0",
+		envCoopmat: "off",
 	} {
 		t.Setenv(name, v)
 	}
 	c, err := ConfigFromEnv()
 	require.NoError(t, err)
 	assert.Equal(t, Config{Device: "llvm", Validation: On, Kernel: "direct", ForceStaging: On, MaxBindingBytes: 65536,
-		Timeout: 90 * time.Second, TransferQueue: "same", CacheDir: "/tmp/x", Cache: Off, Warm: Off, CPUBelow: -1}, c)
+		Timeout: 90 * time.Second, TransferQueue: "same", CacheDir: "/tmp/x", Cache: Off, Warm: Off, CPUBelow: -1, Coopmat: Off}, c)
 }
 
 // A value that cannot be read is an error naming the variable, never read

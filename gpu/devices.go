@@ -77,6 +77,11 @@ type DeviceInfo struct {
 	// or -1 where the device has none and uploads stay in the compute
 	// submission (CPU drivers, most integrated GPUs).
 	TransferFamily int
+	// MatrixShapes are the cooperative-matrix shapes (tensor cores, matrix
+	// units) the device lists at subgroup scope, such as "16x16x16
+	// f16×f16→f32", where it has VK_KHR_cooperative_matrix and the features
+	// vkgemm's kernels need; GemmHalf uses an f16×f16→f32 one (Config.Coopmat).
+	MatrixShapes []string
 	// Supported is false when vkgemm cannot use the device; Why says why.
 	Supported bool
 	Why       string
@@ -142,6 +147,9 @@ func newDeviceInfo(p vk.Properties) DeviceInfo {
 	}
 	for _, h := range p.Heaps {
 		d.Heaps = append(d.Heaps, Heap{Bytes: h.Size, DeviceLocal: h.DeviceLocal})
+	}
+	for _, m := range p.CoopMatrices {
+		d.MatrixShapes = append(d.MatrixShapes, m.String())
 	}
 	d.TransferFamily = -1
 	if f := vk.TransferFamily(p.QueueFamilies); f != vk.NoQueueFamily {

@@ -25,8 +25,14 @@ func halfInputs(f gpu.HalfFormat, rng *rand.Rand, n int) ([]uint16, []float32) {
 // GemmHalf meets the float32 bound with the inputs taken as exact, for
 // both formats, every transpose, odd sizes, padded rows, beta 0 over NaN.
 func TestGemmHalf(t *testing.T) {
-	d := openDevice(t, gpu.Config{})
-	for _, f := range []gpu.HalfFormat{gpu.F16, gpu.BF16} {
+	gemmHalfConformance(t, openDevice(t, gpu.Config{}), gpu.F16, gpu.BF16)
+}
+
+// gemmHalfConformance holds GemmHalf in formats fs to the float32 bound with
+// the inputs taken as exact, every transpose, odd sizes, padded rows, beta 0
+// over NaN, and a long k.
+func gemmHalfConformance(t *testing.T, d *gpu.Device, fs ...gpu.HalfFormat) {
+	for _, f := range fs {
 		for _, tt := range transposes() {
 			for _, c := range []gemmtest.Case{
 				{M: 13, N: 7, K: 9, Alpha: 1, Beta: 0, NaNC: true},

@@ -6,6 +6,9 @@
 #
 #   scripts/mesa26.sh fetch              download and extract once; prints the directory
 #   scripts/mesa26.sh run TARGET CMD...  run CMD on TARGET
+#   scripts/mesa26.sh glslc ARGS...      Debian 13's glslc (glslang 15), which compiles
+#                                        GL_KHR_cooperative_matrix; Debian 12's cannot
+#   scripts/mesa26.sh spirv-val ARGS...  the SPIRV-Tools validator that goes with it
 #   scripts/mesa26.sh targets            list the targets
 #
 # TARGET is one of
@@ -15,8 +18,9 @@
 #   turnip:GPU       Qualcomm Adreno through turnip (compiler ir3): 660, 740, ...
 #   apple            Apple M1 through Honeykrisp (compiler AGX)
 #
-# The packages (mesa-vulkan-drivers, libvulkan1 and mesa-drm-shim from
-# trixie-backports, with every dependency down to glibc from trixie) go into
+# The packages (mesa-vulkan-drivers, libvulkan1, mesa-drm-shim, glslc,
+# spirv-tools and vulkan-validationlayers from trixie-backports and trixie,
+# with every dependency down to glibc) go into
 # $VKGEMM_MESA26 (default: out/mesa26 beside this script's repository), with
 # a sources list, an apt state and a cache of their own: the system's apt
 # state is never touched, and a second fetch reuses the first. Mesa 26 needs
@@ -31,13 +35,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${VKGEMM_MESA26:-$here/../out/mesa26}
 suite=trixie-backports
-packages=(mesa-vulkan-drivers libvulkan1 mesa-drm-shim)
+packages=(mesa-vulkan-drivers libvulkan1 mesa-drm-shim glslc spirv-tools vulkan-validationlayers)
 
 fetch() {
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
 	local root=$dir/root
-	if [ -f "$dir/.done" ]; then
+	# .done names what was fetched: another list fetches again.
+	if [ "$(cat "$dir/.done" 2>/dev/null)" = "${packages[*]}" ]; then
 		echo "$dir"
 		return 0
 	fi
@@ -71,8 +76,17 @@ EOF
 		name=$(basename "$json" .json)
 		sed -E "s#\"library_path\": *\"([^\"]*/)?([^/\"]+)\"#\"library_path\": \"$lib/\\2\"#" "$json" >"$dir/${name%.x86_64}.json"
 	done
-	touch "$dir/.done"
+	echo "${packages[*]}" >"$dir/.done"
 	echo "$dir"
+}
+
+# tool runs a program of the extracted packages' own (glslc, spirv-val).
+tool() {
+	local name=$1
+	shift
+	dir=$(fetch)
+	local lib=$dir/root/usr/lib/x86_64-linux-gnu
+	exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib" "$dir/root/usr/bin/$name" "$@"
 }
 
 run() {
@@ -91,7 +105,9 @@ run() {
 		exit 2
 		;;
 	esac
-	export VK_DRIVER_FILES=$dir/$icd.json XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+	# Its own validation layer, which knows the extensions of Mesa 26 (the
+	# system's predates VK_KHR_cooperative_matrix).
+	export VK_DRIVER_FILES=$dir/$icd.json VK_LAYER_PATH=$dir/root/usr/share/vulkan/explicit_layer.d XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 	# A program found on PATH (go test -exec hands over a path already).
 	local prog=$1
 	shift
@@ -108,6 +124,11 @@ run)
 		exit 2
 	}
 	run "$@"
+	;;
+glslc | spirv-val)
+	cmd=$1
+	shift
+	tool "$cmd" "$@"
 	;;
 targets) sed -n '/^# TARGET is one of/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' ;;
 *)

@@ -21,6 +21,14 @@ const (
 	SpecTK         = 4 // k-step
 	SpecTransA     = 5 // op(A) = A^T
 	SpecTransB     = 6 // op(B) = B^T
+	// The coopmat family's: the cooperative matrices' shape, the subgroups
+	// of a workgroup along M and N, and their size.
+	SpecMatrixM      = 7
+	SpecMatrixN      = 8
+	SpecMatrixK      = 9
+	SpecSubgroupsM   = 10
+	SpecSubgroupsN   = 11
+	SpecSubgroupSize = 12
 )
 
 // PushConstantsSize is the size in bytes of the push-constant block every

@@ -30,13 +30,16 @@ const (
 	FamilySubgroup Family = "subgroup" // direct, A shared within a 4- or 8-wide subgroup by subgroupBroadcast
 	FamilyBlock    Family = "block"    // shared-memory block tiles, double-buffered: the family for GPUs
 	FamilyTiled    Family = "tiled"    // the first shared-memory kernel, kept to compare with
-	FamilyPeak     Family = "peak"     // not a GEMM: dependent FMAs that measure a device's throughput
+	// FamilyCoopmat multiplies on the device's matrix units (tensor cores)
+	// through VK_KHR_cooperative_matrix, tiles staged in shared memory.
+	FamilyCoopmat Family = "coopmat"
+	FamilyPeak    Family = "peak" // not a GEMM: dependent FMAs that measure a device's throughput
 )
 
 // GEMM says whether the family multiplies matrices (every family but FamilyPeak).
 func (f Family) GEMM() bool {
 	switch f {
-	case FamilyDirect, FamilySubgroup, FamilyBlock, FamilyTiled:
+	case FamilyDirect, FamilySubgroup, FamilyBlock, FamilyTiled, FamilyCoopmat:
 		return true
 	}
 	return false
@@ -72,6 +75,11 @@ type Variant struct {
 	// HandWritten modules are written in glsl/ by hand; the generator
 	// writes the others from the templates.
 	HandWritten bool
+	// Coopmat modules use cooperative matrices: they are compiled for
+	// Vulkan 1.1 with SPIR-V 1.3 by a glslc with glslang 15 or later
+	// (CoopmatGlslc), and never optimized (spirv-opt miscompiled such
+	// modules in some versions).
+	Coopmat bool
 }
 
 // Variants is the table of kernel modules: every SPIR-V module the engine
@@ -121,6 +129,10 @@ var Variants = []Variant{
 	// doubles a texel).
 	{Name: "gemm_direct_f64", Family: FamilyDirect, Element: F64, MaxM: 8, MaxN: 8, Exact: true, HandWritten: true},
 	{Name: "gemm_direct_texel_f64", Family: FamilyDirect, Element: F64, Texel: true, MaxM: 16, MaxN: 16, HandWritten: true},
+	// F16 inputs on cooperative matrices (tensor cores), float32
+	// accumulation: MaxM×MaxN is the largest workgroup tile. Compiled by
+	// glslang 15 (GL_KHR_cooperative_matrix), which Debian 12's lacks.
+	{Name: "gemm_coopmat_f16", Family: FamilyCoopmat, Element: F16, MaxM: 128, MaxN: 128, HandWritten: true, Coopmat: true},
 	// Int8 inputs, exact int32 sums (GemmInt8): both operands packed with k
 	// contiguous, four values to a word, unpacked by shifts, so it needs no
 	// optional feature.

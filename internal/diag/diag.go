@@ -42,6 +42,11 @@ type Prober interface {
 	// lavapipe or SwiftShader: an error wrapping gpu.ErrUnsupported says
 	// so). Nothing is dispatched.
 	CompilerStats(roles ...string) ([]PipelineStats, error)
+	// CoopmatCheck names the cooperative-matrix kernel GemmHalf uses for F16
+	// on the device ("" where it has none, or Config.Coopmat keeps it off)
+	// and runs its self-check if it has not run: nil where it passed, why it
+	// failed otherwise (GemmHalf then keeps its other kernels).
+	CoopmatCheck() (string, error)
 }
 
 // Peak is a device's measured FMA throughput, in single or double precision.

@@ -20,6 +20,7 @@ type Config struct {
 	Timeout         time.Duration
 	CacheDir        string // tunings and pipeline caches; "" for none
 	Warm            bool   // start Warm in the background at Open
+	Coopmat         CoopmatMode
 	Logf            func(format string, args ...any)
 }
 

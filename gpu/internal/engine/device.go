@@ -46,6 +46,8 @@ type Device struct {
 	depth int
 	// cpuBelow holds the BLAS adapter's measured crossovers.
 	cpuBelow map[tuning.Key]float64
+	// coop is the cooperative-matrix kernel of GemmHalf's F16 products.
+	coop coopState
 	// built says which pipelines are built or being built, for the adapter
 	// (Ready); it has its own lock so that asking never waits for a product.
 	built readiness
@@ -88,6 +90,7 @@ func Open(in *vk.Instance, pd vk.PhysicalDevice, cfg Config) (*Device, error) {
 		return nil, fmt.Errorf("gpu: %w", err)
 	}
 	d.initKernels()
+	d.initCoopmat()
 	if err := d.validation(); err != nil {
 		d.dev.Destroy()
 		return nil, err

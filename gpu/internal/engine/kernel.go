@@ -49,13 +49,20 @@ func (d *Device) newPipeline(k kernel.Kernel, transA, transB bool) (*vk.Pipeline
 		shaders.SpecTransA:     b2u(transA),
 		shaders.SpecTransB:     b2u(transB),
 	}
+	if k.Family == shaders.FamilyCoopmat {
+		// The module's cooperative matrices: their shape, 2×2 subgroups,
+		// and the subgroup size the workgroup is made of.
+		spec[shaders.SpecMatrixM], spec[shaders.SpecMatrixN], spec[shaders.SpecMatrixK] = k.Matrix[0], k.Matrix[1], k.Matrix[2]
+		spec[shaders.SpecSubgroupsM], spec[shaders.SpecSubgroupsN] = 2, 2
+		spec[shaders.SpecSubgroupSize] = k.WGX / 4
+	}
 	if k.Freezes() {
 		if module, err = spirv.Freeze(module, spec); err != nil {
 			return nil, fmt.Errorf("gpu: specializing the %s module: %w", name, err)
 		}
 		spec = nil
 	}
-	p, err := d.dev.NewPipeline(module, spec, k.Texels())
+	p, err := d.dev.NewPipeline(module, spec, k.Texels(), k.Family == shaders.FamilyCoopmat)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: building the %s pipeline: %w", k, err)
 	}

@@ -27,6 +27,10 @@ type Kernel struct {
 	// texel fetch into a gather, a storage-buffer load into a loop over the
 	// lanes.
 	Texel bool `json:"texel,omitempty"`
+	// Matrix is the cooperative matrices' shape, M, N and K, of the coopmat
+	// family, whose workgroup tile is then TM×TN of C, TK of k a step,
+	// computed by 2×2 subgroups of WGX/4 invocations each.
+	Matrix [3]uint32 `json:"matrix,omitempty"`
 }
 
 // Module is the SPIR-V module k runs (a row of shaders.Variants), or an
@@ -55,7 +59,12 @@ func (k Kernel) Texels() vk.Texels {
 }
 
 // Block is the tile of C one workgroup computes.
-func (k Kernel) Block() (rows, cols int) { return int(k.WGY) * int(k.TM), int(k.WGX) * int(k.TN) }
+func (k Kernel) Block() (rows, cols int) {
+	if k.Family == shaders.FamilyCoopmat {
+		return int(k.TM), int(k.TN)
+	}
+	return int(k.WGY) * int(k.TM), int(k.WGX) * int(k.TN)
+}
 
 func (k Kernel) String() string {
 	s := fmt.Sprintf("%s %dx%d workgroup, %dx%d per invocation, k-step %d", k.Family, k.WGX, k.WGY, k.TM, k.TN, k.TK)
@@ -67,6 +76,10 @@ func (k Kernel) String() string {
 	}
 	if k.Element != shaders.F32 {
 		s += ", " + string(k.Element) + " inputs"
+	}
+	if k.Family == shaders.FamilyCoopmat {
+		s = fmt.Sprintf("coopmat %dx%dx%d matrices, %d invocations, %dx%d tile, k-step %d, %s inputs",
+			k.Matrix[0], k.Matrix[1], k.Matrix[2], k.WGX, k.TM, k.TN, k.TK, k.Element)
 	}
 	return s
 }
@@ -81,6 +94,10 @@ func (k Kernel) SharedBytes() int64 {
 		return tile
 	case shaders.FamilyBlock:
 		return 2 * tile
+	case shaders.FamilyCoopmat:
+		// The module's float16 tiles of A and B and float32 tile of C,
+		// rows padded by 8 halves and 4 floats.
+		return 2*int64(bm)*int64(k.TK+8) + 2*int64(k.TK)*int64(bn+8) + 4*int64(bm)*int64(bn+4)
 	}
 	return 0
 }
@@ -104,6 +121,9 @@ var subgroupMaxRows = func() map[uint32]uint32 {
 
 // Fits says whether the device can run k, and if not, why.
 func (k Kernel) Fits(p *vk.Properties) error {
+	if k.Family == shaders.FamilyCoopmat {
+		return k.fitsCoopmat(p)
+	}
 	switch {
 	case !k.Family.GEMM():
 		return fmt.Errorf("unknown kernel family %q", k.Family)
@@ -162,7 +182,8 @@ func (k Kernel) Fits(p *vk.Properties) error {
 // those stay as they were (docs/kernels.md). Mesa's lavapipe and GPU
 // drivers fold specialization constants themselves: it makes no difference
 // there. The float64 kernels are frozen as every family but the direct
-// one is.
+// one is; so are the cooperative-matrix ones, whose matrices' shapes the
+// validation layer checks only as constants.
 func (k Kernel) Freezes() bool {
 	return k.Family != shaders.FamilyDirect || k.Element == shaders.F64 || k.TM*k.TN <= 64
 }

@@ -94,7 +94,7 @@ static uint32_t vkgemm_queue_families(vkgemm_fns *f, VkPhysicalDevice pd, uint32
 // specialization constants.
 static VkResult vkgemm_pipeline(vkgemm_fns *f, VkDevice dev, VkPipelineCache cache, VkPipelineLayout layout,
 		const uint32_t *code, size_t codeSize, const uint32_t *specIDs, const uint32_t *specVals, uint32_t nspec,
-		VkPipelineCreateFlags flags, VkPipeline *out) {
+		VkPipelineCreateFlags flags, VkPipelineShaderStageCreateFlags stageFlags, VkPipeline *out) {
 	VkShaderModuleCreateInfo mi = { VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO };
 	mi.codeSize = codeSize;
 	mi.pCode = code;
@@ -112,6 +112,7 @@ static VkResult vkgemm_pipeline(vkgemm_fns *f, VkDevice dev, VkPipelineCache cac
 	VkComputePipelineCreateInfo ci = { VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO };
 	ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
 	ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+	ci.stage.flags = stageFlags;
 	ci.stage.module = mod;
 	ci.stage.pName = "main";
 	ci.stage.pSpecializationInfo = &si;
@@ -241,14 +242,14 @@ func queueFamilies(f *fns, pd vk.PhysicalDevice) []queueFamily {
 	return out
 }
 
-func createPipeline(f *fns, dev vk.Device, cache vk.PipelineCache, layout vk.PipelineLayout, code []uint32, ids, vals []uint32, flags uint32) (vk.Pipeline, vk.Result) {
+func createPipeline(f *fns, dev vk.Device, cache vk.PipelineCache, layout vk.PipelineLayout, code []uint32, ids, vals []uint32, flags, stageFlags uint32) (vk.Pipeline, vk.Result) {
 	var p C.VkPipeline
 	var idp, valp *C.uint32_t
 	if len(ids) > 0 {
 		idp, valp = (*C.uint32_t)(&ids[0]), (*C.uint32_t)(&vals[0])
 	}
 	r := C.vkgemm_pipeline(f, C.VkDevice(unsafe.Pointer(dev)), C.VkPipelineCache(unsafe.Pointer(cache)), C.VkPipelineLayout(unsafe.Pointer(layout)),
-		(*C.uint32_t)(&code[0]), C.size_t(4*len(code)), idp, valp, C.uint32_t(len(ids)), C.VkPipelineCreateFlags(flags), &p)
+		(*C.uint32_t)(&code[0]), C.size_t(4*len(code)), idp, valp, C.uint32_t(len(ids)), C.VkPipelineCreateFlags(flags), C.VkPipelineShaderStageCreateFlags(stageFlags), &p)
 	return vk.Pipeline(unsafe.Pointer(p)), vk.Result(r)
 }
 

@@ -63,9 +63,16 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	statsExts, features := statsExtension(in, pd)
 	defer features.free()
 	names := append(nulTerminated(exts), statsExts...)
+	pNext := features.p
+	if len(pd.Props.CoopMatrices) > 0 {
+		coop := enableCoop(pNext)
+		defer coop.free()
+		pNext = coop.p
+		names = append(names, nulTerminated(coopExtensions)...)
+	}
 	info := &vk.DeviceCreateInfo{
 		SType:                   vk.StructureTypeDeviceCreateInfo,
-		PNext:                   features.p,
+		PNext:                   pNext,
 		QueueCreateInfoCount:    uint32(len(qinfo)),
 		PQueueCreateInfos:       qinfo,
 		EnabledExtensionCount:   uint32(len(names)),

@@ -195,7 +195,7 @@ func (*Instance) PhysicalDevices() ([]PhysicalDevice, error) {
 	return *new([]PhysicalDevice), errNoCgo
 }
 
-func (*Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels Texels) (*Pipeline, error) {
+func (*Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels Texels, fullSubgroups bool) (*Pipeline, error) {
 	return *new(*Pipeline), errNoCgo
 }
 

@@ -74,6 +74,7 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 			props.DriverInfo = p2.DriverInfo
 			props.MaxAllocationSize = p2.MaxMemoryAllocationSize
 		}
+		props.CoopMatrices = coopMatrices(in, h, deviceExtensions(getProc, in.h, h))
 	}
 
 	var feats vk.PhysicalDeviceFeatures

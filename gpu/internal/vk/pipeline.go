@@ -23,8 +23,13 @@ type Pipeline struct {
 // constants given as id -> 32-bit value (bools as 0 or 1). With texels
 // other than NoTexels the kernel reads A and B as uniform texel buffers
 // (bindings 3 and 4, the same ranges as 0 and 1) of that format, which the
-// device must have (Properties.Texels).
-func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels Texels) (*Pipeline, error) {
+// device must have (Properties.Texels). fullSubgroups requires every
+// subgroup of a workgroup to be full, as cooperative matrices need; only
+// devices with CoopMatrices take it.
+func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels Texels, fullSubgroups bool) (*Pipeline, error) {
+	if fullSubgroups && len(d.phys.Props.CoopMatrices) == 0 {
+		return nil, fmt.Errorf("vk: %w: %s has no cooperative matrices, so no full-subgroup pipelines", ErrUnsupported, d.phys.Props.Name)
+	}
 	if texels != NoTexels && !d.phys.Props.Texels(texels) {
 		return nil, fmt.Errorf("vk: %w: %s has no %v", ErrUnsupported, d.phys.Props.Name, texels)
 	}
@@ -38,7 +43,11 @@ func (d *Device) NewPipeline(spirv []byte, spec map[uint32]uint32, texels Texels
 	for id, v := range spec {
 		ids, vals = append(ids, id), append(vals, v)
 	}
-	h, r := createPipeline(d.inst.fns, d.h, d.cache, d.pipeLay[layoutIndex(texels)], code, ids, vals, d.pipelineFlags())
+	var stageFlags uint32
+	if fullSubgroups {
+		stageFlags = fullSubgroupsFlag
+	}
+	h, r := createPipeline(d.inst.fns, d.h, d.cache, d.pipeLay[layoutIndex(texels)], code, ids, vals, d.pipelineFlags(), stageFlags)
 	if err := d.check(r, "vkCreateComputePipelines"); err != nil {
 		return nil, err
 	}

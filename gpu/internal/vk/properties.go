@@ -45,6 +45,57 @@ func (p *Properties) Texels(t Texels) bool {
 	return false
 }
 
+// ComponentType is the element type of a cooperative matrix, as Vulkan
+// numbers it (VkComponentTypeKHR).
+type ComponentType uint32
+
+// Component types of cooperative matrices.
+const (
+	ComponentF16  ComponentType = 0
+	ComponentF32  ComponentType = 1
+	ComponentS8   ComponentType = 3
+	ComponentS32  ComponentType = 5
+	ComponentU8   ComponentType = 7
+	ComponentU32  ComponentType = 9
+	ComponentBF16 ComponentType = 1000141000
+)
+
+func (t ComponentType) String() string {
+	switch t {
+	case ComponentF16:
+		return "f16"
+	case ComponentF32:
+		return "f32"
+	case ComponentS8:
+		return "s8"
+	case ComponentS32:
+		return "s32"
+	case ComponentU8:
+		return "u8"
+	case ComponentU32:
+		return "u32"
+	case ComponentBF16:
+		return "bf16"
+	}
+	return fmt.Sprintf("component(%d)", uint32(t))
+}
+
+// CoopMatrix is one shape a device multiplies on its matrix units at
+// subgroup scope: an M×K matrix of A by a K×N matrix of B added to an M×N
+// matrix of C, giving a Result.
+type CoopMatrix struct {
+	M, N, K         uint32
+	A, B, C, Result ComponentType
+	Saturating      bool
+}
+
+func (m CoopMatrix) String() string {
+	return fmt.Sprintf("%dx%dx%d %v×%v→%v", m.M, m.N, m.K, m.A, m.B, m.Result)
+}
+
+// scopeSubgroup is VK_SCOPE_SUBGROUP_KHR.
+const scopeSubgroup = 3
+
 // Device types, as Vulkan numbers them.
 const (
 	TypeOther         = 0
@@ -75,6 +126,11 @@ type Properties struct {
 	// of R32G32B32A32_UINT (mandatory where the first is, by the spec's
 	// format tables, but asked all the same).
 	TexelBuffers, UintTexelBuffers bool
+	// CoopMatrices are the subgroup-scope cooperative-matrix shapes of a
+	// device that has VK_KHR_cooperative_matrix and everything the kernels
+	// using it need (shaderFloat16 and shaderInt8, the Vulkan memory model,
+	// full subgroups in compute); NewDevice enables them where listed.
+	CoopMatrices []CoopMatrix
 	// ShaderFloat64: shaders may use float64 (VkPhysicalDeviceFeatures
 	// shaderFloat64); NewDevice enables it where present.
 	ShaderFloat64         bool

@@ -1,0 +1,40 @@
+package gpu_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vkgemm/vkgemm/gpu"
+)
+
+// Where the device lists cooperative matrices for F16 (lavapipe 26 does,
+// 8×8×8, emulated), GemmHalf runs them once the self-check passes, and is
+// held to the same bound as every other kernel, in every transpose, over
+// tile edges, with a long k. VKGEMM_REQUIRE_COOPMAT=1 (./build.sh test on
+// Mesa 26 lavapipe) makes a device without them a failure.
+func TestGemmHalfOnCooperativeMatrices(t *testing.T) {
+	d := openDevice(t, gpu.Config{Coopmat: gpu.On})
+	if len(d.Info().MatrixShapes) == 0 {
+		if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" {
+			t.Fatalf("%s lists no cooperative matrices", d.Describe())
+		}
+		t.Skipf("%s lists no cooperative matrices (Mesa 26 lavapipe does: scripts/mesa26.sh)", d.Describe())
+	}
+	kern, err := probe(d).CoopmatCheck()
+	require.NoError(t, err, "the self-check")
+	require.NotEmpty(t, kern)
+	t.Logf("%s: %v; %s", d.Describe(), d.Info().MatrixShapes, kern)
+	gemmHalfConformance(t, d, gpu.F16)
+
+	// Off means off, and the default keeps CPU drivers' emulation off.
+	for _, c := range []gpu.Switch{gpu.Off, gpu.Default} {
+		kern, err := probe(openDevice(t, gpu.Config{Coopmat: c})).CoopmatCheck()
+		assert.NoError(t, err)
+		if c == gpu.Off || d.Info().Type == gpu.TypeCPU {
+			assert.Empty(t, kern, "%v", c)
+		}
+	}
+}

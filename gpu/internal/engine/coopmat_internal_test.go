@@ -1,0 +1,69 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/vkgemm/vkgemm/half"
+	"github.com/vkgemm/vkgemm/shaders"
+)
+
+// A cooperative-matrix kernel whose self-check fails is switched off for
+// the device with a warning that says why, and GemmHalf's F16 products run
+// right on the other kernels instead. (The check is made to fail by altering
+// its result: lavapipe 26's kernel is right.)
+func TestCoopmatSelfCheckFailureFallsBack(t *testing.T) {
+	var mu sync.Mutex
+	var logged []string
+	d := openForTest(t, Config{Coopmat: CoopmatOn, Logf: func(f string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logged = append(logged, fmt.Sprintf(f, a...))
+	}})
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	if !d.coop.enabled {
+		if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" {
+			t.Fatalf("%s has no cooperative-matrix kernel", d.name)
+		}
+		t.Skipf("%s lists no cooperative matrices for F16 (Mesa 26 lavapipe does)", d.name)
+	}
+	d.coop.corrupt = func(c []float32) { c[5] += 1 }
+
+	const m, n, k = 21, 19, 40
+	a, b := make([]float32, m*k), make([]float32, k*n)
+	for i := range a {
+		a[i] = float32(i%9 - 4)
+	}
+	for i := range b {
+		b[i] = float32(i%7 - 3)
+	}
+	ah, bh := make([]uint16, len(a)), make([]uint16, len(b))
+	half.F16.Encode(ah, a)
+	half.F16.Encode(bh, b)
+	c := make([]float32, m*n)
+	require.NoError(t, d.GemmHalf(shaders.F16, blas.NoTrans, blas.NoTrans, m, n, k, 1, ah, k, bh, n, 0, c, n))
+	for i := range m {
+		for j := range n {
+			var want float32
+			for p := range k {
+				want += a[i*k+p] * b[p*n+j]
+			}
+			require.Equal(t, want, c[i*n+j], "C(%d,%d)", i, j)
+		}
+	}
+	mu.Lock()
+	assert.Len(t, logged, 1)
+	assert.True(t, len(logged) == 1 && strings.Contains(logged[0], "cooperative matrices switched off") &&
+		strings.Contains(logged[0], "C(0,5)"), "%q", logged)
+	mu.Unlock()
+	assert.NotEqual(t, shaders.FamilyCoopmat, d.KernelFor(shaders.F16, m, n, k, 1).Family, "the other kernels from now on")
+	_, err := d.CoopmatCheck()
+	assert.ErrorContains(t, err, "C(0,5)", "the check's finding stays")
+}

@@ -126,31 +126,37 @@ test_isa() {
 # kernel must keep there, in the compiler's own unit; docs/isa.md says why
 # each floor is what it is.
 MESA26_TARGETS="nvk:0x162:16 nvk:0x172:16 radv:navi31:4 radv:gfx1201:4 turnip:660:4 turnip:740:4 apple:512"
+# The targets with matrix units (tensor cores, WMMA) that Mesa 26 exposes as
+# cooperative matrices: GemmHalf's coopmat kernel must compile there to the
+# matrix instructions (HMMA, V_WMMA).
+MATRIX_TARGETS="nvk:0x162 nvk:0x172 radv:navi31 radv:gfx1201"
 
 # test_vendors compiles every kernel a GPU runs by default, and its vendor's
 # built-ins, with the compilers of NVIDIA's (NVK), AMD's (RADV), Qualcomm's
 # (turnip) and Apple's (Honeykrisp) GPUs as Mesa 26 ships them, and fails on
 # a spill, scratch memory or an occupancy under the vendor's floor; then it
-# runs the gpu packages' tests on Mesa 26's lavapipe, validation on. Mesa 26
-# comes from Debian's trixie-backports into out/mesa26; where it cannot be
-# fetched both are skipped, with the reason.
+# runs the gpu packages' tests on Mesa 26's lavapipe, validation on, the
+# cooperative-matrix ones required. Mesa 26 comes from Debian's
+# trixie-backports into out/mesa26; where it cannot be fetched both are
+# skipped, with the reason.
 test_vendors() {
-	local m26="$ROOT/scripts/mesa26.sh" t target floor
-	if ! "$m26" fetch >/dev/null; then
+	local m26="$ROOT/scripts/mesa26.sh" t target floor matrix
+	if [ "${VKGEMM_NO_MESA26:-}" = 1 ] || ! "$m26" fetch >/dev/null; then
 		log "SKIPPED: the vendors' compilers and Mesa 26 lavapipe (scripts/mesa26.sh could not fetch Mesa 26; see above)"
 		return 0
 	fi
 	build
 	go test -c -o "$BIN/engine.test" ./gpu/internal/engine
 	for t in $MESA26_TARGETS; do
-		target=${t%:*} floor=${t##*:}
-		log "vkgemm isa with Mesa 26's compiler for $target: no spills, occupancy at least $floor; its plans fit"
+		target=${t%:*} floor=${t##*:} matrix=()
+		case " $MATRIX_TARGETS " in *" $target "*) matrix=(-require-matrix) ;; esac
+		log "vkgemm isa with Mesa 26's compiler for $target: no spills, occupancy at least $floor${matrix:+, matrix instructions}; its plans fit"
 		MESA_SHADER_CACHE_DISABLE=true "$m26" run "$target" "$BIN/vkgemm" isa -validation -roles default,builtin \
-			-check -min-occupancy "$floor" >/dev/null
+			-check -min-occupancy "$floor" "${matrix[@]}" >/dev/null
 		VKGEMM_REQUIRE_DEVICE=1 "$m26" run "$target" "$BIN/engine.test" -test.run '^TestPlansFitTheDevice$' >/dev/null
 	done
-	log "go test ./gpu/... on Mesa 26 lavapipe, validation on"
-	VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1 go test -count=1 -timeout 20m -exec "$m26 run lvp" ./gpu/...
+	log "go test ./gpu/... on Mesa 26 lavapipe, validation on, cooperative matrices required"
+	VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1 VKGEMM_REQUIRE_COOPMAT=1 go test -count=1 -timeout 20m -exec "$m26 run lvp" ./gpu/...
 }
 
 # isa_table remakes docs/isa.md: what every vendor's compiler makes of the
@@ -188,6 +194,13 @@ isa_table() {
 
 test_all() {
 	deps $PKGS_TEST
+	# Mesa 26 first: the shaders' freshness test compiles the
+	# cooperative-matrix source with its glslc. Without it those steps are
+	# left out, loudly, and the rest still runs.
+	if ! "$ROOT/scripts/mesa26.sh" fetch >/dev/null; then
+		log "WARNING: Mesa 26 could not be fetched (see above): its lavapipe, the vendors' compilers and the cooperative-matrix shader checks are SKIPPED"
+		export VKGEMM_NO_MESA26=1
+	fi
 	test_checks
 	test_go
 	test_platforms

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vkgemm/vkgemm/gpu"
 	"github.com/vkgemm/vkgemm/internal/diag"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 const isaSynopsis = `Compiles every default, built-in and tuner-candidate kernel for the device, in all four
@@ -23,8 +24,11 @@ RADV's null device (Mesa 22.3), and NVK, RADV, turnip and Honeykrisp through Mes
   RADV_FORCE_FAMILY=navi21 VK_DRIVER_FILES=/usr/share/vulkan/icd.d/radeon_icd.x86_64.json vkgemm isa
   scripts/mesa26.sh run nvk:0x172 bin/vkgemm isa
 -check fails (exit 1) when a kernel the device runs by default, or one of its vendor's built-ins,
-spills, uses scratch memory, or runs below -min-occupancy; other vendors' built-ins (role
-builtin-other) and the tuner's candidates are reported, not required.`
+spills, uses scratch memory, or runs below -min-occupancy, or when a cooperative-matrix kernel
+compiles without matrix instructions (MMA: HMMA/IMMA on NVIDIA, WMMA on AMD, DPAS on Intel, counted
+in the compiler's disassembly); -require-matrix also fails where the device runs no
+cooperative-matrix kernel at all. Other vendors' built-ins (role builtin-other) and the tuner's
+candidates are reported, not required.`
 
 func runISA(args []string, stdout, stderr io.Writer) (err error) {
 	fs, df := newFlags("isa", isaSynopsis, stderr)
@@ -34,6 +38,7 @@ func runISA(args []string, stdout, stderr io.Writer) (err error) {
 	check := fs.Bool("check", false, "fail when a default kernel or one of the vendor's built-ins spills, uses scratch or runs below -min-occupancy")
 	minOccupancy := fs.Int("min-occupancy", 0, "with -check, the lowest occupancy a default or built-in kernel may have, in the compiler's unit (0: no floor)")
 	fs.IntVar(minOccupancy, "min-waves", 0, "the same as -min-occupancy (its name when only AMD's compiler was read)")
+	requireMatrix := fs.Bool("require-matrix", false, "with -check, fail unless the device runs a cooperative-matrix kernel with matrix instructions")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,21 +64,22 @@ func runISA(args []string, stdout, stderr io.Writer) (err error) {
 		err = isaTable(stdout, stats)
 	}
 	if err == nil && *check {
-		err = isaCheck(stats, *minOccupancy)
+		err = isaCheck(stats, *minOccupancy, *requireMatrix)
 	}
 	return err
 }
 
 func isaTable(w io.Writer, stats []diag.PipelineStats) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FAMILY\tCOMPILER\tROLE\tKERNEL\tOP\tREGISTERS\tSCALAR\tSPILLS\tFILLS\tSCRATCH\tSHARED\tOCCUPANCY\tCODE")
+	fmt.Fprintln(tw, "FAMILY\tCOMPILER\tROLE\tKERNEL\tOP\tREGISTERS\tSCALAR\tSPILLS\tFILLS\tSCRATCH\tSHARED\tOCCUPANCY\tMMA\tCODE")
 	for _, s := range stats {
 		occupancy := num(s.Occupancy)
 		if s.Occupancy != nil {
 			occupancy += " " + s.OccupancyUnit
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Family, s.Compiler, s.Role, s.Kernel, s.Transposes,
-			num(s.Registers), num(s.ScalarRegisters), num(s.Spills), num(s.Fills), num(s.ScratchBytes), num(s.SharedBytes), occupancy, num(s.CodeBytes))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Family, s.Compiler, s.Role, s.Kernel, s.Transposes,
+			num(s.Registers), num(s.ScalarRegisters), num(s.Spills), num(s.Fills), num(s.ScratchBytes), num(s.SharedBytes), occupancy,
+			num(s.MatrixInstructions), num(s.CodeBytes))
 	}
 	return tw.Flush()
 }
@@ -85,7 +91,7 @@ func isaMarkdown(w io.Writer, stats []diag.PipelineStats) error {
 	type row struct {
 		s                                 diag.PipelineStats
 		registers, spills, fills, scratch *int
-		occupancy                         *int
+		occupancy, matrix                 *int
 	}
 	var rows []*row
 	byKernel := map[[2]string]*row{}
@@ -106,19 +112,20 @@ func isaMarkdown(w io.Writer, stats []diag.PipelineStats) error {
 		r.registers, r.spills = worse(r.registers, s.Registers, false), worse(r.spills, s.Spills, false)
 		r.fills, r.scratch = worse(r.fills, s.Fills, false), worse(r.scratch, s.ScratchBytes, false)
 		r.occupancy = worse(r.occupancy, s.Occupancy, true)
+		r.matrix = worse(r.matrix, s.MatrixInstructions, true)
 	}
 	if len(stats) > 0 {
 		fmt.Fprintf(w, "%s: %s's statistics, subgroups of %d.\n\n", strings.TrimSpace(stats[0].Device), stats[0].Compiler, stats[0].SubgroupSize)
 	}
-	fmt.Fprintln(w, "| role | kernel | registers | spills | fills | scratch | occupancy |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| role | kernel | registers | spills | fills | scratch | occupancy | MMA |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		occupancy := num(r.occupancy)
 		if r.occupancy != nil {
 			occupancy += " " + r.s.OccupancyUnit
 		}
-		if _, err := fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.s.Role, r.s.Kernel,
-			num(r.registers), num(r.spills), num(r.fills), num(r.scratch), occupancy); err != nil {
+		if _, err := fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", r.s.Role, r.s.Kernel,
+			num(r.registers), num(r.spills), num(r.fills), num(r.scratch), occupancy, num(r.matrix)); err != nil {
 			return err
 		}
 	}
@@ -134,11 +141,24 @@ func num(v *int) string {
 }
 
 // isaCheck is what CI requires of the kernels a GPU runs without tuning.
-func isaCheck(stats []diag.PipelineStats, minOccupancy int) error {
+func isaCheck(stats []diag.PipelineStats, minOccupancy int, requireMatrix bool) error {
 	var errs []error
+	withMatrix := false
 	for _, s := range stats {
 		if s.Role != diag.RoleDefault && s.Role != diag.RoleBuiltin {
 			continue // other vendors' built-ins and candidates are reported, not required
+		}
+		if strings.HasPrefix(s.Kernel, string(shaders.FamilyCoopmat)+" ") {
+			switch {
+			case s.MatrixInstructions == nil:
+				errs = append(errs, fmt.Errorf("%s %s kernel %s %s: the driver shows no disassembly, so its matrix instructions cannot be counted",
+					s.Family, s.Role, s.Kernel, s.Transposes))
+			case *s.MatrixInstructions == 0:
+				errs = append(errs, fmt.Errorf("%s %s kernel %s %s: compiled without matrix instructions (the compiler emulates the matrices)",
+					s.Family, s.Role, s.Kernel, s.Transposes))
+			default:
+				withMatrix = true
+			}
 		}
 		if s.Spilled() {
 			errs = append(errs, fmt.Errorf("%s %s kernel %s %s: %s spills, %s fills, %s bytes of scratch",
@@ -148,6 +168,9 @@ func isaCheck(stats []diag.PipelineStats, minOccupancy int) error {
 			errs = append(errs, fmt.Errorf("%s %s kernel %s %s: %d %s, fewer than %d",
 				s.Family, s.Role, s.Kernel, s.Transposes, *s.Occupancy, s.OccupancyUnit, minOccupancy))
 		}
+	}
+	if requireMatrix && !withMatrix && len(stats) > 0 {
+		errs = append(errs, fmt.Errorf("%s: no cooperative-matrix kernel with matrix instructions among its default kernels (see vkgemm devices for the matrix shapes it lists)", stats[0].Family))
 	}
 	return errors.Join(errs...)
 }

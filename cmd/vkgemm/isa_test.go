@@ -73,22 +73,35 @@ func TestISACheck(t *testing.T) {
 	n := func(v int) *int { return &v }
 	ok := diag.PipelineStats{Family: "navi21", Kernel: "k", Role: diag.RoleDefault, Registers: n(100), Spills: n(0), ScratchBytes: n(0),
 		Occupancy: n(8), OccupancyUnit: "waves per SIMD"}
-	assert.NoError(t, isaCheck([]diag.PipelineStats{ok}, 4))
+	assert.NoError(t, isaCheck([]diag.PipelineStats{ok}, 4, false))
 	spill := ok
 	spill.ScratchBytes = n(4096)
-	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{ok, spill}, 4), "4096 bytes of scratch")
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{ok, spill}, 4, false), "4096 bytes of scratch")
 	few := ok
 	few.Role, few.Occupancy = diag.RoleBuiltin, n(2)
-	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{few}, 4), "2 waves per SIMD, fewer than 4")
-	assert.NoError(t, isaCheck([]diag.PipelineStats{few}, 0), "no floor")
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{few}, 4, false), "2 waves per SIMD, fewer than 4")
+	assert.NoError(t, isaCheck([]diag.PipelineStats{few}, 0, false), "no floor")
 	cand := spill
 	cand.Role = diag.RoleCandidate
-	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4), "candidates are reported, not required")
+	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4, false), "candidates are reported, not required")
 	cand.Role = diag.RoleOtherBuiltin
-	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4), "nor are other vendors' built-ins")
+	assert.NoError(t, isaCheck([]diag.PipelineStats{cand}, 4, false), "nor are other vendors' built-ins")
 	unknown := diag.PipelineStats{Family: "x", Kernel: "k", Role: diag.RoleDefault}
-	assert.NoError(t, isaCheck([]diag.PipelineStats{unknown}, 4), "what a compiler does not report is not checked")
+	assert.NoError(t, isaCheck([]diag.PipelineStats{unknown}, 4, false), "what a compiler does not report is not checked")
 	fills := ok
 	fills.Fills = n(3)
-	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{fills}, 0), "3 fills")
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{fills}, 0, false), "3 fills")
+
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{ok}, 0, true), "no cooperative-matrix kernel", "-require-matrix wants one")
+	coop := ok
+	coop.Kernel = "coopmat 16x16x16 matrices, 256 invocations, 64x64 tile, k-step 32, f16 inputs"
+	coop.MatrixInstructions = n(8)
+	assert.NoError(t, isaCheck([]diag.PipelineStats{ok, coop}, 4, true))
+	coop.MatrixInstructions = n(0)
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{coop}, 4, false), "without matrix instructions")
+	coop.MatrixInstructions = nil
+	assert.ErrorContains(t, isaCheck([]diag.PipelineStats{coop}, 4, false), "cannot be counted")
+	plain := ok
+	plain.MatrixInstructions = n(0)
+	assert.NoError(t, isaCheck([]diag.PipelineStats{plain}, 4, false), "other kernels use none, and need none")
 }

@@ -106,6 +106,11 @@ type PipelineStats struct {
 	OccupancyUnit string `json:"occupancy_unit,omitempty"`
 	CodeBytes     *int   `json:"code_bytes,omitempty"`
 	SubgroupSize  int    `json:"subgroup_size"`
+	// MatrixInstructions counts the matrix-unit (tensor-core) instructions
+	// in the compiler's disassembly: HMMA and IMMA (NAK), V_WMMA and
+	// V_SWMMAC (ACO), DPAS (Intel); 0 for kernels that use none. Absent
+	// where the driver keeps no text representation of the code.
+	MatrixInstructions *int `json:"matrix_instructions,omitempty"`
 	// Statistics is everything the driver reported, by its names.
 	Statistics map[string]float64 `json:"statistics"`
 }

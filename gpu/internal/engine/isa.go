@@ -97,6 +97,7 @@ func (d *Device) CompilerStats(roles ...string) ([]diag.PipelineStats, error) {
 			st := diag.PipelineStats{Device: d.name, Family: family, Kernel: rk.k.String(), Transposes: transposeName(tr[0], tr[1]),
 				Role: rk.role, SubgroupSize: int(s.SubgroupSize), Statistics: s.Values}
 			unifyStats(&st, d.props.DriverName)
+			st.MatrixInstructions = matrixInstructions(s.Representations)
 			out = append(out, st)
 		}
 	}

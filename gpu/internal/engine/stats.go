@@ -78,3 +78,23 @@ func gpuFamily(name string) string {
 	}
 	return name
 }
+
+// matrixOp matches a line that holds a matrix-unit instruction: NAK's
+// "r0..4 = hmma.m16n8k16.f32 ..." (imma for integers), ACO's
+// "v_wmma_f32_16x16x16_f16 ..." (v_swmmac_* on RDNA4), Intel's dpas.
+var matrixOp = regexp.MustCompile(`(?im)^.*\b(?:hmma|imma|v_wmma\w*|v_swmmac\w*|dpas\w*)\b`)
+
+// matrixInstructions counts matrix-unit instructions in the compiler's text
+// representations of a pipeline: in the one that has most, since a driver
+// shows the same code at several stages (ACO IR, then its assembly). Nil
+// where there is no text to read.
+func matrixInstructions(reprs map[string]string) *int {
+	if len(reprs) == 0 {
+		return nil
+	}
+	most := 0
+	for _, text := range reprs {
+		most = max(most, len(matrixOp.FindAllStringIndex(text, -1)))
+	}
+	return &most
+}

@@ -68,9 +68,10 @@ type Pipeline struct {
 
 // Statistics stands in for the cgo build's type.
 type Statistics struct {
-	SubgroupSize uint32
-	Values       map[string]float64
-	Names        []string
+	SubgroupSize    uint32
+	Values          map[string]float64
+	Names           []string
+	Representations map[string]string
 }
 
 func (*Device) Begin() (*Batch, error) {

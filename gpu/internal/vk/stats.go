@@ -89,6 +89,38 @@ static int vkgemm_exec_stats(void *getProc, VkInstance inst, VkDevice dev, VkPip
 	free(st);
 	return k;
 }
+
+// vkgemm_exec_ir returns the internal representation i of executable 0 of
+// a pipeline (the compiler's IR or disassembly, as text) in *name and a
+// malloc'd *text, 0 when there is none at i, -1 when the calls fail.
+static int vkgemm_exec_ir(void *getProc, VkInstance inst, VkDevice dev, VkPipeline pipe,
+		uint32_t i, char *name, char **text) {
+	PFN_vkGetDeviceProcAddr gdpa = (PFN_vkGetDeviceProcAddr)((PFN_vkGetInstanceProcAddr)getProc)(inst, "vkGetDeviceProcAddr");
+	if (!gdpa) return -1;
+	PFN_vkGetPipelineExecutableInternalRepresentationsKHR irs = (PFN_vkGetPipelineExecutableInternalRepresentationsKHR)
+		gdpa(dev, "vkGetPipelineExecutableInternalRepresentationsKHR");
+	if (!irs) return -1;
+	VkPipelineExecutableInfoKHR ei = { VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR };
+	ei.pipeline = pipe;
+	ei.executableIndex = 0;
+	uint32_t n = 0;
+	if (irs(dev, &ei, &n, NULL) != VK_SUCCESS) return -1;
+	if (i >= n) return 0;
+	VkPipelineExecutableInternalRepresentationKHR *r = calloc(n, sizeof *r);
+	if (!r) return -1;
+	for (uint32_t j = 0; j < n; j++) r[j].sType = VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INTERNAL_REPRESENTATION_KHR;
+	if (irs(dev, &ei, &n, r) < 0) { free(r); return -1; }
+	size_t size = r[i].dataSize;
+	for (uint32_t j = 0; j < n; j++) r[j].pData = NULL;
+	r[i].pData = calloc(1, size + 1);
+	if (!r[i].pData) { free(r); return -1; }
+	if (irs(dev, &ei, &n, r) < 0) { free(r[i].pData); free(r); return -1; }
+	memcpy(name, r[i].name, VK_MAX_DESCRIPTION_SIZE);
+	if (!r[i].isText) ((char *)r[i].pData)[0] = 0;
+	*text = r[i].pData;
+	free(r);
+	return 1;
+}
 */
 import "C"
 
@@ -141,18 +173,21 @@ func (d *Device) CaptureStatistics() error {
 // pipelineFlags are the creation flags of every new pipeline.
 func (d *Device) pipelineFlags() uint32 {
 	if d.capture {
-		return uint32(C.VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR)
+		return uint32(C.VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR | C.VK_PIPELINE_CREATE_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR)
 	}
 	return 0
 }
 
 // Statistics is what the compiler reports about one executable (shader
 // stage) of a pipeline, by the driver's names ("VGPRs", "Spilled SGPRs",
-// "Scratch size", "Subgroups per SIMD", ...), with its subgroup size.
+// "Scratch size", "Subgroups per SIMD", ...), with its subgroup size and
+// its internal representations: the compiler's IR and disassembly as text,
+// by the driver's names ("ACO IR", "Assembly", "NAK assembly", ...).
 type Statistics struct {
-	SubgroupSize uint32
-	Values       map[string]float64
-	Names        []string // the driver's order
+	SubgroupSize    uint32
+	Values          map[string]float64
+	Names           []string // the driver's order
+	Representations map[string]string
 }
 
 // Statistics returns the compiler's statistics of the pipeline's compute
@@ -177,5 +212,26 @@ func (p *Pipeline) Statistics() (*Statistics, error) {
 		s.Names = append(s.Names, name)
 		s.Values[name] = float64(out[i].value)
 	}
+	s.Representations = p.representations()
 	return s, nil
+}
+
+// representations reads the pipeline's internal representations that are
+// text; none where the driver keeps none.
+func (p *Pipeline) representations() map[string]string {
+	out := map[string]string{}
+	var name [C.VK_MAX_DESCRIPTION_SIZE]C.char
+	for i := C.uint32_t(0); i < 64; i++ {
+		var text *C.char
+		r := C.vkgemm_exec_ir(getProc, C.VkInstance(unsafe.Pointer(p.d.inst.h)), C.VkDevice(unsafe.Pointer(p.d.h)), C.VkPipeline(unsafe.Pointer(p.h)),
+			i, &name[0], &text)
+		if r <= 0 {
+			break
+		}
+		if t := C.GoString(text); t != "" {
+			out[C.GoString(&name[0])] = t
+		}
+		C.free(unsafe.Pointer(text))
+	}
+	return out
 }

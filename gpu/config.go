@@ -72,12 +72,13 @@ type Config struct {
 	// Warm On builds every pipeline in the background after Open (see
 	// Device.Warm). Off by default.
 	Warm Switch
-	// Coopmat says whether GemmHalf's F16 products may run on cooperative
-	// matrices (tensor cores, matrix units) where the device lists a shape
-	// for them: by default on GPUs and not on CPU drivers, which emulate
-	// them far slower than their other kernels; On wherever listed; Off
-	// never. The first such product checks the kernel on a small product
-	// first, and keeps the other kernels, with a warning, where it is wrong.
+	// Coopmat says whether GemmHalf's F16 products and GemmInt8's may run
+	// on cooperative matrices (tensor cores, matrix units) where the device
+	// lists a shape for them (f16×f16→f32, s8×s8→s32): by default on GPUs
+	// and not on CPU drivers, which emulate them far slower than their
+	// other kernels; On wherever listed; Off never. The first such product
+	// checks the kernel on a small product first, and keeps the other
+	// kernels, with a warning, where it is wrong.
 	Coopmat Switch
 	// CPUBelow overrides every crossover of the BLAS adapter (NewBLAS):
 	// products of fewer flops (2·m·n·k) run on the CPU path, the others on

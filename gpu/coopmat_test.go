@@ -2,18 +2,22 @@ package gpu_test
 
 import (
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu"
 )
 
 // Where the device lists cooperative matrices for F16 (lavapipe 26 does,
 // 8×8×8, emulated), GemmHalf runs them once the self-check passes, and is
 // held to the same bound as every other kernel, in every transpose, over
-// tile edges, with a long k. VKGEMM_REQUIRE_COOPMAT=1 (./build.sh test on
+// tile edges, with a long k; where it lists s8×s8→s32 ones, GemmInt8 runs
+// them and is exact. VKGEMM_REQUIRE_COOPMAT=1 (./build.sh test on
 // Mesa 26 lavapipe) makes a device without them a failure.
 func TestGemmHalfOnCooperativeMatrices(t *testing.T) {
 	d := openDevice(t, gpu.Config{Coopmat: gpu.On})
@@ -28,6 +32,15 @@ func TestGemmHalfOnCooperativeMatrices(t *testing.T) {
 	require.NotEmpty(t, kern)
 	t.Logf("%s: %v; %s", d.Describe(), d.Info().MatrixShapes, kern)
 	gemmHalfConformance(t, d, gpu.F16)
+	if strings.Contains(kern, "int8 inputs") {
+		// GemmInt8 on s8×s8→s32 matrices: exact over the sweep and at
+		// int32's limits, through staging and split blocks too.
+		gemmtest.CorrectnessInt8(t, d, testing.Short())
+		staged := openDevice(t, gpu.Config{Coopmat: gpu.On, ForceStaging: gpu.On, MaxBindingBytes: 16 << 10})
+		gemmtest.CorrectnessInt8(t, staged, true)
+	} else if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" && slices.ContainsFunc(d.Info().MatrixShapes, func(s string) bool { return strings.Contains(s, "s8×s8→s32") }) {
+		t.Errorf("%s lists s8×s8→s32 matrices, but GemmInt8 has no cooperative-matrix kernel: %s", d.Describe(), kern)
+	}
 
 	// Off means off, and the default keeps CPU drivers' emulation off.
 	for _, c := range []gpu.Switch{gpu.Off, gpu.Default} {

@@ -165,7 +165,9 @@ func (d *Device) GemmHalf(f HalfFormat, tA, tB blas.Transpose, m, n, k int, alph
 // products of -128·-128 whose sum int32 holds, and a larger k is refused
 // rather than wrapped around. It runs on every device: the kernel reads the
 // values four to a 32-bit word and unpacks them by shifts, so no 8-bit
-// storage or integer-dot-product feature is needed.
+// storage or integer-dot-product feature is needed. Where the device lists
+// s8×s8→s32 cooperative matrices (tensor cores) it runs on them instead,
+// as Config.Coopmat says, once they pass a self-check.
 func (d *Device) GemmInt8(tA, tB blas.Transpose, m, n, k int, a []int8, lda int, b []int8, ldb int, c []int32, ldc int) error {
 	e, err := d.engine()
 	if err != nil {

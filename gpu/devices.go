@@ -80,7 +80,8 @@ type DeviceInfo struct {
 	// MatrixShapes are the cooperative-matrix shapes (tensor cores, matrix
 	// units) the device lists at subgroup scope, such as "16x16x16
 	// f16×f16→f32", where it has VK_KHR_cooperative_matrix and the features
-	// vkgemm's kernels need; GemmHalf uses an f16×f16→f32 one (Config.Coopmat).
+	// vkgemm's kernels need; GemmHalf uses an f16×f16→f32 one, GemmInt8 an
+	// s8×s8→s32 one (Config.Coopmat).
 	MatrixShapes []string
 	// Supported is false when vkgemm cannot use the device; Why says why.
 	Supported bool

@@ -55,7 +55,7 @@
 //	VKGEMM_CACHE_DIR          Config.CacheDir: tuning files and pipeline caches (default os.UserCacheDir()/vkgemm)
 //	VKGEMM_NO_CACHE=1         Config.Cache Off: neither read nor write the cache directory
 //	VKGEMM_WARM=1             Config.Warm: build every pipeline in the background after Open
-//	VKGEMM_COOPMAT            Config.Coopmat: 0 keeps GemmHalf off cooperative matrices (tensor cores);
+//	VKGEMM_COOPMAT            Config.Coopmat: 0 keeps GemmHalf and GemmInt8 off cooperative matrices (tensor cores);
 //	                          1 uses them on CPU drivers that list them too (lavapipe 26)
 //	VKGEMM_CPU_BELOW          Config.CPUBelow: flops below which the BLAS adapter's products stay on the
 //	                          CPU path, for every precision and class (0: every product on the device)

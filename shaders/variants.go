@@ -133,6 +133,7 @@ var Variants = []Variant{
 	// accumulation: MaxM×MaxN is the largest workgroup tile. Compiled by
 	// glslang 15 (GL_KHR_cooperative_matrix), which Debian 12's lacks.
 	{Name: "gemm_coopmat_f16", Family: FamilyCoopmat, Element: F16, MaxM: 128, MaxN: 128, HandWritten: true, Coopmat: true},
+	{Name: "gemm_coopmat_int8", Family: FamilyCoopmat, Element: Int8, MaxM: 128, MaxN: 128, HandWritten: true, Coopmat: true},
 	// Int8 inputs, exact int32 sums (GemmInt8): both operands packed with k
 	// contiguous, four values to a word, unpacked by shifts, so it needs no
 	// optional feature.

@@ -42,10 +42,11 @@ type Prober interface {
 	// lavapipe or SwiftShader: an error wrapping gpu.ErrUnsupported says
 	// so). Nothing is dispatched.
 	CompilerStats(roles ...string) ([]PipelineStats, error)
-	// CoopmatCheck names the cooperative-matrix kernel GemmHalf uses for F16
-	// on the device ("" where it has none, or Config.Coopmat keeps it off)
-	// and runs its self-check if it has not run: nil where it passed, why it
-	// failed otherwise (GemmHalf then keeps its other kernels).
+	// CoopmatCheck names the cooperative-matrix kernels GemmHalf uses for F16
+	// and GemmInt8 for int8 on the device, joined by "; " ("" where it has
+	// none, or Config.Coopmat keeps them off) and runs their self-checks if
+	// they have not run: nil where all passed, why each failed otherwise
+	// (that call then keeps its other kernels).
 	CoopmatCheck() (string, error)
 }
 

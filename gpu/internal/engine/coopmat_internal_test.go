@@ -28,13 +28,13 @@ func TestCoopmatSelfCheckFailureFallsBack(t *testing.T) {
 		logged = append(logged, fmt.Sprintf(f, a...))
 	}})
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
-	if !d.coop.enabled {
+	if !d.coop[shaders.F16].enabled {
 		if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" {
 			t.Fatalf("%s has no cooperative-matrix kernel", d.name)
 		}
 		t.Skipf("%s lists no cooperative matrices for F16 (Mesa 26 lavapipe does)", d.name)
 	}
-	d.coop.corrupt = func(c []float32) { c[5] += 1 }
+	d.coop[shaders.F16].corrupt = true
 
 	const m, n, k = 21, 19, 40
 	a, b := make([]float32, m*k), make([]float32, k*n)
@@ -66,4 +66,55 @@ func TestCoopmatSelfCheckFailureFallsBack(t *testing.T) {
 	assert.NotEqual(t, shaders.FamilyCoopmat, d.KernelFor(shaders.F16, m, n, k, 1).Family, "the other kernels from now on")
 	_, err := d.CoopmatCheck()
 	assert.ErrorContains(t, err, "C(0,5)", "the check's finding stays")
+}
+
+// The same for GemmInt8: a failed self-check leaves it on its direct
+// kernel, exact; a passed one puts it on its cooperative matrices.
+func TestCoopmatInt8SelfCheck(t *testing.T) {
+	for _, corrupt := range []bool{false, true} {
+		var logged []string
+		var mu sync.Mutex
+		d := openForTest(t, Config{Coopmat: CoopmatOn, Logf: func(f string, a ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			logged = append(logged, fmt.Sprintf(f, a...))
+		}})
+		t.Cleanup(func() { require.NoError(t, d.Close()) })
+		if !d.coop[shaders.Int8].enabled {
+			if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" {
+				t.Fatalf("%s has no int8 cooperative-matrix kernel", d.name)
+			}
+			t.Skipf("%s lists no s8×s8→s32 cooperative matrices (Mesa 26 lavapipe does)", d.name)
+		}
+		d.coop[shaders.Int8].corrupt = corrupt
+		const m, n, k = 21, 19, 41
+		a, b := make([]int8, m*k), make([]int8, k*n)
+		for i := range a {
+			a[i] = int8(i*37 - 100)
+		}
+		for i := range b {
+			b[i] = int8(i*53 + 7)
+		}
+		c := make([]int32, m*n)
+		require.NoError(t, d.GemmInt8(blas.NoTrans, blas.NoTrans, m, n, k, a, k, b, n, c, n))
+		for i := range m {
+			for j := range n {
+				var want int32
+				for p := range k {
+					want += int32(a[i*k+p]) * int32(b[p*n+j])
+				}
+				require.Equal(t, want, c[i*n+j], "C(%d,%d), corrupt %v", i, j, corrupt)
+			}
+		}
+		family := d.KernelFor(shaders.Int8, m, n, k, 1).Family
+		mu.Lock()
+		if corrupt {
+			assert.NotEqual(t, shaders.FamilyCoopmat, family)
+			assert.True(t, len(logged) == 1 && strings.Contains(logged[0], "switched off for int8") && strings.Contains(logged[0], "C(0,5)"), "%q", logged)
+		} else {
+			assert.Equal(t, shaders.FamilyCoopmat, family)
+			assert.Empty(t, logged)
+		}
+		mu.Unlock()
+	}
 }

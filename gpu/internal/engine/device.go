@@ -46,8 +46,9 @@ type Device struct {
 	depth int
 	// cpuBelow holds the BLAS adapter's measured crossovers.
 	cpuBelow map[tuning.Key]float64
-	// coop is the cooperative-matrix kernel of GemmHalf's F16 products.
-	coop coopState
+	// coop is the cooperative-matrix kernel of GemmHalf's F16 products and
+	// of GemmInt8's, by element.
+	coop map[shaders.Element]*coopState
 	// built says which pipelines are built or being built, for the adapter
 	// (Ready); it has its own lock so that asking never waits for a product.
 	built readiness

@@ -38,7 +38,7 @@ func (d *Device) GemmHalf(e shaders.Element, tA, tB blas.Transpose, m, n, k int,
 		return nil
 	}
 	if e == shaders.F16 {
-		d.coopUsable() // the self-check, on the first F16 product
+		d.coopUsable(e) // the self-check, on the first F16 product
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
 		ah: a, lda: lda, bh: b, ldb: ldb, c: c, ldc: ldc}

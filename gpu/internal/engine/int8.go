@@ -30,6 +30,7 @@ func (d *Device) GemmInt8(tA, tB blas.Transpose, m, n, k int, a []int8, lda int,
 	}
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k,
 		a8: a, lda: lda, b8: b, ldb: ldb, c: int32s(c), ldc: ldc}
+	d.coopUsable(shaders.Int8) // the self-check, on the first product
 	_, err := d.run(&p, d.kernelFor(shaders.Int8, m, n, k, 1))
 	return d.finish(err)
 }

@@ -36,8 +36,10 @@ func (d *Device) roleKernels(roles []string) []roleKernel {
 		if d.Float64Support() == nil {
 			add(diag.RoleDefault, kernel.Float64(p))
 		}
-		if d.coop.enabled {
-			add(diag.RoleDefault, d.coop.kern) // compiled, not checked: nothing runs here
+		for _, e := range coopElements {
+			if cs := d.coop[e]; cs.enabled {
+				add(diag.RoleDefault, cs.kern) // compiled, not checked: nothing runs here
+			}
 		}
 	}
 	if slices.Contains(roles, diag.RoleBuiltin) {

@@ -70,10 +70,14 @@ func (d *Device) kernelFor(e shaders.Element, m, n, k, batch int) kernel.Kernel 
 	case e == shaders.F64:
 		return kernel.Float64(d.props)
 	case e == shaders.Int8:
+		if kern, ok := d.coopKernel(e); ok {
+			return kern
+		}
 		return kernel.Int8(d.props)
-	case e == shaders.F16 && d.coop.enabled && d.coop.checked && d.coop.err == nil:
-		return d.coop.kern
 	case e.Half():
+		if kern, ok := d.coopKernel(e); ok {
+			return kern
+		}
 		if kern, ok := d.kernels[tuning.Key{Element: e, Class: class}]; ok {
 			return kern
 		}

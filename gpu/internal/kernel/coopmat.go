@@ -15,18 +15,28 @@ const (
 	coopFragments = 4
 )
 
+// coopTypes are the component types of the matrices a coopmat module
+// multiplies, by its inputs: A and B, then C and the result.
+var coopTypes = map[shaders.Element][2]vk.ComponentType{
+	shaders.F16:  {vk.ComponentF16, vk.ComponentF32},
+	shaders.Int8: {vk.ComponentS8, vk.ComponentS32},
+}
+
+// lists says whether m is a shape of the module for inputs e.
+func lists(m vk.CoopMatrix, e shaders.Element) bool {
+	t, ok := coopTypes[e]
+	return ok && m.A == t[0] && m.B == t[0] && m.C == t[1] && m.Result == t[1] && !m.Saturating
+}
+
 // Coopmat is the cooperative-matrix kernel for inputs of element type e on
-// the device: the first shape it lists for e with float32 accumulation
-// (they come from vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR at
-// Open, never from a table), a 64×64 tile of C and two matrices of k a
-// step; false where the device lists none or the kernel does not fit it.
+// the device: the first shape it lists for e with float32 (int32 for int8)
+// accumulation (they come from
+// vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR at Open, never from a
+// table), a 64×64 tile of C and two matrices of k a step; false where the
+// device lists none or the kernel does not fit it.
 func Coopmat(p *vk.Properties, e shaders.Element) (Kernel, bool) {
-	in, ok := map[shaders.Element]vk.ComponentType{shaders.F16: vk.ComponentF16}[e]
-	if !ok {
-		return Kernel{}, false
-	}
 	for _, m := range p.CoopMatrices {
-		if m.A != in || m.B != in || m.C != vk.ComponentF32 || m.Result != vk.ComponentF32 || m.Saturating {
+		if !lists(m, e) {
 			continue
 		}
 		// 64 rows and columns where two subgroups of fragments along each
@@ -46,16 +56,18 @@ func (k Kernel) fitsCoopmat(p *vk.Properties) error {
 	lm, ln, lk := k.Matrix[0], k.Matrix[1], k.Matrix[2]
 	listed := false
 	for _, m := range p.CoopMatrices {
-		if m.M == lm && m.N == ln && m.K == lk && m.A == vk.ComponentF16 && m.B == vk.ComponentF16 &&
-			m.C == vk.ComponentF32 && m.Result == vk.ComponentF32 {
+		if m.M == lm && m.N == ln && m.K == lk && lists(m, k.Element) {
 			listed = true
 		}
 	}
+	t, known := coopTypes[k.Element]
 	switch {
-	case k.Element != shaders.F16:
-		return fmt.Errorf("kernel %v: the coopmat family takes f16 inputs", k)
+	case !known:
+		return fmt.Errorf("kernel %v: the coopmat family takes f16 or int8 inputs", k)
 	case !listed:
-		return fmt.Errorf("kernel %v: the device lists no %dx%dx%d f16×f16→f32 cooperative matrix", k, lm, ln, lk)
+		return fmt.Errorf("kernel %v: the device lists no %dx%dx%d %v×%v→%v cooperative matrix", k, lm, ln, lk, t[0], t[0], t[1])
+	case k.Element == shaders.Int8 && k.TK%4 != 0:
+		return fmt.Errorf("kernel %v: the int8 module steps through k by whole words of four", k)
 	case lm == 0 || ln == 0 || lk == 0 || k.TM%(2*lm) != 0 || k.TN%(2*ln) != 0 || k.TK%lk != 0 || k.TK == 0:
 		return fmt.Errorf("kernel %v: the tile is not whole matrices for 2×2 subgroups", k)
 	case k.TM/(2*lm) > coopFragments || k.TN/(2*ln) > coopFragments:

@@ -95,6 +95,11 @@ func (k Kernel) SharedBytes() int64 {
 	case shaders.FamilyBlock:
 		return 2 * tile
 	case shaders.FamilyCoopmat:
+		if k.Element == shaders.Int8 {
+			// int8 tiles of A by rows and B by columns, padded by 16
+			// bytes, and the int32 tile of C, rows padded by 4.
+			return int64(bm+bn)*int64(k.TK+16) + 4*int64(bm)*int64(bn+4)
+		}
 		// The module's float16 tiles of A and B and float32 tile of C,
 		// rows padded by 8 halves and 4 floats.
 		return 2*int64(bm)*int64(k.TK+8) + 2*int64(k.TK)*int64(bn+8) + 4*int64(bm)*int64(bn+4)

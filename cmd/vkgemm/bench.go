@@ -17,6 +17,7 @@ import (
 	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/gpu"
 	"github.com/vkgemm/vkgemm/gpu/tune"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // benchRow is one size of a benchmark run. Times are medians over the
@@ -47,6 +48,19 @@ type benchRow struct {
 	// call's wall GFLOPS over the loop's.
 	LoopWallms float64 `json:"vulkan_loop_wall_ms,omitempty"`
 	OverLoop   float64 `json:"vulkan_over_loop,omitempty"`
+	// Kernel is the kernel that ran the row's device products, and Family
+	// its family: "coopmat" for cooperative matrices (tensor cores), else
+	// one of the FMA kernels' (direct, subgroup, block, tiled).
+	Kernel string `json:"kernel,omitempty"`
+	Family string `json:"family,omitempty"`
+	// An int8 row (Format "int8", GemmInt8) counts integer operations:
+	// GOPS = 2mnk / time, in these fields instead of the GFLOPS ones (its
+	// ratios compare GOPS with the float32 row's GFLOPS and the CPU's GOPS).
+	// Exact is true once the device's C matched the CPU engine's exact one
+	// (checked once, untimed; a mismatch fails the run).
+	VulkanWallGOPS float64 `json:"vulkan_wall_gops,omitempty"`
+	CPUGOPS        float64 `json:"cpu_gops,omitempty"`
+	Exact          *bool   `json:"exact,omitempty"`
 }
 
 type benchReport struct {
@@ -68,10 +82,16 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 		"and of the CPU engine (OpenBLAS where installed, else gonum) in the same run, as medians of\n"+
 		"repetitions after a warm-up, with their spread. The batched class is a strided batch of small\n"+
 		"products in one call, against a loop of Sgemm calls; -half adds GemmHalf at every size, against\n"+
-		"float32. Progress goes to stderr.", stderr)
+		"float32, naming the kernel family that ran it (coopmat: cooperative matrices, tensor cores);\n"+
+		"-int8 adds GemmInt8 (int8 A and B, exact int32 C) at every size in GOPS, against float32 and the\n"+
+		"CPU engine's int8 GEMM, each result checked exactly against the CPU engine's once (untimed), also\n"+
+		"naming its kernel family. Cooperative matrices run where the device lists their shapes: on GPUs\n"+
+		"by default, on CPU drivers (lavapipe 26) with VKGEMM_COOPMAT=1.\n"+
+		"Progress goes to stderr.", stderr)
 	sizes := fs.String("sizes", "256,512,1024,2048", "comma-separated square matrix `sizes` (empty for none)")
 	classes := fs.String("classes", "", "comma-separated shape `classes` to add ("+strings.Join(classNames(), ", ")+")")
 	halves := fs.String("half", "", "comma-separated half `formats` (f16, bf16) to time with GemmHalf at every size but the batch")
+	withInt8 := fs.Bool("int8", false, "also time GemmInt8 (int8 inputs, exact int32 C) at every size but the batch, in GOPS")
 	withPeak := fs.Bool("peak", false, "measure the device's FMA peak first and give each result as a percentage of it")
 	reps := fs.Int("reps", 5, "timed repetitions per size and engine (the median is reported)")
 	withCPU := fs.Bool("cpu", true, "also time the CPU engine")
@@ -153,6 +173,14 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 			half.OverFloat32 = half.VulkanWallGF / row.VulkanWallGF
 			rep.Rows = append(rep.Rows, half)
 		}
+		if *withInt8 {
+			i8, err := b.gemmInt8(sh.name, sh.m, sh.n, sh.k)
+			if err != nil {
+				return err
+			}
+			i8.OverFloat32 = i8.VulkanWallGOPS / row.VulkanWallGF
+			rep.Rows = append(rep.Rows, i8)
+		}
 	}
 	progress.done()
 	if *asJSON {
@@ -233,6 +261,7 @@ func (b *bencher) single(shape string, m, n, k int) (benchRow, error) {
 	}
 	flops := gemm.Flops(m, n, k)
 	b.vulkan(&row, flops, kernelT, wallT)
+	b.kernel(&row, shaders.F32, 1)
 	return row, b.cpuPath(&row, dims(m, n, k)+" CPU", flops, func() error {
 		return b.cpu.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
 	})
@@ -248,8 +277,81 @@ func (b *bencher) half(f gpu.HalfFormat, shape string, m, n, k int) (benchRow, e
 	kernelT, wallT, err := b.repeat(fmt.Sprintf("%s %v Vulkan", dims(m, n, k), f), func() (time.Duration, error) {
 		return 0, b.d.GemmHalf(f, blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
 	})
+	if err != nil {
+		return row, err
+	}
 	b.vulkan(&row, gemm.Flops(m, n, k), kernelT, wallT)
-	return row, err
+	// After the first F16 product, which ran the cooperative-matrix
+	// self-check where the device has that kernel.
+	b.kernel(&row, map[gpu.HalfFormat]shaders.Element{gpu.F16: shaders.F16, gpu.BF16: shaders.BF16}[f], 1)
+	return row, nil
+}
+
+// kernel records in row the kernel that runs its products of element type
+// e, batch of them in a strided batch.
+func (b *bencher) kernel(row *benchRow, e shaders.Element, batch int) {
+	k := tune.KernelFor(b.d, e, row.M, row.N, row.K, batch)
+	row.Kernel, row.Family = k.String(), string(k.Family)
+}
+
+// gemmInt8 times GemmInt8 on an m×n×k product of random int8 (the whole
+// range, -128 to 127), and the CPU engine's int8 GEMM unless the run leaves
+// the CPU out, and checks the device's C against the CPU engine's, which is
+// exact, once: any difference fails the run. GemmInt8 reports no kernel
+// time.
+func (b *bencher) gemmInt8(shape string, m, n, k int) (benchRow, error) {
+	row := benchRow{Shape: shape, Format: "int8", M: m, N: n, K: k}
+	x, y := randInt8(b.rng, m*k), randInt8(b.rng, k*n)
+	c, want := make([]int32, m*n), make([]int32, m*n)
+	label := dims(m, n, k) + " int8"
+	kernelT, wallT, err := b.repeat(label+" Vulkan", func() (time.Duration, error) {
+		return 0, b.d.GemmInt8(blas.NoTrans, blas.NoTrans, m, n, k, x, k, y, n, c, n)
+	})
+	if err != nil {
+		return row, err
+	}
+	ops := gemm.Flops(m, n, k)
+	b.vulkan(&row, ops, kernelT, wallT)
+	b.kernel(&row, shaders.Int8, 1)
+	exact := func() error { return b.cpu.GemmInt8(blas.NoTrans, blas.NoTrans, m, n, k, x, k, y, n, want, n) }
+	if b.withCPU {
+		if err := b.cpuPath(&row, label+" CPU", ops, exact); err != nil {
+			return row, err
+		}
+		row.CPUGOPS, row.CPUGFLOPS = row.CPUGFLOPS, 0
+	} else {
+		b.progress.show("%s check", label)
+		if err := exact(); err != nil {
+			return row, fmt.Errorf("%s CPU: %w", label, err)
+		}
+	}
+	// The same numbers, in the fields whose names say what they count.
+	row.VulkanWallGOPS, row.VulkanWallGF = row.VulkanWallGF, 0
+	if wrong := int8Mismatch(c, want, n); wrong != "" {
+		return row, fmt.Errorf("%s: GemmInt8 is not exact: %s", label, wrong)
+	}
+	exactTrue := true
+	row.Exact = &exactTrue
+	return row, nil
+}
+
+// int8Mismatch describes where got, an m×n C with rows n apart, differs
+// from want: the first element and the count; "" where they agree.
+func int8Mismatch(got, want []int32, n int) string {
+	first, count := -1, 0
+	for i := range want {
+		if got[i] != want[i] {
+			if first < 0 {
+				first = i
+			}
+			count++
+		}
+	}
+	if count == 0 {
+		return ""
+	}
+	return fmt.Sprintf("C(%d,%d) = %d where the CPU engine's exact product is %d (%d of %d elements differ)",
+		first/n, first%n, got[first], want[first], count, len(want))
 }
 
 // batched times a strided batch of m×n×k products in one call and as a
@@ -275,6 +377,7 @@ func (b *bencher) batched(m, n, k, batch int) (benchRow, error) {
 	}
 	flops := float64(batch) * gemm.Flops(m, n, k)
 	b.vulkan(&row, flops, kernelT, wallT)
+	b.kernel(&row, shaders.F32, batch)
 	_, loopT, err := b.repeat(label+" Vulkan loop", func() (time.Duration, error) { return 0, loop(b.d.Sgemm) })
 	if err != nil {
 		return row, err
@@ -337,6 +440,7 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 	fmt.Fprintf(w, "dispatch: %.0f µs for a 1×1×1 product; the driver's empty dispatch %.0f µs; empty submit+wait %.0f µs (medians)\n\n",
 		rep.DispatchUS, rep.EmptyDispatchUS, rep.RoundTripUS)
 	compared := slices.ContainsFunc(rep.Rows, func(r benchRow) bool { return r.OverFloat32 > 0 || r.OverLoop > 0 })
+	int8s := slices.ContainsFunc(rep.Rows, func(r benchRow) bool { return r.VulkanWallGOPS > 0 })
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "shape\tm×n×k\tVulkan GFLOPS (kernel)\t"
 	if rep.PeakGFLOPS > 0 {
@@ -349,6 +453,7 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 	if withCPU {
 		head += "CPU GFLOPS\tCPU ms (min-max)\tVulkan/CPU\t"
 	}
+	head += "kernel\t"
 	fmt.Fprintln(tw, head)
 	for _, r := range rep.Rows {
 		shape, size := r.Shape, dims(r.M, r.N, r.K)
@@ -362,7 +467,11 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 		if rep.PeakGFLOPS > 0 {
 			fmt.Fprintf(tw, "%s\t", orDash(r.PeakPercent, "%.0f%%"))
 		}
-		fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t", r.VulkanWallGF, r.VulkanWallms, r.VulkanWallMin, r.VulkanWallMax)
+		wall := fmt.Sprintf("%.2f", r.VulkanWallGF)
+		if r.VulkanWallGOPS > 0 {
+			wall = fmt.Sprintf("%.2f GOPS", r.VulkanWallGOPS)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f (%.1f-%.1f)\t", wall, r.VulkanWallms, r.VulkanWallMin, r.VulkanWallMax)
 		if compared {
 			switch {
 			case r.OverFloat32 > 0:
@@ -374,17 +483,68 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 			}
 		}
 		if withCPU {
-			if r.CPUGFLOPS > 0 {
+			switch {
+			case r.CPUGFLOPS > 0:
 				fmt.Fprintf(tw, "%.2f\t%.1f (%.1f-%.1f)\t%.2fx\t", r.CPUGFLOPS, r.CPUms, r.CPUMin, r.CPUMax, r.Ratio)
-			} else {
+			case r.CPUGOPS > 0:
+				fmt.Fprintf(tw, "%.2f GOPS\t%.1f (%.1f-%.1f)\t%.2fx\t", r.CPUGOPS, r.CPUms, r.CPUMin, r.CPUMax, r.Ratio)
+			default:
 				fmt.Fprint(tw, "-\t-\t-\t")
 			}
 		}
-		fmt.Fprintln(tw)
+		fmt.Fprintf(tw, "%s\t\n", orWord(r.Family, "-"))
 	}
 	tw.Flush()
+	printKernels(w, rep.Rows)
 	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up; GFLOPS = 2mnk / time; Vulkan/CPU and \"Vulkan vs\" compare wall times;\n"+
-		"half-precision and batched calls report no kernel time (-)\n", rep.Reps)
+		"half-precision, int8 and batched calls report no kernel time (-)\n", rep.Reps)
+	if int8s {
+		fmt.Fprintln(w, "int8 rows (GemmInt8): GOPS = 2mnk / time in integer operations; each C matched the CPU engine's exact one")
+	}
+}
+
+// printKernels lists the kernel of each format that ran in half or int8
+// rows (the kernel line above is float32's), with the shapes it ran where a
+// format ran more than one.
+func printKernels(w io.Writer, rows []benchRow) {
+	type use struct {
+		format, kernel string
+		shapes         []string
+	}
+	var uses []*use
+	perFormat := map[string]int{}
+	for _, r := range rows {
+		if r.Format == "" || r.Kernel == "" {
+			continue
+		}
+		i := slices.IndexFunc(uses, func(u *use) bool { return u.format == r.Format && u.kernel == r.Kernel })
+		if i < 0 {
+			uses = append(uses, &use{format: r.Format, kernel: r.Kernel})
+			perFormat[r.Format]++
+			i = len(uses) - 1
+		}
+		if !slices.Contains(uses[i].shapes, r.Shape) {
+			uses[i].shapes = append(uses[i].shapes, r.Shape)
+		}
+	}
+	if len(uses) > 0 {
+		fmt.Fprintln(w)
+	}
+	for _, u := range uses {
+		label := u.format
+		if perFormat[u.format] > 1 {
+			label += " (" + strings.Join(u.shapes, ", ") + ")"
+		}
+		fmt.Fprintf(w, "%s kernel: %s\n", label, u.kernel)
+	}
+}
+
+// orWord is s, or word where s is empty.
+func orWord(s, word string) string {
+	if s == "" {
+		return word
+	}
+	return s
 }
 
 // orDash formats x, or "-" where it was not measured.
@@ -428,6 +588,15 @@ func parseSizes(s string) ([]int, error) {
 		ns = append(ns, n)
 	}
 	return ns, nil
+}
+
+// randInt8 is n random int8 over the whole range.
+func randInt8(rng *rand.Rand, n int) []int8 {
+	s := make([]int8, n)
+	for i := range s {
+		s[i] = int8(rng.IntN(256) - 128)
+	}
+	return s
 }
 
 func randSlice(rng *rand.Rand, n int) []float32 {

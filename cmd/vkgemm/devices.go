@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -84,23 +85,123 @@ type deviceJSON struct {
 	MaxStorageBufferBytes int64      `json:"max_storage_buffer_bytes"`
 	Heaps                 []heapJSON `json:"heaps"`
 	TransferFamily        int        `json:"transfer_family"` // -1: uploads stay on the compute queue
-	Supported             bool       `json:"supported"`
-	Unsupported           string     `json:"unsupported_because,omitempty"`
+	// MatrixShapes are the cooperative-matrix shapes the device lists
+	// (gpu.DeviceInfo.MatrixShapes), [] where none.
+	MatrixShapes []string `json:"matrix_shapes"`
+	// Coopmat is GemmHalf's cooperative-matrix kernel on the device and
+	// its self-check.
+	Coopmat     coopmatJSON `json:"coopmat"`
+	Supported   bool        `json:"supported"`
+	Unsupported string      `json:"unsupported_because,omitempty"`
 }
+
+// coopmatJSON is what `devices -json` says of a device's cooperative-matrix
+// kernels: GemmHalf's for F16 and GemmInt8's, each where the device lists
+// its shape (f16×f16→f32, s8×s8→s32).
+type coopmatJSON struct {
+	// Check is "passed" (every kernel's self-check), "failed" (one or
+	// more), "not_used" (no kernel to check: no shape that vkgemm's kernels
+	// fit, VKGEMM_COOPMAT=0, an unsupported device) or "not_checked" (the
+	// device did not open).
+	Check  string `json:"check"`
+	Detail string `json:"detail,omitempty"` // why it failed, was not used or not checked
+	// Kernels are the kernels checked, F16's then int8's.
+	Kernels []string `json:"kernels,omitempty"`
+	// Used says whether GemmHalf's F16 and GemmInt8's products run on them
+	// as configured now (VKGEMM_COOPMAT; by default on GPUs, not on CPU
+	// drivers).
+	Used bool `json:"used"`
+}
+
+// text is the COOPMAT CHECK column of `devices`: "passed (f16, int8)",
+// "failed: why", "not used (why)", "not checked (why)".
+func (c coopmatJSON) text() string {
+	switch c.Check {
+	case coopPassed:
+		s := coopPassed
+		if in := coopInputs(c.Kernels); in != "" {
+			s += " (" + in + ")"
+		}
+		if !c.Used {
+			s += "; not used by default on CPU drivers (VKGEMM_COOPMAT=1 uses it)"
+		}
+		return s
+	case coopFailed:
+		return "failed: " + c.Detail
+	case coopNotUsed:
+		return "not used (" + c.Detail + ")"
+	}
+	return "not checked (" + c.Detail + ")"
+}
+
+// coopInputs lists the element types of kernels ("f16, int8"), read from
+// their descriptions' "f16 inputs".
+func coopInputs(kernels []string) string {
+	var in []string
+	for _, k := range kernels {
+		if rest, ok := strings.CutSuffix(k, " inputs"); ok {
+			in = append(in, rest[strings.LastIndex(rest, " ")+1:])
+		}
+	}
+	return strings.Join(in, ", ")
+}
+
+const (
+	coopPassed     = "passed"
+	coopFailed     = "failed"
+	coopNotUsed    = "not_used"
+	coopNotChecked = "not_checked"
+)
+
+// checkCoopmat opens d with cooperative matrices on (as VKGEMM_COOPMAT=1
+// does, so that CPU drivers are checked too) and runs the self-checks of
+// its cooperative-matrix kernels (GemmHalf's F16, GemmInt8's), unless the
+// device lists no shapes, cannot be used, or the environment turns them
+// off (env).
+func checkCoopmat(d gpu.DeviceInfo, env gpu.Switch) coopmatJSON {
+	switch {
+	case !d.Supported:
+		return coopmatJSON{Check: coopNotUsed, Detail: "the device is unsupported"}
+	case len(d.MatrixShapes) == 0:
+		return coopmatJSON{Check: coopNotUsed, Detail: "no matrix shapes"}
+	case env == gpu.Off:
+		return coopmatJSON{Check: coopNotUsed, Detail: "VKGEMM_COOPMAT=0"}
+	}
+	dev, err := gpu.Open(gpu.Config{Device: strconv.Itoa(d.Index), Coopmat: gpu.On, Cache: gpu.Off})
+	if err != nil {
+		return coopmatJSON{Check: coopNotChecked, Detail: oneLine(err)}
+	}
+	kernels, err := prober(dev).CoopmatCheck()
+	err = errors.Join(err, dev.Close())
+	switch {
+	case kernels == "":
+		// err is the device's own failure (lost, a validation message).
+		if err != nil {
+			return coopmatJSON{Check: coopNotChecked, Detail: oneLine(err)}
+		}
+		return coopmatJSON{Check: coopNotUsed, Detail: "no f16×f16→f32 or s8×s8→s32 shape that vkgemm's kernels fit"}
+	case err != nil:
+		return coopmatJSON{Check: coopFailed, Detail: oneLine(err), Kernels: strings.Split(kernels, "; ")}
+	}
+	return coopmatJSON{Check: coopPassed, Kernels: strings.Split(kernels, "; "), Used: env == gpu.On || d.Type != gpu.TypeCPU}
+}
+
+// oneLine is err's message on one line (errors.Join puts each on its own).
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
 type heapJSON struct {
 	Bytes       uint64 `json:"bytes"`
 	DeviceLocal bool   `json:"device_local"`
 }
 
-func newDeviceJSON(d gpu.DeviceInfo) deviceJSON {
+func newDeviceJSON(d gpu.DeviceInfo, coop coopmatJSON) deviceJSON {
 	j := deviceJSON{
 		Index: d.Index, Name: d.Name, Vendor: d.Vendor, VendorID: d.VendorID, DeviceID: d.DeviceID,
 		Type:       strings.ReplaceAll(strings.ToLower(d.Type.String()), " ", "_"),
 		DriverName: d.DriverName, DriverInfo: d.DriverInfo, DriverVersion: d.DriverVersion, APIVersion: d.APIVersion,
 		SubgroupSize: d.SubgroupSize, SharedMemoryBytes: d.SharedMemory, MaxInvocations: d.MaxInvocations,
 		MaxStorageBufferBytes: d.MaxStorageBufferRange, Heaps: []heapJSON{}, TransferFamily: d.TransferFamily,
-		Supported: d.Supported, Unsupported: d.Why,
+		Supported: d.Supported, Unsupported: d.Why, MatrixShapes: append([]string{}, d.MatrixShapes...), Coopmat: coop,
 	}
 	for _, h := range d.Heaps {
 		j.Heaps = append(j.Heaps, heapJSON{Bytes: h.Bytes, DeviceLocal: h.DeviceLocal})
@@ -110,7 +211,10 @@ func newDeviceJSON(d gpu.DeviceInfo) deviceJSON {
 
 func runDevices(args []string, stdout, stderr io.Writer) error {
 	fs, df := newCommandFlags("devices", "Lists the Vulkan devices, best first. With -device, only the one it picks, as other\n"+
-		"commands and gpu.Open would (an error if it names none).", stderr, chooseDevice)
+		"commands and gpu.Open would (an error if it names none). MATRIX SHAPES are the cooperative-matrix\n"+
+		"shapes (tensor cores) a device lists; where it lists any, the device is opened with cooperative\n"+
+		"matrices on and the self-checks of its cooperative-matrix kernels (GemmHalf's F16, GemmInt8's) run:\n"+
+		"COOPMAT CHECK says whether they passed (VKGEMM_COOPMAT=0 skips them).", stderr, chooseDevice)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -124,18 +228,25 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	// Only Coopmat is wanted of the environment; a value it cannot read is
+	// left to gpu.Open to report.
+	env, _ := gpu.ConfigFromEnv()
+	coops := make([]coopmatJSON, len(devs))
+	for i, d := range devs {
+		coops[i] = checkCoopmat(d, env.Coopmat)
+	}
 	if *asJSON {
 		out := make([]deviceJSON, len(devs))
 		for i, d := range devs {
-			out[i] = newDeviceJSON(d)
+			out[i] = newDeviceJSON(d, coops[i])
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tNAME\tTYPE\tDRIVER\tAPI\tSUBGROUP\tSHARED\tINVOCATIONS\tMAX BINDING\tDEVICE MEMORY\tUPLOADS")
-	for _, d := range devs {
+	fmt.Fprintln(tw, "#\tNAME\tTYPE\tDRIVER\tAPI\tSUBGROUP\tSHARED\tINVOCATIONS\tMAX BINDING\tDEVICE MEMORY\tUPLOADS\tMATRIX SHAPES\tCOOPMAT CHECK")
+	for i, d := range devs {
 		driver := strings.TrimSpace(d.DriverName + " " + d.DriverInfo)
 		if driver == "" {
 			driver = d.DriverVersion
@@ -154,8 +265,13 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 		if d.TransferFamily >= 0 {
 			uploads = fmt.Sprintf("transfer family %d", d.TransferFamily)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d KiB\t%d\t%d MiB\t%.1f GiB\t%s\n", d.Index, name, d.Type, driver, d.APIVersion,
-			d.SubgroupSize, d.SharedMemory>>10, d.MaxInvocations, d.MaxStorageBufferRange>>20, float64(mem)/(1<<30), uploads)
+		shapes := strings.Join(d.MatrixShapes, ", ")
+		if shapes == "" {
+			shapes = "none"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d KiB\t%d\t%d MiB\t%.1f GiB\t%s\t%s\t%s\n", d.Index, name, d.Type, driver, d.APIVersion,
+			d.SubgroupSize, d.SharedMemory>>10, d.MaxInvocations, d.MaxStorageBufferRange>>20, float64(mem)/(1<<30), uploads,
+			shapes, coops[i].text())
 	}
 	return tw.Flush()
 }

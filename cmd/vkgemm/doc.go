@@ -6,7 +6,32 @@
 //	vkgemm bench              GFLOPS of the Vulkan engine and the CPU engine
 //	vkgemm peak               the device's measured FMA throughput
 //	vkgemm tune               find and save the fastest kernel per shape class
+//	vkgemm isa                what the driver's compiler makes of every kernel
 //
 // Every command takes -device (index or name substring, as listed by
-// `vkgemm devices`) and -validation; `vkgemm COMMAND -h` lists its flags.
+// `vkgemm devices`), and those that open a device -validation; `vkgemm
+// COMMAND -h` lists its flags.
+//
+// `vkgemm devices` shows the cooperative-matrix shapes (tensor cores,
+// matrix units) each device lists, "none" where it lists none, and, where
+// it lists any, opens the device with cooperative matrices on and runs the
+// self-checks of its cooperative-matrix kernels (GemmHalf's F16 one where
+// it lists f16×f16→f32, GemmInt8's where it lists s8×s8→s32): "passed",
+// "failed: why", or "not used (why)" (VKGEMM_COOPMAT=0 skips them); -json
+// has them as matrix_shapes and coopmat.
+//
+// `vkgemm bench -half f16,bf16` times GemmHalf next to float32, and
+// `vkgemm bench -int8` GemmInt8 (int8 A and B, exact int32 C) at every size
+// but the batch, and the CPU engine's int8 GEMM unless -cpu=false, in GOPS
+// (2·m·n·k integer operations a second; JSON vulkan_wall_gops and
+// cpu_gops), checking each int8 result once, untimed, against the CPU
+// engine's exact one: a difference fails the run. Each row names the
+// kernel family that ran it (JSON family and kernel): "coopmat" on
+// cooperative matrices, else the FMA kernels' (direct, subgroup, block,
+// tiled). GPUs use cooperative matrices for F16 and int8 where they list
+// the shapes (f16×f16→f32, s8×s8→s32); CPU drivers that list them
+// (lavapipe from Mesa 26) only with VKGEMM_COOPMAT=1, as they emulate them
+// slowly:
+//
+//	VKGEMM_COOPMAT=1 scripts/mesa26.sh run lvp bin/vkgemm bench -sizes 256 -half f16 -int8
 package main

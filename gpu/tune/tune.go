@@ -139,6 +139,22 @@ func Kernels(dev *gpu.Device) (map[Key]Kernel, string) {
 	return e.Kernels()
 }
 
+// KernelFor is the kernel dev runs an m×n×k product of element type e on
+// (batch products of it in a strided batch; 1 for one product): the
+// kernel of its class for float32 (Kernels), GemmHalf's for F16 and BF16,
+// the float64 kernel, GemmInt8's for shaders.Int8. GemmHalf's F16 products
+// and GemmInt8's run on their cooperative-matrix kernel (family
+// shaders.FamilyCoopmat) once its self-check, made by the first of them,
+// has passed; before that, and where it failed or Config.Coopmat keeps it
+// off, on their other kernel. The zero Kernel for a nil device.
+func KernelFor(dev *gpu.Device, e shaders.Element, m, n, k, batch int) Kernel {
+	d, err := of(dev)
+	if err != nil {
+		return Kernel{}
+	}
+	return d.KernelFor(e, m, n, k, batch)
+}
+
 // Crossover is the BLAS adapter's crossover on dev for products of element
 // type e (shaders.F32 or F64) and class c: the flops (2·m·n·k) below which
 // they run on the CPU path. It is the measured one where a tuning has it,

@@ -58,7 +58,9 @@
 // 8×8 per invocation) for GPUs. WGSLDirectBF16 and WGSLDirectF16 are the
 // direct kernel with 16-bit inputs (WGSLHalf): A and B as u32 words, two
 // values to a word, widened to float32 in the kernel, so they need no
-// optional WebGPU feature.
+// optional WebGPU feature. WGSLInt8 is the direct kernel's shape for int8
+// A and B (four to a u32 word, B transposed so both run along k, unpacked
+// with shifts) and exact int32 C: core WGSL, for every adapter.
 //
 // Host guarantees every kernel relies on: leading dimensions and offsets
 // are multiples of 4 elements, and each buffer holds whole padded rows.

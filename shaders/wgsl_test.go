@@ -72,3 +72,45 @@ func TestWGSLHalfKernels(t *testing.T) {
 	_, ok := shaders.WGSLHalf(0)
 	assert.False(t, ok, "float32 is not a half format")
 }
+
+// TestWGSLInt8Kernel checks what GemmInt8 in the browser relies on: the
+// bindings of every kernel with A and B as u32 words of four int8 and C of
+// i32, the float32 kernels' Params (the engine fills both alike), override
+// constants for the workgroup, WebGPU's defaults, and nothing optional.
+func TestWGSLInt8Kernel(t *testing.T) {
+	k := shaders.WGSLInt8
+	src := k.Source
+	assert.Equal(t, "direct-int8", k.Name)
+	assert.Contains(t, src, "fn main(")
+	assert.Contains(t, src, "@group(0) @binding(0) var<storage, read> a: array<vec4<u32>>;")
+	assert.Contains(t, src, "@group(0) @binding(1) var<storage, read> b: array<vec4<u32>>;")
+	assert.Contains(t, src, "@group(0) @binding(2) var<storage, read_write> c: array<vec4<i32>>;")
+	assert.Contains(t, src, "@group(0) @binding(3) var<uniform> p: Params;")
+	for o := range k.Constants {
+		assert.Regexp(t, regexp.MustCompile(`override `+o+`: u32`), src)
+	}
+	assert.LessOrEqual(t, k.GroupX*k.GroupY, 256)
+	assert.Zero(t, k.WorkgroupBytes)
+	assert.NotContains(t, src, "var<workgroup>")
+	assert.Zero(t, k.BlockM%4)
+	assert.Empty(t, k.Feature, "no optional WebGPU feature")
+	assert.NotRegexp(t, regexp.MustCompile(`(?m)^\s*(enable|requires)\b`), src, "no extension or language feature: core WGSL")
+	assert.NotContains(t, src, "f32>", "integers only: no float in the arithmetic")
+	assert.Contains(t, src, ">> vec4<u32>(24u)", "bytes sign-extended by an arithmetic shift")
+	assert.False(t, k.Software)
+	assert.False(t, k.ShapeConstants)
+
+	// The same Params, field by field, as the float32 kernels.
+	fields := func(src string) []string {
+		m := regexp.MustCompile(`(?s)struct Params \{(.*?)\n\}`).FindStringSubmatch(src)
+		require.NotNil(t, m)
+		return regexp.MustCompile(`(?m)^\s*(\w+: \w+),`).FindAllString(m[1], -1)
+	}
+	want := fields(shaders.WGSLDirect.Source)
+	require.Len(t, want, 8)
+	got := fields(src)
+	for i := range got {
+		got[i], want[i] = strings.TrimSpace(got[i]), strings.TrimSpace(want[i])
+	}
+	assert.Equal(t, want, got)
+}

@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 
 	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/cpu"
 	"github.com/vkgemm/vkgemm/half"
 )
 
@@ -55,17 +56,37 @@ func Method(m Mode, e gemm.Engine) (string, error) {
 			}
 		}
 		return "GemmHalf, widened in the kernel", nil
+	case Int8:
+		// No fallback through Sgemm: float32 sums are not exact past 2²⁴,
+		// and an int8 race is about the integer path. An engine without
+		// one sits the race out and says so.
+		if _, ok := e.(gemm.Int8Engine); !ok {
+			return "", fmt.Errorf("the %s engine in this build has no int8 GEMM", e.Backend())
+		}
+		if _, ok := e.(cpu.Engine); ok {
+			// Its description names the BLAS of Sgemm, which int8 skips.
+			return "GemmInt8 in pure Go, no BLAS", nil
+		}
+		return "GemmInt8, int32 accumulate", nil
 	}
 	return "Sgemm", nil
 }
 
 // call runs one race step of mode m at size n on e: the products of
-// m.Shape(n) on p's inputs into c. between is called after each product of
-// a batch that e runs one by one.
-func call(m Mode, e gemm.Engine, n int, p *problem, c []float32, between func()) error {
+// m.Shape(n) on p's inputs into c, or into ci for Int8. between is called
+// after each product of a batch that e runs one by one.
+func call(m Mode, e gemm.Engine, n int, p *problem, c []float32, ci []int32, between func()) error {
 	const N = blas.NoTrans
 	batch, s := m.Shape(n)
 	switch m {
+	case Int8:
+		ie, ok := e.(gemm.Int8Engine)
+		if !ok {
+			// Method keeps such an engine out of the race; this is the
+			// error should it get here anyway.
+			return fmt.Errorf("the %s engine has no int8 GEMM", e.Backend())
+		}
+		return ie.GemmInt8(N, N, n, n, n, p.a8, n, p.b8, n, ci, n)
 	case Batched:
 		if b, ok := e.(StridedBatcher); ok {
 			return b.SgemmStridedBatched(N, N, s, s, s, 1, p.a, s, s*s, p.b, s, s*s, 0, c, s, s*s, batch)

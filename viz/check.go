@@ -26,6 +26,24 @@ func (r *Runner) check(res *Result, p *problem, c []float32, batch, size int, st
 	res.CheckedRows = len(rows)
 }
 
+// checkInt8 compares rows of ci, the size×size×size int8 product of p,
+// with the exact int64 reference, element by element: integer products and
+// sums have no rounding, so anything but equality is wrong.
+func (r *Runner) checkInt8(res *Result, p *problem, ci []int32, size int, st *stepper) {
+	rows := CheckedRows(size, r.cfg.FullCheck, r.cfg.CheckRows)
+	for _, i := range rows {
+		want := gemmtest.ReferenceInt8(blas.NoTrans, blas.NoTrans, 1, size, size, p.a8[i*size:], size, p.b8, size)
+		for j, w := range want {
+			if int64(ci[i*size+j]) != w {
+				res.Wrong++
+			}
+		}
+		st.step()
+	}
+	res.OK = res.Wrong == 0
+	res.CheckedRows = len(rows)
+}
+
 // CheckedRows returns the rows of an n×n result that are checked: all of
 // them up to full, else count rows spread evenly from the first to the last.
 func CheckedRows(n, full, count int) []int {

@@ -7,18 +7,22 @@ import (
 )
 
 // GFLOPS formats a throughput with three significant digits, e.g. "12.3 GFLOPS".
-func GFLOPS(g float64) string {
+func GFLOPS(g float64) string { return Rate(g, "GFLOPS") }
+
+// Rate formats a throughput in unit (see Mode.Unit) with three significant
+// digits, e.g. "12.3 GOPS".
+func Rate(g float64, unit string) string {
 	switch {
 	case math.IsNaN(g) || g <= 0:
-		return "– GFLOPS"
+		return "– " + unit
 	case g >= 100:
-		return fmt.Sprintf("%.0f GFLOPS", g)
+		return fmt.Sprintf("%.0f %s", g, unit)
 	case g >= 10:
-		return fmt.Sprintf("%.1f GFLOPS", g)
+		return fmt.Sprintf("%.1f %s", g, unit)
 	case g >= 1:
-		return fmt.Sprintf("%.2f GFLOPS", g)
+		return fmt.Sprintf("%.2f %s", g, unit)
 	default:
-		return fmt.Sprintf("%.3f GFLOPS", g)
+		return fmt.Sprintf("%.3f %s", g, unit)
 	}
 }
 

@@ -41,7 +41,7 @@ const (
 	Follow            // let the bars follow the sweep
 	ToggleGPU         // take the GPU path out of the race or back in
 	ToggleCPU         // the same for the CPU path
-	NextMode          // race the next Mode: float32, batched, BF16, F16
+	NextMode          // race the next Mode: float32, batched, BF16, F16, int8
 )
 
 // Key is one entry of the help overlay.
@@ -59,7 +59,7 @@ var Keys = []Key{
 	{"F", "let the bars follow the sweep again", Follow},
 	{"D", "switch the GPU path to its next device", Device},
 	{"1 / 2", "take the GPU / CPU path out of the race or back in", ToggleGPU},
-	{"M", "race float32, batched, BF16 or F16 products", NextMode},
+	{"M", "race float32, batched, BF16, F16 or int8 products", NextMode},
 	{"H, ?, F1", "show or hide this help", Help},
 }
 

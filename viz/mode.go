@@ -23,15 +23,21 @@ const (
 	BF16
 	// F16 is the same with A and B in IEEE 754 binary16.
 	F16
+	// Int8 is one n×n×n product with A and B in int8, drawn over the whole
+	// range [-128, 127], and C in int32 (gemm.Int8Engine): integer
+	// arithmetic, so every result must equal the int64 reference exactly.
+	// Its rate counts 2·n³ operations, a multiply and an add per term, as
+	// the float modes count theirs.
+	Int8
 )
 
 // Modes lists the modes in the order the M key cycles through them.
-var Modes = []Mode{F32, Batched, BF16, F16}
+var Modes = []Mode{F32, Batched, BF16, F16, Int8}
 
 // BatchCount is the number of products in a Batched race.
 const BatchCount = 64
 
-var modeNames = map[Mode]string{F32: "f32", Batched: "batched", BF16: "bf16", F16: "f16"}
+var modeNames = map[Mode]string{F32: "f32", Batched: "batched", BF16: "bf16", F16: "f16", Int8: "int8"}
 
 // String is the mode's name on the command line and in the page address.
 func (m Mode) String() string {
@@ -41,14 +47,16 @@ func (m Mode) String() string {
 	return fmt.Sprintf("viz.Mode(%d)", int(m))
 }
 
-// ParseMode reads a mode by its name: f32, batched, bf16 or f16.
+// ParseMode reads a mode by its name: f32, batched, bf16, f16 or int8.
 func ParseMode(s string) (Mode, error) {
-	for _, m := range Modes {
+	names := make([]string, len(Modes))
+	for i, m := range Modes {
 		if strings.EqualFold(s, m.String()) {
 			return m, nil
 		}
+		names[i] = m.String()
 	}
-	return F32, fmt.Errorf("race %q: want one of f32, batched, bf16, f16", s)
+	return F32, fmt.Errorf("race %q: want one of %s", s, strings.Join(names, ", "))
 }
 
 // MarshalText writes the mode's name (so a Snapshot's JSON says "bf16").
@@ -80,6 +88,8 @@ func (m Mode) Title() string {
 		return "BF16 inputs, float32 accumulate"
 	case F16:
 		return "F16 inputs, float32 accumulate"
+	case Int8:
+		return "int8 inputs, int32 accumulate (exact)"
 	}
 	return "float32 GEMM"
 }
@@ -92,6 +102,8 @@ func (m Mode) Product() string {
 		return fmt.Sprintf("%d products of n/4×n/4×n/4", BatchCount)
 	case BF16, F16:
 		return fmt.Sprintf("n×n×n GEMM, %s inputs", strings.ToUpper(m.String()))
+	case Int8:
+		return "n×n×n GEMM, int8 inputs"
 	}
 	return "n×n×n GEMM"
 }
@@ -124,4 +136,18 @@ func (m Mode) Half() (half.Format, bool) {
 		return half.F16, true
 	}
 	return 0, false
+}
+
+// Exact reports whether m's results are integers, checked for equality
+// with the reference instead of against a floating-point error bound.
+func (m Mode) Exact() bool { return m == Int8 }
+
+// Unit names m's rate: "GOPS" (billions of integer operations a second)
+// for Int8, "GFLOPS" for the floating-point modes. Both count a multiply
+// and an add per term, so the numbers compare across modes.
+func (m Mode) Unit() string {
+	if m == Int8 {
+		return "GOPS"
+	}
+	return "GFLOPS"
 }

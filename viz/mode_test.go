@@ -30,10 +30,11 @@ func TestModesParseCycleAndShape(t *testing.T) {
 		assert.Equal(t, m, back)
 		m = m.Next()
 	}
-	assert.Len(t, seen, 4, "M cycles through every mode")
+	assert.Len(t, seen, 5, "M cycles through every mode")
 	assert.Equal(t, viz.F32, m, "and back to float32")
+	assert.Equal(t, viz.F32, viz.Int8.Next(), "int8 is the last")
 	_, err := viz.ParseMode("f8")
-	assert.ErrorContains(t, err, "want one of f32, batched, bf16, f16")
+	assert.ErrorContains(t, err, "want one of f32, batched, bf16, f16, int8")
 
 	batch, size := viz.Batched.Shape(1024)
 	assert.Equal(t, [2]int{64, 256}, [2]int{batch, size})
@@ -46,6 +47,21 @@ func TestModesParseCycleAndShape(t *testing.T) {
 	assert.Equal(t, half.F16, f)
 	_, ok = viz.Batched.Half()
 	assert.False(t, ok)
+
+	assert.Equal(t, "int8 inputs, int32 accumulate (exact)", viz.Int8.Title())
+	assert.Equal(t, "n×n×n GEMM, int8 inputs", viz.Int8.Product())
+	assert.Equal(t, "512×512×512", viz.Int8.Size(512))
+	assert.Equal(t, [2]int{1, 512}, func() [2]int { b, s := viz.Int8.Shape(512); return [2]int{b, s} }())
+	_, ok = viz.Int8.Half()
+	assert.False(t, ok)
+	for _, m := range viz.Modes {
+		assert.Equal(t, m == viz.Int8, m.Exact(), "%v: checked for equality", m)
+		want := "GFLOPS"
+		if m == viz.Int8 {
+			want = "GOPS"
+		}
+		assert.Equal(t, want, m.Unit(), "%v", m)
+	}
 }
 
 // batcher is a fake engine with a strided-batched call: the CPU engine,

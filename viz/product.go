@@ -66,12 +66,21 @@ func (r *Runner) run(ctx context.Context, j job) {
 	}()
 	p := r.problem(j.mode, n, st)
 	batch, size := j.mode.Shape(n)
-	c := make([]float32, batch*size*size)
+	var c []float32
+	var ci []int32
+	if j.mode == Int8 {
+		ci = make([]int32, batch*size*size)
+	} else {
+		c = make([]float32, batch*size*size)
+	}
 	each := gemm.Flops(size, size, size)
 
 	e := j.engine
 	var runStart time.Time
-	res := Result{N: n, Rows: batch * size, Bound: gemmtest.Bound(size, 1)}
+	res := Result{N: n, Rows: batch * size}
+	if !j.mode.Exact() {
+		res.Bound = gemmtest.Bound(size, 1)
+	}
 	var total time.Duration
 	// At least two runs: the first may pay for compiling kernels.
 	for res.Runs < r.cfg.MaxRuns && (res.Runs < 2 || total < r.cfg.MinTime) {
@@ -87,7 +96,7 @@ func (r *Runner) run(ctx context.Context, j job) {
 		}
 		st.stalled = 0
 		runStart = time.Now()
-		err := call(j.mode, e, n, p, c, func() {
+		err := call(j.mode, e, n, p, c, ci, func() {
 			pr.nextProduct(each)
 			r.report(j, st, runStart, pr)
 			st.step()
@@ -112,7 +121,11 @@ func (r *Runner) run(ctx context.Context, j job) {
 	if res.Err == "" {
 		res.GFLOPS = each * float64(batch) / res.Best.Seconds() / 1e9
 		r.update(j, func(l *Lane) { l.Phase = "checking" })
-		r.check(&res, p, c, batch, size, st)
+		if j.mode == Int8 {
+			r.checkInt8(&res, p, ci, size, st)
+		} else {
+			r.check(&res, p, c, batch, size, st)
+		}
 	}
 	r.update(j, func(l *Lane) { l.Results[j.size] = res })
 }
@@ -156,6 +169,8 @@ func (r *Runner) banded(cpu cpu.Engine, j job, st *stepper, runStart *time.Time,
 // every engine: A and B of the products of m.Shape(n), drawn uniformly from
 // [-1, 1). For half-precision modes ah and bh hold them rounded to the
 // format, and a and b their exact float32 values, which the reference uses.
+// For Int8, a8 and b8 hold them drawn uniformly over the whole int8 range,
+// -128 included, so the race meets the largest products.
 func (r *Runner) problem(m Mode, n int, st *stepper) *problem {
 	r.mu.Lock()
 	p := r.problems[problemKey{m, n}]
@@ -165,7 +180,28 @@ func (r *Runner) problem(m Mode, n int, st *stepper) *problem {
 	}
 	batch, size := m.Shape(n)
 	rng := rand.New(rand.NewPCG(r.cfg.Seed, uint64(n)))
-	p = &problem{a: make([]float32, batch*size*size), b: make([]float32, batch*size*size)}
+	if m == Int8 {
+		p = &problem{a8: make([]int8, batch*size*size), b8: make([]int8, batch*size*size)}
+		for _, x := range [][]int8{p.a8, p.b8} {
+			for i := range x {
+				x[i] = int8(rng.IntN(256) - 128)
+				if i%65536 == 65535 {
+					st.step()
+				}
+			}
+		}
+	} else {
+		p = r.floatProblem(m, batch, size, rng, st)
+	}
+	r.mu.Lock()
+	r.problems[problemKey{m, n}] = p
+	r.mu.Unlock()
+	return p
+}
+
+// floatProblem draws the inputs of the floating-point modes.
+func (r *Runner) floatProblem(m Mode, batch, size int, rng *rand.Rand, st *stepper) *problem {
+	p := &problem{a: make([]float32, batch*size*size), b: make([]float32, batch*size*size)}
 	f, isHalf := m.Half()
 	if isHalf {
 		p.ah, p.bh = make([]uint16, len(p.a)), make([]uint16, len(p.b))
@@ -186,8 +222,5 @@ func (r *Runner) problem(m Mode, n int, st *stepper) *problem {
 			}
 		}
 	}
-	r.mu.Lock()
-	r.problems[problemKey{m, n}] = p
-	r.mu.Unlock()
 	return p
 }

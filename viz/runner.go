@@ -40,6 +40,7 @@ type problem struct {
 	a, b   []float32 // for half modes, the exact values of ah and bh
 	ah, bh []uint16  // half modes: the inputs' bit patterns
 	wa, wb []float32 // half modes: where engines without GemmHalf widen them
+	a8, b8 []int8    // Int8: the inputs (a and b are then nil)
 }
 
 type lane struct {

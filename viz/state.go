@@ -7,15 +7,23 @@ import (
 
 // Result is what one engine did at one size.
 type Result struct {
-	N           int // the size of the sweep: see Mode.Shape for the products
-	Rows        int // rows of C in all products (N when 0)
-	Runs        int
-	Best        time.Duration // fastest run
-	GFLOPS      float64       // of the fastest run
-	MaxRelErr   float64       // largest |got-want|/scale over the checked rows
-	Bound       float64       // gemmtest.Bound(k, 1): the largest relative error accepted
+	N    int // the size of the sweep: see Mode.Shape for the products
+	Rows int // rows of C in all products (N when 0)
+	Runs int
+	Best time.Duration // fastest run
+	// GFLOPS is the rate of the fastest run in billions of operations a
+	// second, a multiply and an add per term: floating-point operations, or
+	// integer ones for Int8 (Mode.Unit says which).
+	GFLOPS float64
+	// MaxRelErr is the largest |got-want|/scale over the checked rows, and
+	// Bound, gemmtest.Bound(k, 1), the largest accepted; both 0 for Int8,
+	// whose results are checked for equality.
+	MaxRelErr, Bound float64
+	// Wrong counts the checked elements of an Int8 result that differ from
+	// the exact int64 reference.
+	Wrong       int
 	CheckedRows int
-	OK          bool   // every checked element within gemmtest.Bound
+	OK          bool   // every checked element within gemmtest.Bound, or exact for Int8
 	Err         string // the engine's error, if the product failed
 }
 

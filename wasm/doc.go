@@ -10,7 +10,8 @@
 //	&mintime=300ms    how long each engine repeats a product at one size
 //	&race=bf16        what is raced: f32 (default), batched (64 products of
 //	                  n/4 each), bf16 or f16 (16-bit inputs, float32
-//	                  accumulate); the M key switches while the page runs
+//	                  accumulate), int8 (int8 inputs, exact int32 results);
+//	                  the M key switches while the page runs
 //	&gpu=off          race the CPU path alone
 //	&canvas=960x540   the most pixels the canvas may have, or full; by default
 //	                  720×405 on software WebGL (SwiftShader), else full
@@ -26,15 +27,18 @@
 //
 // The status line names the WebGPU adapter, whether it is software, and the
 // kernel family in use. The page exposes its state for tests as
-// window.vkgemm: ready, adapter, software, kernel, frames,
-// changedFrames (those that redrew something), maxFrameGapMs and
-// maxFrameGapAt (the longest wait between frames during a sweep), fps,
-// pixelRatio, webgl (the renderer), budgetMs (the engines' time per frame),
-// state() (a JSON snapshot of the sweep), error, conformance(), a Promise
-// of the results of gemm's correctness cases on every WGSL kernel family the
-// adapter runs, each also compared with the CPU engine's result, and
+// window.vkgemm: ready, adapter, software, kernel, frames, changedFrames
+// (those that redrew something), maxFrameGapMs and maxFrameGapAt (the
+// longest wait between frames during a sweep), fps, pixelRatio, webgl (the
+// renderer), budgetMs (the engines' time per frame), state() (a JSON
+// snapshot of the sweep), error, and Promises of the correctness checks'
+// results: conformance(), gemm's correctness cases on every WGSL kernel
+// family the adapter runs, each also compared with the CPU engine's result;
 // conformanceHalf(), the same cases through GemmHalf with A and B rounded
-// to BF16 and to F16, and conformanceBatched(), through SgemmStridedBatched. The loader
-// hands the program its own WebAssembly.Memory as window.vkgemm.wasmMemory,
-// so that the WebGPU engine uploads from a view of it.
+// to BF16 and to F16; conformanceBatched(), through SgemmStridedBatched;
+// conformanceInt8(), gemm's int8 cases and the extremes of int32 through
+// GemmInt8 (the WGSL kernel direct-int8), every result exact and equal to
+// the CPU engine's. The loader hands the program its own WebAssembly.Memory
+// as window.vkgemm.wasmMemory, so that the WebGPU engine uploads from a
+// view of it.
 package main

@@ -74,15 +74,32 @@ func expose(page js.Value, r *viz.Runner, gpu *webgpu.Engine, cpu gemm.Engine) {
 			return string(b), err
 		})
 	}))
+	// conformanceInt8: gemm's int8 cases and the extremes of int32
+	// through GemmInt8, checked for exact results.
+	page.Set("conformanceInt8", js.FuncOf(func(js.Value, []js.Value) any {
+		return webgpu.Promise(func() (any, error) {
+			if gpu == nil {
+				return nil, errors.New("WebGPU unavailable: nothing to check")
+			}
+			ie, ok := cpu.(gemm.Int8Engine)
+			if !ok {
+				return nil, errors.New("the CPU engine has no int8 GEMM to compare with")
+			}
+			b, err := json.Marshal([]Conformance{int8Conformance(gpu, ie)})
+			return string(b), err
+		})
+	}))
 }
 
 // CaseResult is one correctness case run in the browser.
 type CaseResult struct {
-	Case      string
-	OK        bool    // within gemmtest.Bound of the float64 reference, nothing outside C's view written
+	Case string
+	// OK: within gemmtest.Bound of the float64 reference (int8: equal to
+	// the int64 reference), nothing outside C's view written.
+	OK        bool
 	MaxRelErr float64 // against the reference
 	// MatchesCPU: every element within gemmtest.Bound of the CPU engine's result
-	// (twice the bound: both may err, in opposite directions).
+	// (twice the bound: both may err, in opposite directions); int8: equal.
 	MatchesCPU bool
 	Err        string
 }

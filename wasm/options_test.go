@@ -23,6 +23,9 @@ func TestParseEveryParameter(t *testing.T) {
 	o, err = parse("canvas=full")
 	require.NoError(t, err)
 	assert.Zero(t, o.canvas, "the page's full resolution")
+	o, err = parse("race=int8")
+	require.NoError(t, err)
+	assert.Equal(t, viz.Int8, o.race)
 }
 
 func TestParseSaysWhatIsWrong(t *testing.T) {
@@ -32,7 +35,7 @@ func TestParseSaysWhatIsWrong(t *testing.T) {
 		"mintime=soon":   `?mintime="soon"`,
 		"band=-1":        `?band="-1"`,
 		"canvas=big":     `?canvas="big"`,
-		"race=int8":      `?race "int8": want one of f32, batched, bf16, f16`,
+		"race=int4":      `?race "int4": want one of f32, batched, bf16, f16, int8`,
 		"min=512&max=64": "",
 		"%zz":            "the page address",
 	} {

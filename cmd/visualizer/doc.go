@@ -2,8 +2,11 @@
 // growing square GEMMs and shows their throughput live. Where Vulkan is not
 // available it says why on screen and races the CPU path alone.
 //
-//	visualizer [-device NAME|INDEX] [-min 64] [-max 1024] [-shot FILE [-frames N]]
+//	visualizer [-device NAME|INDEX] [-min 64] [-max 1024] [-race f32|batched|bf16|f16|int8] [-shot FILE [-frames N]]
 //
 // Keys: Space pauses, R reruns, ↑/↓ change the largest size, ←/→ pick the
-// size the bars show, D switches the Vulkan device, H shows every key.
+// size the bars show, D switches the Vulkan device, M switches what is
+// raced (float32, batched, BF16, F16, int8), H shows every key. An engine
+// that cannot run what is raced (one without an int8 GEMM, say) sits it out
+// and its card says why.
 package main

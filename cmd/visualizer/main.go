@@ -100,9 +100,14 @@ func run(args []string) error {
 			fmt.Printf("%s %s cannot race %s: %s\n", l.Role, l.Name, s.Mode, l.Unsupported)
 		}
 		for _, res := range l.Results {
-			if res.Done() {
-				fmt.Printf("%s %s n=%d %.3f GFLOPS max rel err %.2g ok=%v %s\n", l.Role, l.Name, res.N, res.GFLOPS, res.MaxRelErr, res.OK, res.Err)
+			if !res.Done() {
+				continue
 			}
+			check := fmt.Sprintf("max rel err %.2g", res.MaxRelErr)
+			if s.Mode.Exact() {
+				check = fmt.Sprintf("%d elements wrong in %d rows checked", res.Wrong, res.CheckedRows)
+			}
+			fmt.Printf("%s %s n=%d %.3f %s %s ok=%v %s\n", l.Role, l.Name, res.N, res.GFLOPS, s.Mode.Unit(), check, res.OK, res.Err)
 		}
 		if !l.Available {
 			fmt.Printf("%s unavailable: %s\n", l.Role, l.Why)

@@ -93,10 +93,11 @@ func TestDesktopWithoutGPUSaysWhyAndRacesTheCPU(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`CPU CPU n=128 [0-9.]+ GFLOPS .* ok=true`), out)
 }
 
-// TestDesktopRacesBatchedAndHalfInputs races each mode other than float32
-// on Vulkan and the CPU: the device runs the batched and half-precision
-// calls, the CPU engine loops or widens, and every result is checked.
-func TestDesktopRacesBatchedAndHalfInputs(t *testing.T) {
+// TestDesktopRacesEveryOtherMode races each mode other than float32
+// on Vulkan and the CPU: the device runs the batched, half-precision and
+// int8 calls, the CPU engine loops, widens or runs its own int8 GEMM, and
+// every result is checked (int8's for equality).
+func TestDesktopRacesEveryOtherMode(t *testing.T) {
 	for _, c := range []struct {
 		mode     viz.Mode
 		gpu, cpu string
@@ -104,6 +105,7 @@ func TestDesktopRacesBatchedAndHalfInputs(t *testing.T) {
 		{viz.Batched, "SgemmStridedBatched, one call", "a loop of 64 Sgemm calls"},
 		{viz.BF16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
 		{viz.F16, "GemmHalf, widened in the kernel", "widened to float32, then Sgemm"},
+		{viz.Int8, "GemmInt8, int32 accumulate", "GemmInt8 in pure Go, no BLAS"},
 	} {
 		t.Run(c.mode.String(), func(t *testing.T) {
 			out := visualizer(t, "-race "+c.mode.String()+" -max 128 -mintime 50ms -shot "+artifact(t, "desktop-"+c.mode.String()+".png"))
@@ -113,15 +115,20 @@ func TestDesktopRacesBatchedAndHalfInputs(t *testing.T) {
 			assert.Contains(t, out, "CPU CPU runs it as: "+c.cpu)
 			require.Contains(t, out, "products 4 of 4", "both engines at 64 and 128")
 			for _, n := range []string{"64", "128"} {
-				assert.Regexp(t, regexp.MustCompile(`CPU CPU n=`+n+` [0-9.]+ GFLOPS .* ok=true`), out)
-				assert.Regexp(t, regexp.MustCompile(`GPU Vulkan n=`+n+` [0-9.]+ GFLOPS .* ok=true`), out)
+				assert.Regexp(t, regexp.MustCompile(`CPU CPU n=`+n+` [0-9.]+ `+c.mode.Unit()+` .* ok=true`), out)
+				assert.Regexp(t, regexp.MustCompile(`GPU Vulkan n=`+n+` [0-9.]+ `+c.mode.Unit()+` .* ok=true`), out)
+			}
+			if c.mode == viz.Int8 {
+				for _, lane := range []string{"GPU Vulkan", "CPU CPU"} {
+					assert.Regexp(t, regexp.MustCompile(lane+` n=128 [0-9.]+ GOPS 0 elements wrong in 128 rows checked ok=true`), out, "%s: every row of C equal to the int64 reference", lane)
+				}
 			}
 		})
 	}
 }
 
 func TestBadFlagsAreErrors(t *testing.T) {
-	for _, args := range [][]string{{"-min", "100", "-max", "50"}, {"-size", "tiny"}, {"-max", "100000"}, {"-race", "int8"}} {
+	for _, args := range [][]string{{"-min", "100", "-max", "50"}, {"-size", "tiny"}, {"-max", "100000"}, {"-race", "int4"}} {
 		assert.Error(t, run(args), "%v", args)
 	}
 	assert.ErrorIs(t, run([]string{"-h"}), flag.ErrHelp, "help is not a failure")

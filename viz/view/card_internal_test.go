@@ -109,3 +109,38 @@ func TestCardsSayWhatIsRacedAndHow(t *testing.T) {
 	assert.Contains(t, joined, "Vulkan cannot race F16 inputs, float32 accumulate:", "the reason, in red, on the card")
 	assert.Contains(t, got, "the GPU path cannot race this: M switches to another race")
 }
+
+// TestCardsShowAnInt8Race draws an int8 race: operations counted as GOPS,
+// and results checked for equality, not against an error bound.
+func TestCardsShowAnInt8Race(t *testing.T) {
+	res := viz.Result{N: 256, Rows: 256, Runs: 3, Best: 20 * time.Millisecond, GFLOPS: 1.7, CheckedRows: 256, OK: true}
+	wrong := res
+	wrong.OK, wrong.Wrong = false, 3
+	s := viz.Snapshot{Mode: viz.Int8, Sizes: []int{256}, Done: 2, Total: 2, Finished: true, Lanes: []viz.Lane{
+		{Role: "GPU", Name: "Vulkan", Device: "llvmpipe", Method: "GemmInt8, int32 accumulate", Available: true, Enabled: true, Results: []viz.Result{res}},
+		{Role: "CPU", Name: "CPU", Device: "gonum", Method: "GemmInt8 in pure Go, no BLAS", Available: true, Enabled: true, Results: []viz.Result{wrong}},
+	}}
+	for _, size := range []image.Point{{960, 540}, {720, 405}, {1280, 720}} {
+		got := texts(size.X, size.Y, s)
+		var all []string
+		for text := range got {
+			all = append(all, text)
+		}
+		for _, want := range []string{
+			"int8 inputs, int32 accumulate (exact)  ·  GPU vs CPU  ·  M switches",
+			"GOPS against size n (n×n×n GEMM, int8 inputs, log–log)",
+			"GOPS",
+			"1.70 GOPS",
+			"256×256×256: exact vs int64 ",
+			"256×256×256: 3 elements wrong ",
+			"OK: all 256 rows checked",
+			"WRONG: all 256 rows checked",
+		} {
+			assert.Contains(t, got, want, "%v; texts: %q", size, all)
+		}
+		for text := range got {
+			assert.NotContains(t, text, "GFLOPS", "%v: an int8 race counts integer operations", size)
+			assert.NotContains(t, text, "rel err", "%v: no error bound for int8", size)
+		}
+	}
+}

@@ -241,7 +241,7 @@ func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 		gx := bar.X + bar.W*q
 		p.line(gx, bar.Y, gx, bar.Bottom(), 1, withAlpha(Background, 0.5))
 	}
-	label := viz.GFLOPS(val)
+	label := viz.Rate(val, s.Mode.Unit())
 	switch {
 	case ln.Running && ln.Size == s.Focus && !done && ln.Live == 0:
 		label = fmt.Sprintf("running… %s", viz.Duration(ln.Elapsed))
@@ -268,6 +268,11 @@ func (p *painter) card(l viz.Layout, s viz.Snapshot, i int, f Frame) {
 	switch {
 	case res.Err != "":
 		info += res.Err
+		colInfo = Bad
+	case done && s.Mode.Exact() && res.Wrong == 0:
+		info += "exact vs int64 "
+	case done && s.Mode.Exact():
+		info += fmt.Sprintf("%d elements wrong ", res.Wrong)
 		colInfo = Bad
 	case done:
 		info += "max rel err " + viz.RelErr(res.MaxRelErr) + " "
@@ -393,7 +398,7 @@ func (p *painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 	k := l.Scale
 	p.rect(l.Chart, Panel)
 	pl := l.Plot
-	titleEnd := l.Chart.X + 16*k + p.text("GFLOPS against size n ("+s.Mode.Product()+", log–log)", l.Chart.X+16*k, l.Chart.Y+10*k, 16, true, Ink, -1)
+	titleEnd := l.Chart.X + 16*k + p.text(s.Mode.Unit()+" against size n ("+s.Mode.Product()+", log–log)", l.Chart.X+16*k, l.Chart.Y+10*k, 16, true, Ink, -1)
 	xs := l.SizeScale(s.Sizes)
 	ys := l.RateScale(s)
 
@@ -418,7 +423,7 @@ func (p *painter) chart(l viz.Layout, s viz.Snapshot, f Frame) {
 	}
 	p.line(pl.X, pl.Y, pl.X, pl.Bottom(), 1.5, Muted)
 	p.line(pl.X, pl.Bottom(), pl.Right(), pl.Bottom(), 1.5, Muted)
-	p.text("GFLOPS", pl.X-8*k, pl.Y-30*k, 13, true, Muted, 1)
+	p.text(s.Mode.Unit(), pl.X-8*k, pl.Y-30*k, 13, true, Muted, 1)
 	p.text("matrix size n", pl.X+pl.W/2, pl.Bottom()+30*k, 13, true, Muted, 0)
 
 	// Legend, top right; shorter names where the long ones would reach the

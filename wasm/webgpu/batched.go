@@ -56,5 +56,5 @@ func (e *Engine) SgemmStridedBatched(tA, tB blas.Transpose, m, n, k int, alpha f
 	defer catch(&err)
 	ap := PackBatch(tA, m, k, a, lda, strideA, m4, k4, count, bt.stepA/4)
 	bp := PackBatch(tB, k, n, b, ldb, strideB, k4, n4, count, bt.stepB/4)
-	return e.product(e.pipelines, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc, bt)
+	return product(e, e.pipelines, bytesOf(ap), bytesOf(bp), floatDims(m, n, k, 4), alpha, beta, c, ldc, bt)
 }

@@ -21,8 +21,11 @@
 // Options.Family forces one. GemmHalf takes A and B as BF16 or F16 bit
 // patterns, packed the same way (two values to a 32-bit word) and widened to
 // float32 in the direct family's kernel (shaders.WGSLHalf), float32
-// accumulate, on every adapter. The packing and banding are plain Go, tested
-// anywhere; the engine itself builds only for GOOS=js.
+// accumulate, on every adapter. GemmInt8 (gemm.Int8Engine) takes int8 A
+// and B, packs op(A) and op(B)ᵀ four values to a word along k (k padded to
+// 16), and returns exact int32 C from shaders.WGSLInt8, which unpacks the
+// words with shifts (core WGSL: every adapter). The packing and banding are
+// plain Go, tested anywhere; the engine itself builds only for GOOS=js.
 //
 // Open must be called from main or a goroutine, never from a js.FuncOf
 // callback: it waits on Promises, and waiting inside a callback deadlocks

@@ -36,6 +36,10 @@ type Engine struct {
 	// halves holds the pipelines of the kernels for 16-bit inputs, by
 	// format, compiled on first use.
 	halves map[half.Format]*pipelines
+	// int8 holds the pipelines of the int8 kernel, compiled on first use;
+	// shared by the copies WithYield and WithKernel make, so the device
+	// compiles it once.
+	int8 *int8Kernel
 	// pool keeps the buffers of finished products for the next ones.
 	pool       *pool
 	adapter    string
@@ -123,7 +127,7 @@ func Open(o Options) (e *Engine, err error) {
 		return nil, fmt.Errorf("%w: requestDevice: %v", ErrUnavailable, err)
 	}
 	e = &Engine{device: device, queue: device.Get("queue"), features: features, pool: &pool{}, BandFlops: 32e6,
-		halves: map[half.Format]*pipelines{}}
+		halves: map[half.Format]*pipelines{}, int8: &int8Kernel{}}
 	e.adapter, e.software = describe(adapter)
 	kernel, err := family(o.Family, e.software, features)
 	if err != nil {
@@ -340,11 +344,11 @@ func (e *Engine) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []fl
 	if done, err := e.noProduct(tA, tB, m, n, k, len(a), lda, len(b), ldb, alpha, beta, c, ldc, 4); done || err != nil {
 		return err
 	}
-	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
+	d := floatDims(m, n, k, 4)
 	defer catch(&err)
-	ap := Packed(tA, m, k, a, lda, m4, k4)
-	bp := Packed(tB, k, n, b, ldb, k4, n4)
-	return e.product(e.pipelines, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc, single)
+	ap := Packed(tA, m, k, a, lda, d.m4, d.kp)
+	bp := Packed(tB, k, n, b, ldb, d.kp, d.n4)
+	return product(e, e.pipelines, bytesOf(ap), bytesOf(bp), d, alpha, beta, c, ldc, single)
 }
 
 // noProduct checks the arguments and does the calls that need no kernel:
@@ -383,26 +387,41 @@ type batch struct {
 // single is the batch of one product.
 var single = batch{count: 1}
 
-// product runs C_g = alpha*A_g*B_g + beta*C_g for the products of bt with
-// the kernel of ps, on A and B packed (m4×k4 and k4×n4, in the kernel's
-// input format) and uploaded from ap and bp, and unpacks C into c. Every
-// dispatch of a product, or of a batch, goes in as few submissions as the
-// dispatch limits allow, and C comes back with one readback.
-func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta float32, c []float32, ldc int, bt batch) (err error) {
+// dims are the sizes of one product as its kernel sees them.
+type dims struct {
+	m, n   int // C as the caller has it
+	m4, n4 int // C packed: rows and columns padded to multiples of 4
+	// kp is k padded as the kernel's A and B are, and steps the kernel's
+	// steps along it (Params.k4 and the override constant K4): vec4s of
+	// float32 or 16-bit values, or vec4<u32> of int8.
+	kp, steps    int
+	sizeA, sizeB int // bytes of one product's packed A and B
+}
+
+// floatDims are the dims of the float32 and 16-bit kernels, whose A and B
+// have in bytes per element: A m4×k4 and B k4×n4, k a vec4 a step.
+func floatDims(m, n, k, in int) dims {
 	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
-	in := 4
-	if ps.kernel.Inputs != 0 {
-		in = 2
-	}
-	sizeA, sizeB, sizeC := m4*k4*in, k4*n4*in, m4*n4*4
+	return dims{m: m, n: n, m4: m4, n4: n4, kp: k4, steps: k4 / 4, sizeA: m4 * k4 * in, sizeB: k4 * n4 * in}
+}
+
+// product runs C_g = alpha*A_g*B_g + beta*C_g for the products of bt with
+// the kernel of ps, on A and B packed as sh says (in the kernel's input
+// format) and uploaded from ap and bp, and unpacks C (of float32, or int32
+// for the int8 kernels) into c. Every dispatch of a product, or of a batch,
+// goes in as few submissions as the dispatch limits allow, and C comes back
+// with one readback.
+func product[T float32 | int32](e *Engine, ps *pipelines, ap, bp []byte, sh dims, alpha, beta float32, c []T, ldc int, bt batch) (err error) {
+	m4, n4 := sh.m4, sh.n4
+	sizeA, sizeB, sizeC := sh.sizeA, sh.sizeB, m4*n4*4
 	// C comes back straight into c when it has the packed layout.
 	out := c[:min(len(c), m4*n4)]
-	direct := bt.count == 1 && beta == 0 && m == m4 && n == n4 && ldc == n
+	direct := bt.count == 1 && beta == 0 && sh.m == m4 && sh.n == n4 && ldc == sh.n
 	if !direct {
-		out = make([]float32, ((bt.count-1)*bt.stepC+sizeC)/4)
+		out = make([]T, ((bt.count-1)*bt.stepC+sizeC)/4)
 	}
 
-	pipeline, err := e.pipeline(ps, n4/4, k4/4)
+	pipeline, err := e.pipeline(ps, n4/4, sh.steps)
 	if err != nil {
 		return err
 	}
@@ -444,9 +463,9 @@ func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta 
 	limit := MaxDispatchFlops
 	if e.Yield != nil {
 		limit = e.BandFlops
-		bands = Bands(m4, n4, k4, kn.BlockM, e.BandFlops)
-	} else if gemm.Flops(m4, n4, k4) > MaxDispatchFlops {
-		bands = Bands(m4, n4, k4, kn.TileM(), MaxDispatchFlops)
+		bands = Bands(m4, n4, sh.kp, kn.BlockM, e.BandFlops)
+	} else if gemm.Flops(m4, n4, sh.kp) > MaxDispatchFlops {
+		bands = Bands(m4, n4, sh.kp, kn.TileM(), MaxDispatchFlops)
 	}
 	var enc, pass js.Value
 	work := 0.0 // in the submission being recorded
@@ -455,13 +474,13 @@ func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta 
 		// at the awaits below never see each other's parameters.
 		binary.LittleEndian.PutUint32(params[0:], uint32(m4))
 		binary.LittleEndian.PutUint32(params[4:], uint32(n4/4))
-		binary.LittleEndian.PutUint32(params[8:], uint32(k4/4))
+		binary.LittleEndian.PutUint32(params[8:], uint32(sh.steps))
 		binary.LittleEndian.PutUint32(params[12:], uint32(band.Row0))
 		binary.LittleEndian.PutUint32(params[16:], uint32(band.RowEnd))
 		binary.LittleEndian.PutUint32(params[20:], math.Float32bits(alpha))
 		ubuf := buffer("params", paramsBytes, usageUniform|usageCopyDst)
 		e.write(ubuf, params)
-		flops := gemm.Flops(band.RowEnd-band.Row0, n4, k4)
+		flops := gemm.Flops(band.RowEnd-band.Row0, n4, sh.kp)
 		for g := range bt.count {
 			if enc.IsUndefined() {
 				enc = d.Call("createCommandEncoder")
@@ -528,7 +547,7 @@ func (e *Engine) product(ps *pipelines, ap, bp []byte, m, n, k int, alpha, beta 
 	read.Call("unmap")
 	if !direct {
 		for g := range bt.count {
-			Unpack(m, n, out[g*bt.stepC/4:], n4, beta, c[g*bt.strideC:], ldc)
+			Unpack(sh.m, sh.n, out[g*bt.stepC/4:], n4, T(beta), c[g*bt.strideC:], ldc)
 		}
 	}
 	return nil

@@ -41,8 +41,8 @@ func (e *Engine) GemmHalf(f half.Format, tA, tB blas.Transpose, m, n, k int, alp
 		}
 		e.halves[f] = ps
 	}
-	m4, k4, n4 := Round4(m), Round4(k), Round4(n)
-	ap := Packed(tA, m, k, a, lda, m4, k4)
-	bp := Packed(tB, k, n, b, ldb, k4, n4)
-	return e.product(ps, bytesOf(ap), bytesOf(bp), m, n, k, alpha, beta, c, ldc, single)
+	d := floatDims(m, n, k, 2)
+	ap := Packed(tA, m, k, a, lda, d.m4, d.kp)
+	bp := Packed(tB, k, n, b, ldb, d.kp, d.n4)
+	return product(e, ps, bytesOf(ap), bytesOf(bp), d, alpha, beta, c, ldc, single)
 }

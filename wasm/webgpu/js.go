@@ -69,9 +69,9 @@ func catch(err *error) {
 	}
 }
 
-// bytesOf views a float32 or uint16 slice as bytes, for
-// js.CopyBytesToJS/ToGo and uploads.
-func bytesOf[T float32 | uint16](f []T) []byte {
+// bytesOf views a slice of numbers as bytes, for js.CopyBytesToJS/ToGo
+// and uploads.
+func bytesOf[T float32 | uint16 | int8 | int32](f []T) []byte {
 	if len(f) == 0 {
 		return nil
 	}

@@ -9,18 +9,33 @@ import (
 // Round4 rounds n up to a multiple of 4, the vec4 width of the kernel.
 func Round4(n int) int { return (n + 3) &^ 3 }
 
+// Round16 rounds n up to a multiple of 16: the int8 kernel's k, four int8
+// to a u32 word and a vec4<u32> of words a step.
+func Round16(n int) int { return (n + 15) &^ 15 }
+
+// Flip is the transpose flag of op(X)ᵀ: packing op(B) with Flip(tB) as an
+// n×k matrix lays out its columns as rows, k-contiguous, as the int8
+// kernel reads B.
+func Flip(t blas.Transpose) blas.Transpose {
+	if gemm.Transposed(t) {
+		return blas.NoTrans
+	}
+	return blas.Trans
+}
+
 // Pack copies op(X), a rows×cols matrix stored in x with leading dimension
 // ld (transposed when t says so), into a new row-major rowsP×colsP slice,
-// zero-padded on the right and at the bottom. T is float32, or uint16 for
-// the bit patterns of 16-bit inputs (whose zero is 0.0 in both formats).
-func Pack[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
+// zero-padded on the right and at the bottom. T is float32, uint16 for
+// the bit patterns of 16-bit inputs (whose zero is 0.0 in both formats), or
+// int8.
+func Pack[T float32 | uint16 | int8](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
 	out := make([]T, rowsP*colsP)
 	packInto(out, t, rows, cols, x, ld, colsP)
 	return out
 }
 
 // packInto is Pack into out, zeroed and at least rowsP*colsP long.
-func packInto[T float32 | uint16](out []T, t blas.Transpose, rows, cols int, x []T, ld int, colsP int) {
+func packInto[T float32 | uint16 | int8](out []T, t blas.Transpose, rows, cols int, x []T, ld int, colsP int) {
 	if gemm.Transposed(t) {
 		for j := 0; j < cols; j++ {
 			src := x[j*ld : j*ld+rows]
@@ -38,7 +53,7 @@ func packInto[T float32 | uint16](out []T, t blas.Transpose, rows, cols int, x [
 // PackBatch packs count matrices of a strided batch, the g-th at
 // x[g*stride:], into one slice, the g-th packed at g*step; with stride 0
 // (one matrix shared by every product) it packs that one alone.
-func PackBatch[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld, stride int, rowsP, colsP, count, step int) []T {
+func PackBatch[T float32 | uint16 | int8](t blas.Transpose, rows, cols int, x []T, ld, stride int, rowsP, colsP, count, step int) []T {
 	if stride == 0 || count <= 1 {
 		return Pack(t, rows, cols, x, ld, rowsP, colsP)
 	}
@@ -51,7 +66,7 @@ func PackBatch[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld, 
 
 // Packed is Pack, except that it returns x itself (no copy) when x already
 // has the packed layout: not transposed, no padding, and ld == cols.
-func Packed[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
+func Packed[T float32 | uint16 | int8](t blas.Transpose, rows, cols int, x []T, ld int, rowsP, colsP int) []T {
 	if !gemm.Transposed(t) && rows == rowsP && cols == colsP && ld == cols {
 		return x[:rows*cols]
 	}
@@ -60,8 +75,8 @@ func Packed[T float32 | uint16](t blas.Transpose, rows, cols int, x []T, ld int,
 
 // Unpack writes the m×n product held in out (row-major, leading dimension
 // np) into c as out + beta*c; when beta is 0, c is not read, so NaNs there
-// do not survive.
-func Unpack(m, n int, out []float32, np int, beta float32, c []float32, ldc int) {
+// do not survive. T is float32, or int32 for int8 products (beta 0).
+func Unpack[T float32 | int32](m, n int, out []T, np int, beta T, c []T, ldc int) {
 	for i := 0; i < m; i++ {
 		row, src := c[i*ldc:i*ldc+n], out[i*np:i*np+n]
 		if beta == 0 {

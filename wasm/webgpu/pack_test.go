@@ -1,12 +1,16 @@
 package webgpu_test
 
 import (
+	"encoding/binary"
 	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 
+	"github.com/vkgemm/vkgemm/gemm"
+	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/wasm/webgpu"
 )
 
@@ -84,4 +88,79 @@ func TestPackBatchPlacesEachProductAtItsStep(t *testing.T) {
 	// 16-bit values, transposed: a 2×1 op(X) stored as 1×2.
 	h := []uint16{7, 8, 5, 9, 6}
 	assert.Equal(t, []uint16{7, 0, 0, 0, 8, 0, 0, 0, 9, 0, 0, 0, 6, 0, 0, 0}, webgpu.PackBatch(blas.Trans, 2, 1, h, 2, 3, 2, 4, 2, 8))
+}
+
+func TestRound16AndFlip(t *testing.T) {
+	for n, want := range map[int]int{0: 0, 1: 16, 16: 16, 17: 32, 301: 304} {
+		assert.Equal(t, want, webgpu.Round16(n), "%d", n)
+	}
+	assert.Equal(t, blas.Trans, webgpu.Flip(blas.NoTrans))
+	assert.Equal(t, blas.NoTrans, webgpu.Flip(blas.Trans))
+	assert.Equal(t, blas.NoTrans, webgpu.Flip(blas.ConjTrans))
+}
+
+// TestInt8PackingFeedsTheKernel packs gemm's int8 cases as GemmInt8 does
+// (op(A) m4×k16, op(B)ᵀ n4×k16, zero-padded), then runs the WGSL kernel's
+// arithmetic on the host: the bytes read as little-endian u32 words, each
+// unpacked by the kernel's shifts (byte b shifted up by 24-8b as u32, then
+// arithmetically down by 24 as i32), a word of A times the word of B at the
+// same index summed in int32. Every element must equal the exact int64
+// reference: the layout, the padding and the sign extension, checked
+// without a browser.
+func TestInt8PackingFeedsTheKernel(t *testing.T) {
+	unpack := func(w uint32) [4]int32 {
+		var v [4]int32
+		for b, s := range []uint32{24, 16, 8, 0} {
+			v[b] = int32(w<<s) >> 24
+		}
+		return v
+	}
+	words := func(x []int8) []uint32 {
+		out := make([]uint32, len(x)/4)
+		for i := range out {
+			out[i] = binary.LittleEndian.Uint32([]byte{byte(x[4*i]), byte(x[4*i+1]), byte(x[4*i+2]), byte(x[4*i+3])})
+		}
+		return out
+	}
+	cases := gemmtest.Int8Cases(true)
+	// The extremes: a k that is not a multiple of 16, every value -128.
+	cases = append(cases, gemmtest.Case{TA: blas.Trans, TB: blas.NoTrans, M: 3, N: 5, K: 37, PadA: 1, PadB: 2})
+	for i, c := range cases {
+		p := gemmtest.NewInt8Problem(c, uint64(i))
+		if i == len(cases)-1 {
+			for _, x := range [][]int8{p.A, p.B} {
+				for j := range x {
+					x[j] = -128
+				}
+			}
+		}
+		o := c.Offset
+		m4, n4, k16 := webgpu.Round4(c.M), webgpu.Round4(c.N), webgpu.Round16(c.K)
+		a := webgpu.Pack(c.TA, c.M, c.K, p.A[o:], p.LDA, m4, k16)
+		b := webgpu.Pack(webgpu.Flip(c.TB), c.N, c.K, p.B[o:], p.LDB, n4, k16)
+		require.Len(t, a, m4*k16, c.String())
+		require.Len(t, b, n4*k16, c.String())
+		aw, bw := words(a), words(b)
+		want := gemmtest.ReferenceInt8(c.TA, c.TB, c.M, c.N, c.K, p.A[o:], p.LDA, p.B[o:], p.LDB)
+		wrong := 0
+		for r := range m4 {
+			for col := range n4 {
+				var sum int32
+				for w := range k16 / 4 {
+					x, y := unpack(aw[r*k16/4+w]), unpack(bw[col*k16/4+w])
+					sum += x[0]*y[0] + x[1]*y[1] + x[2]*y[2] + x[3]*y[3]
+				}
+				switch {
+				case r >= c.M || col >= c.N:
+					if sum != 0 {
+						wrong++ // padding must add nothing
+					}
+				case int64(sum) != want[r*c.N+col]:
+					wrong++
+				}
+			}
+		}
+		assert.Zero(t, wrong, c.String())
+	}
+	assert.LessOrEqual(t, int64(gemm.MaxInt8K)*128*128, int64(math.MaxInt32), "no int32 sum can overflow at gemm.MaxInt8K")
 }

@@ -34,11 +34,11 @@ func Parse(args []string, output io.Writer) (Options, error) {
 	fs.DurationVar(&o.MinTime, "mintime", 300*time.Millisecond, "how long each engine repeats a product at one size")
 	fs.StringVar(&o.Shot, "shot", "", "save a PNG screenshot to `FILE` and exit")
 	fs.IntVar(&o.Frames, "frames", 0, "with -shot: after this many frames; 0: when the sweep is done")
-	race := fs.String("race", "f32", "what is raced: f32 (n×n×n float32), batched (64 products of n/4×n/4×n/4), bf16 or f16 (half inputs, float32 accumulate); M switches while running")
+	race := fs.String("race", "f32", "what is raced: f32 (n×n×n float32), batched (64 products of n/4×n/4×n/4), bf16 or f16 (half inputs, float32 accumulate), int8 (int8 inputs, exact int32 results); M switches while running")
 	size := fs.String("size", "960x540", "window size (software GL on a large window is slow)")
 	fs.Usage = func() {
 		fmt.Fprintf(output, "usage: visualizer [flags]\n\n"+
-			"Races GEMM on the GPU (Vulkan) against the CPU, live: float32, batched, or BF16/F16 inputs. Needs a display:\n"+
+			"Races GEMM on the GPU (Vulkan) against the CPU, live: float32, batched, BF16/F16 or int8 inputs. Needs a display:\n"+
 			"headless, run it under Xvfb (xvfb-run -a visualizer -shot out.png).\n\nflags:\n")
 		fs.PrintDefaults()
 	}

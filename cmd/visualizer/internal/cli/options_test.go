@@ -30,7 +30,7 @@ func TestParseDefaultsAndFlags(t *testing.T) {
 		assert.Equal(t, m, o.Race)
 	}
 	_, err = Parse([]string{"-race", "f8"}, &out)
-	assert.ErrorContains(t, err, `-race "f8": want one of f32, batched, bf16, f16`)
+	assert.ErrorContains(t, err, `-race "f8": want one of f32, batched, bf16, f16, int8`)
 }
 
 func TestParseHelpAndBadFlags(t *testing.T) {

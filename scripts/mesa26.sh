@@ -6,8 +6,9 @@
 #
 #   scripts/mesa26.sh fetch              download and extract once; prints the directory
 #   scripts/mesa26.sh run TARGET CMD...  run CMD on TARGET
-#   scripts/mesa26.sh glslc ARGS...      Debian 13's glslc (glslang 15), which compiles
-#                                        GL_KHR_cooperative_matrix; Debian 12's cannot
+#   scripts/mesa26.sh glslc ARGS...      glslc 2026.4 (glslang 16, Debian testing), which
+#                                        compiles GL_KHR_cooperative_matrix and
+#                                        GL_EXT_bfloat16; Debian 12's compiles neither
 #   scripts/mesa26.sh spirv-val ARGS...  the SPIRV-Tools validator that goes with it
 #   scripts/mesa26.sh targets            list the targets
 #
@@ -18,10 +19,10 @@
 #   turnip:GPU       Qualcomm Adreno through turnip (compiler ir3): 660, 740, ...
 #   apple            Apple M1 through Honeykrisp (compiler AGX)
 #
-# The packages (mesa-vulkan-drivers, libvulkan1, mesa-drm-shim, glslc,
-# spirv-tools and vulkan-validationlayers from trixie-backports and trixie,
-# with every dependency down to glibc) go into
-# $VKGEMM_MESA26 (default: out/mesa26 beside this script's repository), with
+# The packages (mesa-vulkan-drivers, libvulkan1, mesa-drm-shim and
+# vulkan-validationlayers from trixie-backports and trixie, with every
+# dependency down to glibc; glslc and spirv-tools from testing, in tools/)
+# go into $VKGEMM_MESA26 (default: out/mesa26 beside this script's repository), with
 # a sources list, an apt state and a cache of their own: the system's apt
 # state is never touched, and a second fetch reuses the first. Mesa 26 needs
 # glibc 2.39, newer than Debian 12's, so programs run through the extracted
@@ -35,37 +36,61 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${VKGEMM_MESA26:-$here/../out/mesa26}
 suite=trixie-backports
-packages=(mesa-vulkan-drivers libvulkan1 mesa-drm-shim glslc spirv-tools vulkan-validationlayers)
+packages=(mesa-vulkan-drivers libvulkan1 mesa-drm-shim vulkan-validationlayers)
+# The shader compiler of the cooperative-matrix modules: glslang 16 (bfloat16
+# needs GL_EXT_bfloat16, glslang 15.3 or later; trixie has 15.1), from
+# Debian's testing, pinned, so that the committed SPIR-V stays what it
+# compiles to. When testing moves past it the fetch fails (exit 3) and the
+# checks that need it say so. With it, testing's validation layer (1.4.363),
+# which knows VK_KHR_shader_bfloat16 (trixie's 1.4.309 predates it); `run`
+# falls back to trixie's where it cannot be fetched.
+tools_suite=forky
+tools_packages=(glslc=2026.4-1 spirv-tools vulkan-validationlayers)
+
+# get DIR SUITE PACKAGE...: download PACKAGEs of Debian's SUITE with every
+# dependency into DIR/cache and extract them into DIR/root, once; 1 where
+# apt cannot.
+get() {
+	local d=$1 from=$2
+	shift 2
+	local want="$from $*"
+	if [ "$(cat "$d/.done" 2>/dev/null)" = "$want" ]; then
+		return 0
+	fi
+	rm -rf "$d/root" "$d/lists" "$d/cache" "$d/.done"
+	mkdir -p "$d"/lists/partial "$d"/cache/archives/partial "$d/root"
+	{
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $from main"
+		[ "${from%%-*}" = "$from" ] || echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${from%%-*} main"
+	} >"$d/sources.list"
+	: >"$d/status"
+	local o=(-o Dir::Etc::sourcelist="$d/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$d/lists"
+		-o Dir::Cache="$d/cache" -o Dir::State::status="$d/status" -o Debug::NoLocking=1
+		-o APT::Default-Release="${from%%-*}")
+	# With an empty status every dependency is downloaded, glibc included.
+	if ! apt-get "${o[@]}" update -qq >"$d/apt.log" 2>&1 ||
+		! apt-get "${o[@]}" install --download-only -y -qq -t "$from" "$@" >>"$d/apt.log" 2>&1; then
+		return 1
+	fi
+	local deb
+	for deb in "$d"/cache/archives/*.deb; do
+		dpkg -x "$deb" "$d/root"
+	done
+	echo "$want" >"$d/.done"
+}
 
 fetch() {
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
 	local root=$dir/root
-	# .done names what was fetched: another list fetches again.
-	if [ "$(cat "$dir/.done" 2>/dev/null)" = "${packages[*]}" ]; then
+	if [ "$(cat "$dir/.done" 2>/dev/null)" = "$suite ${packages[*]}" ] && [ -e "$dir/lvp_icd.json" ]; then
 		echo "$dir"
 		return 0
 	fi
-	rm -rf "$root" "$dir/lists" "$dir/cache"
-	mkdir -p "$dir"/lists/partial "$dir"/cache/archives/partial "$root"
-	cat >"$dir/sources.list" <<EOF
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${suite%%-*} main
-EOF
-	: >"$dir/status"
-	local o=(-o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$dir/lists"
-		-o Dir::Cache="$dir/cache" -o Dir::State::status="$dir/status" -o Debug::NoLocking=1
-		-o APT::Default-Release="${suite%%-*}")
-	# With an empty status every dependency is downloaded, glibc included.
-	if ! apt-get "${o[@]}" update -qq >"$dir/apt.log" 2>&1 ||
-		! apt-get "${o[@]}" install --download-only -y -qq -t "$suite" "${packages[@]}" >>"$dir/apt.log" 2>&1; then
+	if ! get "$dir" "$suite" "${packages[@]}"; then
 		echo "mesa26.sh: cannot fetch ${packages[*]} from Debian's $suite (see $dir/apt.log): skipping what needs Mesa 26" >&2
 		exit 3
 	fi
-	local deb
-	for deb in "$dir"/cache/archives/*.deb; do
-		dpkg -x "$deb" "$root"
-	done
 	local lib=$root/usr/lib/x86_64-linux-gnu json name
 	if [ ! -x "$lib/ld-linux-x86-64.so.2" ] || [ ! -e "$lib/libvulkan_lvp.so" ]; then
 		echo "mesa26.sh: the packages of $suite lack the loader or lavapipe: skipping what needs Mesa 26" >&2
@@ -76,17 +101,38 @@ EOF
 		name=$(basename "$json" .json)
 		sed -E "s#\"library_path\": *\"([^\"]*/)?([^/\"]+)\"#\"library_path\": \"$lib/\\2\"#" "$json" >"$dir/${name%.x86_64}.json"
 	done
-	echo "${packages[*]}" >"$dir/.done"
 	echo "$dir"
 }
 
-# tool runs a program of the extracted packages' own (glslc, spirv-val).
+# fetch_tools fetches the tools of testing once (into $dir/tools, with a
+# validation layer manifest naming its library by absolute path in
+# $dir/tools/layers) and prints the directory; 1 where it cannot.
+fetch_tools() {
+	mkdir -p "$dir/tools"
+	local d
+	d=$(cd "$dir/tools" && pwd)
+	if ! get "$d" "$tools_suite" "${tools_packages[@]}"; then
+		echo "mesa26.sh: cannot fetch ${tools_packages[*]} from Debian's $tools_suite (see $d/apt.log)" >&2
+		return 1
+	fi
+	if [ ! -e "$d/layers/VkLayer_khronos_validation.json" ]; then
+		mkdir -p "$d/layers"
+		sed -E "s#\"library_path\": *\"([^\"]*/)?([^/\"]+)\"#\"library_path\": \"$d/root/usr/lib/x86_64-linux-gnu/\\2\"#" \
+			"$d/root/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json" >"$d/layers/VkLayer_khronos_validation.json"
+	fi
+	echo "$d"
+}
+
+# tool runs a program of the pinned shader tools (glslc, spirv-val).
 tool() {
-	local name=$1
+	local name=$1 d
 	shift
-	dir=$(fetch)
-	local lib=$dir/root/usr/lib/x86_64-linux-gnu
-	exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib" "$dir/root/usr/bin/$name" "$@"
+	d=$(fetch_tools) || {
+		echo "mesa26.sh: skipping what needs $name" >&2
+		exit 3
+	}
+	local lib=$d/root/usr/lib/x86_64-linux-gnu
+	exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib" "$d/root/usr/bin/$name" "$@"
 }
 
 run() {
@@ -106,8 +152,15 @@ run() {
 		;;
 	esac
 	# Its own validation layer, which knows the extensions of Mesa 26 (the
-	# system's predates VK_KHR_cooperative_matrix).
-	export VK_DRIVER_FILES=$dir/$icd.json VK_LAYER_PATH=$dir/root/usr/share/vulkan/explicit_layer.d XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+	# system's predates VK_KHR_cooperative_matrix): testing's, which knows
+	# VK_KHR_shader_bfloat16 too, else trixie's.
+	local layers=$dir/root/usr/share/vulkan/explicit_layer.d tools
+	if tools=$(fetch_tools 2>/dev/null); then
+		layers=$tools/layers
+	else
+		echo "mesa26.sh: Debian testing's validation layer could not be fetched; trixie's (1.4.309) does not know VK_KHR_shader_bfloat16" >&2
+	fi
+	export VK_DRIVER_FILES=$dir/$icd.json VK_LAYER_PATH=$layers XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 	# A program found on PATH (go test -exec hands over a path already).
 	local prog=$1
 	shift

@@ -4,10 +4,11 @@
 # `go generate ./shaders` or `./build.sh shaders`. The flags here are also
 # what the freshness test compiles with.
 #
-# Cooperative-matrix sources (glsl/*coopmat*.comp) need glslang 15, newer
-# than Debian 12's: they are compiled by Debian 13's glslc through
-# ../scripts/mesa26.sh (downloaded once, never installed), without -O
-# (spirv-opt miscompiled such modules in some versions).
+# Cooperative-matrix sources (glsl/*coopmat*.comp) need glslang 16 (bfloat16
+# needs 15.3), newer than Debian 12's: they are compiled by Debian testing's
+# glslc 2026.4 through ../scripts/mesa26.sh (downloaded once, never
+# installed), without -O (spirv-opt miscompiled such modules in some
+# versions).
 set -e
 cd "$(dirname "$0")"
 go run gen.go glsl

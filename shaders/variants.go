@@ -76,8 +76,8 @@ type Variant struct {
 	// writes the others from the templates.
 	HandWritten bool
 	// Coopmat modules use cooperative matrices: they are compiled for
-	// Vulkan 1.1 with SPIR-V 1.3 by a glslc with glslang 15 or later
-	// (CoopmatGlslc), and never optimized (spirv-opt miscompiled such
+	// Vulkan 1.1 with SPIR-V 1.3 by glslc 2026.4 (glslang 16, through
+	// scripts/mesa26.sh glslc), and never optimized (spirv-opt miscompiled such
 	// modules in some versions).
 	Coopmat bool
 }
@@ -129,10 +129,12 @@ var Variants = []Variant{
 	// doubles a texel).
 	{Name: "gemm_direct_f64", Family: FamilyDirect, Element: F64, MaxM: 8, MaxN: 8, Exact: true, HandWritten: true},
 	{Name: "gemm_direct_texel_f64", Family: FamilyDirect, Element: F64, Texel: true, MaxM: 16, MaxN: 16, HandWritten: true},
-	// F16 inputs on cooperative matrices (tensor cores), float32
-	// accumulation: MaxM×MaxN is the largest workgroup tile. Compiled by
-	// glslang 15 (GL_KHR_cooperative_matrix), which Debian 12's lacks.
+	// F16, BF16 and int8 inputs on cooperative matrices (tensor cores),
+	// float32 (int32) accumulation: MaxM×MaxN is the largest workgroup
+	// tile. Compiled by glslang 16 (GL_KHR_cooperative_matrix,
+	// GL_EXT_bfloat16), which Debian 12's lacks.
 	{Name: "gemm_coopmat_f16", Family: FamilyCoopmat, Element: F16, MaxM: 128, MaxN: 128, HandWritten: true, Coopmat: true},
+	{Name: "gemm_coopmat_bf16", Family: FamilyCoopmat, Element: BF16, MaxM: 128, MaxN: 128, HandWritten: true, Coopmat: true},
 	{Name: "gemm_coopmat_int8", Family: FamilyCoopmat, Element: Int8, MaxM: 128, MaxN: 128, HandWritten: true, Coopmat: true},
 	// Int8 inputs, exact int32 sums (GemmInt8): both operands packed with k
 	// contiguous, four values to a word, unpacked by shifts, so it needs no

@@ -2,7 +2,7 @@
 // vkgemm: GemmHalf on cooperative matrices (tensor cores, matrix units): F16 A and B, float32
 // accumulation and C. Hand-written; family coopmat. Needs VK_KHR_cooperative_matrix with an
 // f16×f16→f32 subgroup-scope entry, shaderFloat16, and full subgroups; compiled with
-// glslang 15 (GL_KHR_cooperative_matrix), never by spirv-opt (which miscompiled such modules).
+// glslang 16 (GL_KHR_cooperative_matrix), never by spirv-opt (which miscompiled such modules).
 //
 // C = alpha*op(A)*op(B) + beta*C. A and B hold F16 bit patterns two to a uint word, as the host
 // packs half-precision blocks (leading dimensions multiples of 8 halves):

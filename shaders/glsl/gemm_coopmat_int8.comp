@@ -1,7 +1,7 @@
 #version 450
 // vkgemm: GemmInt8 on cooperative matrices (tensor cores, matrix units): int8 A and B, exact
 // int32 sums. Hand-written; family coopmat. Needs VK_KHR_cooperative_matrix with an s8×s8→s32
-// subgroup-scope entry, shaderInt8, and full subgroups; compiled with glslang 15
+// subgroup-scope entry, shaderInt8, and full subgroups; compiled with glslang 16
 // (GL_KHR_cooperative_matrix), never by spirv-opt (which miscompiled such modules).
 //
 // C = op(A)·op(B), C overwritten, or added to where beta is not 0 (later slices of k). The host

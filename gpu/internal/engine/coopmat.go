@@ -23,8 +23,8 @@ const (
 )
 
 // coopElements are the inputs with a cooperative-matrix kernel: GemmHalf's
-// F16 and GemmInt8's int8, in the order CoopmatCheck reports them.
-var coopElements = []shaders.Element{shaders.F16, shaders.Int8}
+// F16 and BF16 and GemmInt8's int8, in the order CoopmatCheck reports them.
+var coopElements = []shaders.Element{shaders.F16, shaders.BF16, shaders.Int8}
 
 // coopState is a device's cooperative-matrix kernel for one element type
 // and what its self-check found.
@@ -58,11 +58,12 @@ func (d *Device) coopUsable(e shaders.Element) bool {
 	}
 	if !cs.checked {
 		cs.checked = true
-		check := d.checkCoopHalf
 		if e == shaders.Int8 {
-			check = d.checkCoopInt8
+			cs.err = d.checkCoopInt8(cs)
+		} else {
+			cs.err = d.checkCoopHalf(cs, e)
 		}
-		if cs.err = check(cs); cs.err != nil {
+		if cs.err != nil {
 			d.cfg.logf("vkgemm: cooperative matrices switched off for %s on %s, it keeps its other kernels: %v", e, d.name, cs.err)
 		}
 	}
@@ -100,9 +101,13 @@ func checkLeading(tr [2]bool) (lda, ldb int) {
 	return lda, ldb
 }
 
-// checkCoopHalf is the F16 self-check: every value an exact integer in
-// float32, F16 inputs from -3 to 3, alpha 2, beta -1.
-func (d *Device) checkCoopHalf(cs *coopState) error {
+// checkCoopHalf is the F16 and BF16 self-check: every value an exact
+// integer in float32, inputs from -3 to 3, alpha 2, beta -1.
+func (d *Device) checkCoopHalf(cs *coopState, e shaders.Element) error {
+	format := half.F16
+	if e == shaders.BF16 {
+		format = half.BF16
+	}
 	const m, n, k = checkM, checkN, checkK
 	for _, tr := range checkTransposes {
 		a, b := make([]float32, m*k), make([]float32, k*n)
@@ -126,8 +131,8 @@ func (d *Device) checkCoopHalf(cs *coopState) error {
 			}
 		}
 		ah, bh := make([]uint16, len(a)), make([]uint16, len(b))
-		half.F16.Encode(ah, a)
-		half.F16.Encode(bh, b)
+		format.Encode(ah, a)
+		format.Encode(bh, b)
 		p := problem{tA: tr[0], tB: tr[1], m: m, n: n, k: k, alpha: 2, beta: -1, ah: ah, lda: lda, bh: bh, ldb: ldb, c: c, ldc: n}
 		if _, err := d.run(&p, cs.kern); err != nil {
 			return fmt.Errorf("the %v kernel failed: %w", cs.kern, err)

@@ -37,9 +37,7 @@ func (d *Device) GemmHalf(e shaders.Element, tA, tB blas.Transpose, m, n, k int,
 	if noProduct(m, n, k, alpha, beta, c, ldc) {
 		return nil
 	}
-	if e == shaders.F16 {
-		d.coopUsable(e) // the self-check, on the first F16 product
-	}
+	d.coopUsable(e) // the self-check, on the first product of e where it has a coopmat kernel
 	p := problem{tA: gemm.Transposed(tA), tB: gemm.Transposed(tB), m: m, n: n, k: k, alpha: alpha, beta: beta,
 		ah: a, lda: lda, bh: b, ldb: ldb, c: c, ldc: ldc}
 	_, err := d.run(&p, d.kernelFor(e, m, n, k, 1))

@@ -19,6 +19,7 @@ const (
 // multiplies, by its inputs: A and B, then C and the result.
 var coopTypes = map[shaders.Element][2]vk.ComponentType{
 	shaders.F16:  {vk.ComponentF16, vk.ComponentF32},
+	shaders.BF16: {vk.ComponentBF16, vk.ComponentF32},
 	shaders.Int8: {vk.ComponentS8, vk.ComponentS32},
 }
 
@@ -63,7 +64,7 @@ func (k Kernel) fitsCoopmat(p *vk.Properties) error {
 	t, known := coopTypes[k.Element]
 	switch {
 	case !known:
-		return fmt.Errorf("kernel %v: the coopmat family takes f16 or int8 inputs", k)
+		return fmt.Errorf("kernel %v: the coopmat family takes f16, bf16 or int8 inputs", k)
 	case !listed:
 		return fmt.Errorf("kernel %v: the device lists no %dx%dx%d %v×%v→%v cooperative matrix", k, lm, ln, lk, t[0], t[0], t[1])
 	case k.Element == shaders.Int8 && k.TK%4 != 0:

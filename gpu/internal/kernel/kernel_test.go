@@ -242,3 +242,43 @@ func TestLavapipeTablesByMesaRelease(t *testing.T) {
 	assert.Equal(t, lavapipeSubgroupTexel, func() Kernel { k, _ := Default(p, shaders.FamilySubgroup); return k }(),
 		"the subgroup family's default on lavapipe, forced")
 }
+
+// The coopmat kernel of each element takes the first shape the device
+// lists with that element's types (from the device, never a table), none
+// where it lists none, and a shape of other types never fits it.
+func TestCoopmatTakesTheDevicesShapes(t *testing.T) {
+	p := gpuProps(vendorAMD, "AMD Radeon RX 9070 (RADV GFX1201)", 32)
+	p.CoopMatrices = []vk.CoopMatrix{
+		{M: 16, N: 16, K: 16, A: vk.ComponentF16, B: vk.ComponentF16, C: vk.ComponentF16, Result: vk.ComponentF16},
+		{M: 16, N: 16, K: 16, A: vk.ComponentE4M3, B: vk.ComponentE4M3, C: vk.ComponentF32, Result: vk.ComponentF32},
+		{M: 16, N: 16, K: 16, A: vk.ComponentF16, B: vk.ComponentF16, C: vk.ComponentF32, Result: vk.ComponentF32},
+		{M: 16, N: 16, K: 32, A: vk.ComponentS8, B: vk.ComponentS8, C: vk.ComponentS32, Result: vk.ComponentS32, Saturating: true},
+		{M: 16, N: 16, K: 16, A: vk.ComponentS8, B: vk.ComponentS8, C: vk.ComponentS32, Result: vk.ComponentS32},
+	}
+	for _, c := range []struct {
+		e    shaders.Element
+		want [3]uint32
+	}{{shaders.F16, [3]uint32{16, 16, 16}}, {shaders.Int8, [3]uint32{16, 16, 16}}} {
+		k, ok := Coopmat(p, c.e)
+		require.True(t, ok, "%s", c.e)
+		assert.Equal(t, shaders.FamilyCoopmat, k.Family)
+		assert.Equal(t, c.want, k.Matrix, "%s: the first listed shape of its types, not a saturating one", c.e)
+		assert.Equal(t, uint32(4*32), k.WGX, "2×2 full subgroups")
+		require.NoError(t, k.Fits(p))
+	}
+	_, ok := Coopmat(p, shaders.BF16)
+	assert.False(t, ok, "no bf16×bf16→f32 shape listed")
+	p.CoopMatrices = append(p.CoopMatrices, vk.CoopMatrix{M: 16, N: 16, K: 16, A: vk.ComponentBF16, B: vk.ComponentBF16, C: vk.ComponentF32, Result: vk.ComponentF32})
+	k, ok := Coopmat(p, shaders.BF16)
+	require.True(t, ok)
+	mod, err := k.Module()
+	require.NoError(t, err)
+	assert.Equal(t, "gemm_coopmat_bf16", mod)
+	k.Element = shaders.F64
+	assert.ErrorContains(t, k.Fits(p), "takes f16, bf16 or int8 inputs")
+	k.Element, k.Matrix = shaders.Int8, [3]uint32{8, 8, 8}
+	assert.ErrorContains(t, k.Fits(p), "lists no 8x8x8 s8×s8→s32")
+	p.CoopMatrices = nil
+	_, ok = Coopmat(p, shaders.F16)
+	assert.False(t, ok)
+}

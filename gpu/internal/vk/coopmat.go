@@ -16,6 +16,16 @@ package vk
 
 #define VKGEMM_ST_COOP_FEATURES 1000506000
 #define VKGEMM_ST_COOP_PROPERTIES 1000506001
+#define VKGEMM_ST_BF16_FEATURES 1000141000
+
+// VkPhysicalDeviceShaderBfloat16FeaturesKHR (VK_KHR_shader_bfloat16, 1.4.311).
+typedef struct {
+	VkStructureType sType;
+	void *pNext;
+	VkBool32 shaderBFloat16Type;
+	VkBool32 shaderBFloat16DotProduct;
+	VkBool32 shaderBFloat16CooperativeMatrix;
+} vkgemm_bf16_features_khr;
 
 typedef struct {
 	VkStructureType sType;
@@ -64,8 +74,11 @@ static int vkgemm_coop_shapes(void *getProc, VkInstance inst, VkPhysicalDevice p
 
 // vkgemm_coop_features reports the features the cooperative-matrix kernels
 // need: the extension's own, shaderFloat16 and shaderInt8, the Vulkan
-// memory model, and full subgroups in compute.
-static int vkgemm_coop_features(void *getProc, VkInstance inst, VkPhysicalDevice pd, int *coop, int *f16, int *i8, int *vmm, int *full) {
+// memory model, and full subgroups in compute; and, where withBF16 says the
+// device offers VK_KHR_shader_bfloat16, bfloat16 types in cooperative
+// matrices.
+static int vkgemm_coop_features(void *getProc, VkInstance inst, VkPhysicalDevice pd, int withBF16,
+		int *coop, int *f16, int *i8, int *vmm, int *full, int *bf16) {
 	PFN_vkGetPhysicalDeviceFeatures2 f = (PFN_vkGetPhysicalDeviceFeatures2)((PFN_vkGetInstanceProcAddr)getProc)(inst,
 		"vkGetPhysicalDeviceFeatures2");
 	if (!f) return 0;
@@ -76,9 +89,12 @@ static int vkgemm_coop_features(void *getProc, VkInstance inst, VkPhysicalDevice
 	cm.pNext = &fi;
 	fi.pNext = &mm;
 	mm.pNext = &sc;
+	vkgemm_bf16_features_khr bf = { VKGEMM_ST_BF16_FEATURES };
+	if (withBF16) sc.pNext = &bf;
 	VkPhysicalDeviceFeatures2 f2 = { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2 };
 	f2.pNext = &cm;
 	f(pd, &f2);
+	*bf16 = withBF16 && bf.shaderBFloat16Type && bf.shaderBFloat16CooperativeMatrix;
 	*coop = cm.cooperativeMatrix;
 	*f16 = fi.shaderFloat16;
 	*i8 = fi.shaderInt8;
@@ -88,9 +104,9 @@ static int vkgemm_coop_features(void *getProc, VkInstance inst, VkPhysicalDevice
 }
 
 // vkgemm_coop_enable allocates, in C memory, the feature structures that
-// turn the cooperative-matrix kernels' features on, chained before next;
-// free them with vkgemm_coop_free.
-static void *vkgemm_coop_enable(void *next) {
+// turn the cooperative-matrix kernels' features on (bfloat16 ones too where
+// bf16 says so), chained before next; free them with vkgemm_coop_free.
+static void *vkgemm_coop_enable(void *next, int bf16) {
 	vkgemm_coop_features_khr *cm = calloc(1, sizeof *cm);
 	VkPhysicalDeviceShaderFloat16Int8Features *fi = calloc(1, sizeof *fi);
 	VkPhysicalDeviceVulkanMemoryModelFeatures *mm = calloc(1, sizeof *mm);
@@ -113,6 +129,18 @@ static void *vkgemm_coop_enable(void *next) {
 	fi->pNext = mm;
 	mm->pNext = sc;
 	sc->pNext = next;
+	if (bf16) {
+		vkgemm_bf16_features_khr *bf = calloc(1, sizeof *bf);
+		if (!bf) {
+			free(cm); free(fi); free(mm); free(sc);
+			return NULL;
+		}
+		bf->sType = VKGEMM_ST_BF16_FEATURES;
+		bf->shaderBFloat16Type = VK_TRUE;
+		bf->shaderBFloat16CooperativeMatrix = VK_TRUE;
+		bf->pNext = next;
+		sc->pNext = bf;
+	}
 	return cm;
 }
 
@@ -122,6 +150,8 @@ static void vkgemm_coop_free(void *head) {
 	VkPhysicalDeviceShaderFloat16Int8Features *fi = cm->pNext;
 	VkPhysicalDeviceVulkanMemoryModelFeatures *mm = fi->pNext;
 	VkPhysicalDeviceSubgroupSizeControlFeaturesEXT *sc = mm->pNext;
+	vkgemm_bf16_features_khr *bf = sc->pNext;
+	if (bf && bf->sType == VKGEMM_ST_BF16_FEATURES) free(bf);
 	free(sc); free(mm); free(fi); free(cm);
 }
 */
@@ -138,6 +168,10 @@ import (
 // extension itself.
 var coopExtensions = []string{"VK_KHR_cooperative_matrix", "VK_KHR_shader_float16_int8", "VK_KHR_vulkan_memory_model", "VK_EXT_subgroup_size_control"}
 
+// bf16Extension gives shaders bfloat16 types, in cooperative matrices too:
+// where a device lacks it or the features, its bfloat16 shapes are left out.
+const bf16Extension = "VK_KHR_shader_bfloat16"
+
 // coopMatrices lists the subgroup-scope shapes of a device that has every
 // extension and feature the cooperative-matrix kernels need; nil otherwise.
 func coopMatrices(in *Instance, h vk.PhysicalDevice, offered []string) []CoopMatrix {
@@ -148,8 +182,12 @@ func coopMatrices(in *Instance, h vk.PhysicalDevice, offered []string) []CoopMat
 	}
 	inst := C.VkInstance(unsafe.Pointer(in.h))
 	pd := C.VkPhysicalDevice(unsafe.Pointer(h))
-	var coop, f16, i8, vmm, full C.int
-	if C.vkgemm_coop_features(getProc, inst, pd, &coop, &f16, &i8, &vmm, &full) == 0 || coop == 0 || f16 == 0 || i8 == 0 || vmm == 0 || full == 0 {
+	var coop, f16, i8, vmm, full, bf16 C.int
+	withBF16 := C.int(0)
+	if slices.Contains(offered, bf16Extension) {
+		withBF16 = 1
+	}
+	if C.vkgemm_coop_features(getProc, inst, pd, withBF16, &coop, &f16, &i8, &vmm, &full, &bf16) == 0 || coop == 0 || f16 == 0 || i8 == 0 || vmm == 0 || full == 0 {
 		return nil
 	}
 	var shapes [64]C.vkgemm_coop_shape
@@ -157,6 +195,9 @@ func coopMatrices(in *Instance, h vk.PhysicalDevice, offered []string) []CoopMat
 	var out []CoopMatrix
 	for _, s := range shapes[:max(0, int(n))] {
 		if s.scope != scopeSubgroup {
+			continue
+		}
+		if bf16 == 0 && (ComponentType(s.a) == ComponentBF16 || ComponentType(s.b) == ComponentBF16) {
 			continue
 		}
 		out = append(out, CoopMatrix{M: uint32(s.m), N: uint32(s.n), K: uint32(s.k), A: ComponentType(s.a), B: ComponentType(s.b),
@@ -169,9 +210,25 @@ func coopMatrices(in *Instance, h vk.PhysicalDevice, offered []string) []CoopMat
 // the cooperative-matrix kernels' features on, in C memory.
 type coopFeatures struct{ p unsafe.Pointer }
 
-func enableCoop(next unsafe.Pointer) coopFeatures { return coopFeatures{C.vkgemm_coop_enable(next)} }
+func enableCoop(next unsafe.Pointer, bf16 bool) coopFeatures {
+	b := C.int(0)
+	if bf16 {
+		b = 1
+	}
+	return coopFeatures{C.vkgemm_coop_enable(next, b)}
+}
+
+// hasBF16 says whether a device's shapes include bfloat16 ones, which
+// coopMatrices keeps only where VK_KHR_shader_bfloat16 and its features are
+// there.
+func hasBF16(shapes []CoopMatrix) bool {
+	return slices.ContainsFunc(shapes, func(m CoopMatrix) bool { return m.A == ComponentBF16 })
+}
 
 func (f coopFeatures) free() { C.vkgemm_coop_free(f.p) }
+
+// scopeSubgroup is VK_SCOPE_SUBGROUP_KHR.
+const scopeSubgroup = 3
 
 // fullSubgroupsFlag is VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT.
 const fullSubgroupsFlag = C.VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT

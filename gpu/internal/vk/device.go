@@ -65,10 +65,14 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	names := append(nulTerminated(exts), statsExts...)
 	pNext := features.p
 	if len(pd.Props.CoopMatrices) > 0 {
-		coop := enableCoop(pNext)
+		bf16 := hasBF16(pd.Props.CoopMatrices)
+		coop := enableCoop(pNext, bf16)
 		defer coop.free()
 		pNext = coop.p
 		names = append(names, nulTerminated(coopExtensions)...)
+		if bf16 {
+			names = append(names, nulTerminated([]string{bf16Extension})...)
+		}
 	}
 	info := &vk.DeviceCreateInfo{
 		SType:                   vk.StructureTypeDeviceCreateInfo,

@@ -58,6 +58,8 @@ const (
 	ComponentU8   ComponentType = 7
 	ComponentU32  ComponentType = 9
 	ComponentBF16 ComponentType = 1000141000
+	ComponentE4M3 ComponentType = 1000491002 // FP8 (VK_EXT_shader_float8)
+	ComponentE5M2 ComponentType = 1000491003
 )
 
 func (t ComponentType) String() string {
@@ -76,6 +78,10 @@ func (t ComponentType) String() string {
 		return "u32"
 	case ComponentBF16:
 		return "bf16"
+	case ComponentE4M3:
+		return "e4m3"
+	case ComponentE5M2:
+		return "e5m2"
 	}
 	return fmt.Sprintf("component(%d)", uint32(t))
 }
@@ -92,9 +98,6 @@ type CoopMatrix struct {
 func (m CoopMatrix) String() string {
 	return fmt.Sprintf("%dx%dx%d %v×%v→%v", m.M, m.N, m.K, m.A, m.B, m.Result)
 }
-
-// scopeSubgroup is VK_SCOPE_SUBGROUP_KHR.
-const scopeSubgroup = 3
 
 // Device types, as Vulkan numbers them.
 const (

@@ -10,6 +10,7 @@
 #                                        compiles GL_KHR_cooperative_matrix and
 #                                        GL_EXT_bfloat16; Debian 12's compiles neither
 #   scripts/mesa26.sh spirv-val ARGS...  the SPIRV-Tools validator that goes with it
+#   scripts/mesa26.sh tools              download those tools once; prints their directory
 #   scripts/mesa26.sh targets            list the targets
 #
 # TARGET is one of
@@ -170,6 +171,7 @@ run() {
 
 case ${1:-} in
 fetch) fetch ;;
+tools) fetch_tools || exit 3 ;;
 run)
 	shift
 	[ $# -ge 2 ] || {

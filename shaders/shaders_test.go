@@ -37,8 +37,8 @@ func sources(t *testing.T) []string {
 
 // The committed SPIR-V is what the committed GLSL compiles to: edit a
 // source and forget `./build.sh shaders`, and this fails. Cooperative-matrix
-// sources compile with Debian 13's glslc (compile.sh), fetched by
-// scripts/mesa26.sh.
+// sources compile with Debian testing's glslc 2026.4 (compile.sh), fetched
+// by scripts/mesa26.sh.
 func TestSPIRVIsFresh(t *testing.T) {
 	glslc := needTool(t, "glslc")
 	for _, src := range sources(t) {
@@ -61,13 +61,14 @@ func TestSPIRVIsFresh(t *testing.T) {
 	}
 }
 
-// mesa26Tool is a command running a tool of Debian 13's (glslc, spirv-val)
-// through scripts/mesa26.sh, or nil where VKGEMM_NO_MESA26=1 says it could
-// not be fetched (then the test logs what it leaves out).
+// mesa26Tool is a command running a tool of the cooperative-matrix modules
+// (glslc 2026.4, spirv-val) through scripts/mesa26.sh, or nil where
+// VKGEMM_NO_MESA26_TOOLS=1 says they could not be fetched (then the test
+// logs what it leaves out).
 func mesa26Tool(t *testing.T, tool string, args ...string) *exec.Cmd {
 	t.Helper()
-	if os.Getenv("VKGEMM_NO_MESA26") == "1" {
-		t.Logf("%s %v: left out, Mesa 26's packages could not be fetched (VKGEMM_NO_MESA26=1)", tool, args)
+	if os.Getenv("VKGEMM_NO_MESA26_TOOLS") == "1" {
+		t.Logf("%s %v: left out, scripts/mesa26.sh could not fetch its tools (VKGEMM_NO_MESA26_TOOLS=1)", tool, args)
 		return nil
 	}
 	return exec.Command("../scripts/mesa26.sh", append([]string{tool}, args...)...)

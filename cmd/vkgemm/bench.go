@@ -58,6 +58,7 @@ type benchRow struct {
 	// ratios compare GOPS with the float32 row's GFLOPS and the CPU's GOPS).
 	// Exact is true once the device's C matched the CPU engine's exact one
 	// (checked once, untimed; a mismatch fails the run).
+	VulkanGOPS     float64 `json:"vulkan_gops,omitempty"` // from kernel time
 	VulkanWallGOPS float64 `json:"vulkan_wall_gops,omitempty"`
 	CPUGOPS        float64 `json:"cpu_gops,omitempty"`
 	Exact          *bool   `json:"exact,omitempty"`
@@ -267,15 +268,15 @@ func (b *bencher) single(shape string, m, n, k int) (benchRow, error) {
 	})
 }
 
-// half times GemmHalf of format f on an m×n×k product (wall time only:
-// GemmHalf reports no kernel time). The CPU path has no half precision.
+// half times GemmHalf of format f on an m×n×k product, kernels (from
+// timestamps) and wall. The CPU path has no half precision.
 func (b *bencher) half(f gpu.HalfFormat, shape string, m, n, k int) (benchRow, error) {
 	row := benchRow{Shape: shape, Format: f.String(), M: m, N: n, K: k}
 	x, y, c := make([]uint16, m*k), make([]uint16, k*n), make([]float32, m*n)
 	f.Encode(x, randSlice(b.rng, m*k))
 	f.Encode(y, randSlice(b.rng, k*n))
 	kernelT, wallT, err := b.repeat(fmt.Sprintf("%s %v Vulkan", dims(m, n, k), f), func() (time.Duration, error) {
-		return 0, b.d.GemmHalf(f, blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n)
+		return prober(b.d).KernelTime(func() error { return b.d.GemmHalf(f, blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, c, n) })
 	})
 	if err != nil {
 		return row, err
@@ -297,15 +298,14 @@ func (b *bencher) kernel(row *benchRow, e shaders.Element, batch int) {
 // gemmInt8 times GemmInt8 on an m×n×k product of random int8 (the whole
 // range, -128 to 127), and the CPU engine's int8 GEMM unless the run leaves
 // the CPU out, and checks the device's C against the CPU engine's, which is
-// exact, once: any difference fails the run. GemmInt8 reports no kernel
-// time.
+// exact, once: any difference fails the run.
 func (b *bencher) gemmInt8(shape string, m, n, k int) (benchRow, error) {
 	row := benchRow{Shape: shape, Format: "int8", M: m, N: n, K: k}
 	x, y := randInt8(b.rng, m*k), randInt8(b.rng, k*n)
 	c, want := make([]int32, m*n), make([]int32, m*n)
 	label := dims(m, n, k) + " int8"
 	kernelT, wallT, err := b.repeat(label+" Vulkan", func() (time.Duration, error) {
-		return 0, b.d.GemmInt8(blas.NoTrans, blas.NoTrans, m, n, k, x, k, y, n, c, n)
+		return prober(b.d).KernelTime(func() error { return b.d.GemmInt8(blas.NoTrans, blas.NoTrans, m, n, k, x, k, y, n, c, n) })
 	})
 	if err != nil {
 		return row, err
@@ -327,6 +327,7 @@ func (b *bencher) gemmInt8(shape string, m, n, k int) (benchRow, error) {
 	}
 	// The same numbers, in the fields whose names say what they count.
 	row.VulkanWallGOPS, row.VulkanWallGF = row.VulkanWallGF, 0
+	row.VulkanGOPS, row.VulkanGFLOPS, row.PeakPercent = row.VulkanGFLOPS, 0, 0 // the peak is float32 FMA
 	if wrong := int8Mismatch(c, want, n); wrong != "" {
 		return row, fmt.Errorf("%s: GemmInt8 is not exact: %s", label, wrong)
 	}
@@ -463,7 +464,11 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 		if r.Batch > 0 {
 			size = fmt.Sprintf("%d × %s", r.Batch, size)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t", shape, size, orDash(r.VulkanGFLOPS, "%.2f"))
+		kernelRate := orDash(r.VulkanGFLOPS, "%.2f")
+		if r.VulkanGOPS > 0 {
+			kernelRate = fmt.Sprintf("%.2f GOPS", r.VulkanGOPS)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t", shape, size, kernelRate)
 		if rep.PeakGFLOPS > 0 {
 			fmt.Fprintf(tw, "%s\t", orDash(r.PeakPercent, "%.0f%%"))
 		}
@@ -497,7 +502,7 @@ func printBench(w io.Writer, rep *benchReport, withCPU bool) {
 	tw.Flush()
 	printKernels(w, rep.Rows)
 	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up; GFLOPS = 2mnk / time; Vulkan/CPU and \"Vulkan vs\" compare wall times;\n"+
-		"half-precision, int8 and batched calls report no kernel time (-)\n", rep.Reps)
+		"batched calls report no kernel time (-)\n", rep.Reps)
 	if int8s {
 		fmt.Fprintln(w, "int8 rows (GemmInt8): GOPS = 2mnk / time in integer operations; each C matched the CPU engine's exact one")
 	}

@@ -63,6 +63,9 @@ func TestBenchInt8(t *testing.T) {
 		f32 := rep.Rows[i-1]
 		assert.Equal(t, [3]int{f32.M, f32.N, f32.K}, [3]int{r.M, r.N, r.K})
 		assert.Positive(t, r.VulkanWallGOPS, "n=%d", r.N)
+		assert.Positive(t, r.VulkanGOPS, "n=%d: kernel GOPS from timestamps", r.N)
+		assert.GreaterOrEqual(t, r.VulkanGOPS, r.VulkanWallGOPS, "the kernels take no longer than the call")
+		assert.Zero(t, r.VulkanGFLOPS)
 		assert.Positive(t, r.CPUGOPS, "n=%d", r.N)
 		assert.Zero(t, r.VulkanWallGF, "GOPS, not GFLOPS")
 		assert.Zero(t, r.CPUGFLOPS)
@@ -80,7 +83,7 @@ func TestBenchInt8(t *testing.T) {
 	// The table, without the CPU: the check runs anyway.
 	code, out, errOut = runCLI("bench", "-sizes", "24", "-int8", "-reps", "1", "-cpu=false")
 	require.Equal(t, 0, code, errOut)
-	assert.Regexp(t, `square int8\s+24³\s+-\s+[\d.]+ GOPS\s+[\d.]+ \([\d.]+-[\d.]+\)\s+[\d.]+x float32\s+(coopmat|direct)\n`, out)
+	assert.Regexp(t, `square int8\s+24³\s+[\d.]+ GOPS\s+[\d.]+ GOPS\s+[\d.]+ \([\d.]+-[\d.]+\)\s+[\d.]+x float32\s+(coopmat|direct)\n`, out)
 	assert.Regexp(t, `\nint8 kernel: (coopmat|direct) .*int8 inputs\n`, out)
 	assert.Contains(t, out, "each C matched the CPU engine's exact one")
 	assert.Contains(t, errOut, "24³ int8 check")

@@ -48,6 +48,12 @@ type Prober interface {
 	// they have not run: nil where all passed, why each failed otherwise
 	// (that call then keeps its other kernels).
 	CoopmatCheck() (string, error)
+	// KernelTime runs call, which runs products on the device (GemmHalf,
+	// GemmInt8, Sgemm, ...), with timestamps around their kernels, and
+	// returns the kernels' total time: what the products cost the device,
+	// without packing, conversions and copies. Products other goroutines
+	// run on the device meanwhile count too.
+	KernelTime(call func() error) (time.Duration, error)
 }
 
 // Peak is a device's measured FMA throughput, in single or double precision.

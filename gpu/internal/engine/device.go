@@ -46,6 +46,10 @@ type Device struct {
 	depth int
 	// cpuBelow holds the BLAS adapter's measured crossovers.
 	cpuBelow map[tuning.Key]float64
+	// timing, set by KernelTime, times every product's kernels; timedGPU
+	// sums their time.
+	timing   bool
+	timedGPU time.Duration
 	// coop is the cooperative-matrix kernel of GemmHalf's F16 products and
 	// of GemmInt8's, by element.
 	coop map[shaders.Element]*coopState

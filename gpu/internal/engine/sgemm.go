@@ -39,6 +39,22 @@ func (d *Device) SgemmTimed(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 
 var _ diag.Prober = (*Device)(nil)
 
+// KernelTime runs call with timestamps around the kernels of every product
+// run on d meanwhile and returns their total time (diag.Prober).
+func (d *Device) KernelTime(call func() error) (time.Duration, error) {
+	if err := d.lock(); err != nil {
+		return 0, err
+	}
+	d.timing, d.timedGPU = true, 0
+	d.mu.Unlock()
+	err := call()
+	d.mu.Lock()
+	t := d.timedGPU
+	d.timing, d.timedGPU = false, 0
+	d.mu.Unlock()
+	return t, err
+}
+
 func (d *Device) sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int, timed bool) (Timing, error) {
 	start := time.Now()
@@ -90,6 +106,10 @@ func scaleC[T float32 | float64](m, n int, beta T, c []T, ldc int) {
 // next and unpacks the C of one that has finished. The caller holds d.mu.
 func (d *Device) run(p *problem, kern kernel.Kernel) (Timing, error) {
 	var t Timing
+	if d.timing {
+		p.timed = true
+		defer func() { d.timedGPU += t.GPU }()
+	}
 	pl, err := makePlan(p, kern, d.maxBind, d.props.MaxWorkGroupCount, d.submissionWork())
 	if err != nil {
 		return t, err

@@ -51,3 +51,28 @@ func ExampleDevice_GemmHalf() {
 	}
 	fmt.Println(c) // [4 5 10 11]
 }
+
+// int8 inputs, exact int32 result: the extremes of int8 too.
+func ExampleDevice_GemmInt8() {
+	dev, err := gpu.Open(gpu.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer dev.Close()
+	a := []int8{
+		1, 2, 3,
+		-128, 127, -128,
+	} // 2×3
+	b := []int8{
+		1, 0,
+		0, 1,
+		-128, 1,
+	} // 3×2
+	c := make([]int32, 4)
+	if err := dev.GemmInt8(blas.NoTrans, blas.NoTrans, 2, 2, 3, a, 3, b, 2, c, 2); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c) // [-383 5 16256 -1]
+}

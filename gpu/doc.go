@@ -15,7 +15,11 @@
 //
 //   - Sgemm on float32 host slices; Dgemm in float64, on devices with
 //     float64 in shaders; GemmHalf on F16 or BF16 inputs with float32
-//     accumulation, on every device.
+//     accumulation, on every device; GemmInt8 on int8 inputs with exact
+//     int32 sums (k at most gemm.MaxInt8K), on every device. Where a device
+//     lists cooperative matrices (tensor cores) for their types, GemmHalf
+//     and GemmInt8 run on them once a self-check on the device has passed
+//     (Config.Coopmat).
 //   - SgemmStridedBatched: a batch of products of one shape (cuBLAS's
 //     strided-batched GEMM), small products sharing dispatches.
 //   - NewMatrix, MatMulAsync and MatMulStridedBatchedAsync: products of

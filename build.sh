@@ -159,6 +159,39 @@ test_vendors() {
 	VKGEMM_REQUIRE_DEVICE=1 VKGEMM_VALIDATION=1 VKGEMM_REQUIRE_COOPMAT=1 go test -count=1 -timeout 20m -exec "$m26 run lvp" ./gpu/...
 }
 
+# test_mpi runs examples/summa, one product across MPI ranks with SUMMA
+# (docs/summa.md), under Debian's Open MPI on this machine: the MPI
+# wrapper's tests on 3 ranks, then C = A·B at 1024³ on 4 ranks (a 2×2 grid),
+# C on the host and on the device (-resident), and on 1 rank, every rank on
+# lavapipe with validation, each checked against the float64 reference; and
+# a run whose rank 2 alters its block of C must fail.
+# As root Open MPI needs --allow-run-as-root; --oversubscribe lets 4 ranks
+# share 2 cores. Each mpirun is bounded so a stuck rank cannot hang the run.
+test_mpi() {
+	need_pkgs libopenmpi-dev openmpi-bin
+	local mpirun=(timeout 120 mpirun --allow-run-as-root --oversubscribe) out np run args
+	log "examples/summa with -tags mpi: go vet, the MPI wrapper's tests on 3 ranks"
+	go vet -tags mpi ./examples/summa/...
+	mkdir -p "$BIN"
+	go build -tags mpi -o "$BIN/summa" ./examples/summa
+	go test -c -tags mpi -o "$BIN/mpi.test" ./examples/summa/internal/mpi
+	out=$("${mpirun[@]}" -np 3 "$BIN/mpi.test" -test.count=1 2>&1) || { printf '%s\n' "$out"; die "the MPI wrapper's tests failed on 3 ranks"; }
+	for run in "4" "4 -resident" "1"; do
+		np=${run%% *} args=(${run#"$np"})
+		log "SUMMA on $np rank(s), lavapipe, validation on: mpirun -np $np bin/summa -n 1024 ${args[*]}"
+		out=$(VK_DRIVER_FILES=$LAVAPIPE VKGEMM_VALIDATION=1 "${mpirun[@]}" -np "$np" "$BIN/summa" -n 1024 "${args[@]}" 2>&1) ||
+			{ printf '%s\n' "$out"; die "summa failed on $np rank(s)"; }
+		printf '%s\n' "$out"
+		grep -q '^C is right' <<<"$out" || die "summa on $np rank(s) did not verify its product"
+	done
+	log "SUMMA with one rank's block of C altered must fail"
+	if out=$(VK_DRIVER_FILES=$LAVAPIPE "${mpirun[@]}" -np 4 "$BIN/summa" -n 256 -corrupt 2 2>&1); then
+		printf '%s\n' "$out"
+		die "summa passed with a wrong block of C"
+	fi
+	grep -q '^C is WRONG' <<<"$out" || { printf '%s\n' "$out"; die "summa failed, but not for the wrong block"; }
+}
+
 # isa_table remakes docs/isa.md: what every vendor's compiler makes of the
 # kernels each device runs, from `vkgemm isa -markdown` on every target.
 isa_table() {
@@ -210,6 +243,7 @@ test_all() {
 	test_platforms
 	test_isa
 	test_vendors
+	test_mpi
 	# >>> visualizer tests (viz, wasm, Xvfb, Chromium) are added here
 	test_visualizer
 	# <<<
@@ -352,7 +386,7 @@ usage: ./build.sh [command] [args]
   deps      install Debian packages (as root) and Go modules
   shaders   regenerate shaders/glsl from shaders/variants.go (gen.go), then shaders/spirv with glslc
   build     build the commands into bin/
-  test      run every test, on Mesa lavapipe and SwiftShader, with validation
+  test      run every test, on Mesa lavapipe and SwiftShader, with validation; the MPI example under mpirun
   checks    only the static checks of `test`: gofmt, go mod tidy -diff, go vet (every tag, wasm), staticcheck
   run       the desktop visualizer: Vulkan vs CPU, live (args go to it, e.g. -max 2048)
   web       build the browser visualizer into dist/ (wasm, wasm_exec.js, index.html, .gz)

@@ -10,4 +10,11 @@
 //
 // The tests in this directory build and run each of them, and check that
 // every Go snippet in README.md is an excerpt of one.
+//
+// examples/summa multiplies one product across the ranks of an MPI job with
+// SUMMA, each rank on its own device (docs/summa.md). Its tests run with go
+// test; the program itself, built with the tag mpi, runs under mpirun in
+// ./build.sh test:
+//
+//	go build -tags mpi -o bin/summa ./examples/summa && mpirun -np 4 bin/summa
 package examples

@@ -68,9 +68,15 @@ func newBatch(c batchCase, seed uint64) batchArgs {
 	return x
 }
 
+// batchedGemmer is a Device or a Group.
+type batchedGemmer interface {
+	SgemmStridedBatched(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda, strideA int,
+		b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int, batch int) error
+}
+
 // checkBatch runs c on d and compares every product with the float64
 // reference, and every element outside the products' C with what was there.
-func checkBatch(t *testing.T, d *gpu.Device, c batchCase) {
+func checkBatch(t *testing.T, d batchedGemmer, c batchCase) {
 	x := newBatch(c, uint64(c.M*c.N+c.K))
 	before := append([]float32(nil), x.c...)
 	require.NoError(t, d.SgemmStridedBatched(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, x.a, x.lda, x.strideA, x.b, x.ldb, x.strideB,

@@ -32,7 +32,9 @@ const (
 // documentation); a field set here wins over the environment.
 type Config struct {
 	// Device picks a device by its index in Devices or by a case-blind
-	// substring of its name; empty, the best device.
+	// substring of its name; empty, the best device. For OpenAll it may
+	// also be "all" (empty means all there too) or a comma-separated list
+	// of indexes or names, such as "0,2"; Open refuses those.
 	Device string
 	// Validation enables VK_LAYER_KHRONOS_validation: any message it
 	// reports is returned as an error wrapping ErrValidation by the call

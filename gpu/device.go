@@ -30,6 +30,9 @@ func Open(cfg Config) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
+	if severalDevices(cfg.Device) {
+		return nil, fmt.Errorf("gpu: %w: Config.Device or VKGEMM_DEVICE %q names several devices: gpu.OpenAll opens them as a group, gpu.Open one device", ErrDeviceIndex, cfg.Device)
+	}
 	ec, err := cfg.engineConfig()
 	if err != nil {
 		return nil, err

@@ -60,3 +60,49 @@ func SgemmTimed(d *Device, tA, tB blas.Transpose, m, n, k int, alpha float32, a 
 	t, err := d.e.SgemmTiming(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	return Timing(t), err
 }
+
+// NewGroup makes a group of devs, which it closes on Close, with warnings
+// to logf.
+func NewGroup(devs []*Device, logf func(string, ...any)) *Group { return newGroup(devs, logf) }
+
+// SetGroupSplit makes g deal every product of at least below flops,
+// equally over every device when force is set.
+func SetGroupSplit(g *Group, below float64, force bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.splitBelow, g.forceSplit = below, force
+}
+
+// SetBeforeBlock has g call hook before each block a device runs.
+func SetBeforeBlock(g *Group, hook func(dev, lo, hi int)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.beforeBlock = hook
+}
+
+// SetAfterDeal has g call hook with each round's blocks (device, first
+// and end unit).
+func SetAfterDeal(g *Group, hook func(blocks [][3]int)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.afterDeal = hook
+}
+
+// SelectDevices exposes the reading of a group's Config.Device.
+var SelectDevices = selectDevices
+
+// GroupSplitBelow is the flops under which a product runs whole on the
+// fastest device.
+const GroupSplitBelow = splitBelow
+
+// Explore exposes the exploration schedule.
+var Explore = explore
+
+// CutBlocks exposes the cutting of units among devices: device, lo, hi.
+func CutBlocks(lo, hi int, devs []int, w []float64, per int) [][3]int {
+	var out [][3]int
+	for _, b := range cutBlocks(lo, hi, devs, w, per) {
+		out = append(out, [3]int{b.dev, b.lo, b.hi})
+	}
+	return out
+}

@@ -28,10 +28,16 @@ func TestGemmHalf(t *testing.T) {
 	gemmHalfConformance(t, openDevice(t, gpu.Config{}), gpu.F16, gpu.BF16)
 }
 
+// halfGemmer is a Device or a Group.
+type halfGemmer interface {
+	GemmHalf(f gpu.HalfFormat, tA, tB blas.Transpose, m, n, k int, alpha float32,
+		a []uint16, lda int, b []uint16, ldb int, beta float32, c []float32, ldc int) error
+}
+
 // gemmHalfConformance holds GemmHalf in formats fs to the float32 bound with
 // the inputs taken as exact, every transpose, odd sizes, padded rows, beta 0
 // over NaN, and a long k.
-func gemmHalfConformance(t *testing.T, d *gpu.Device, fs ...gpu.HalfFormat) {
+func gemmHalfConformance(t *testing.T, d halfGemmer, fs ...gpu.HalfFormat) {
 	for _, f := range fs {
 		for _, tt := range transposes() {
 			for _, c := range []gemmtest.Case{

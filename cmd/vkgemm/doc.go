@@ -34,4 +34,12 @@
 // slowly:
 //
 //	VKGEMM_COOPMAT=1 scripts/mesa26.sh run lvp bin/vkgemm bench -sizes 256 -half f16 -int8
+//
+// `vkgemm tune -int8` searches GemmInt8's kernel per shape class too
+// ("int8/square" in the tuning file): the int8 direct module's blocks per
+// invocation and workgroup shapes that fit the device, each checked
+// exactly against the CPU engine's int8 GEMM (on ragged products and on
+// the product it is timed on) before it is timed, in GOPS; a wrong one is
+// discarded. Where GemmInt8 runs on cooperative matrices it keeps them;
+// the tuned kernel serves where they are off or fail their self-check.
 package main

@@ -18,13 +18,15 @@ import (
 func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 	fs, df := newFlags("tune", "Searches kernel configurations (family, workgroup, per-invocation block, k-step, k slices,\n"+
 		"storage or texel loads) for each shape class on the device (float32 products, strided batches of\n"+
-		"small ones, and GemmHalf's F16 and BF16 inputs per class), checks every candidate against the\n"+
-		"float64 reference before timing it, then races the CPU path against the device with the kernels\n"+
-		"found to measure the BLAS adapter's crossover per precision and class, and saves it all in the\n"+
-		"cache directory, where `gpu.Open` finds it. Progress goes to stderr.", stderr)
+		"small ones, GemmHalf's F16 and BF16 inputs per class, and with -int8 GemmInt8's per class), checks\n"+
+		"every candidate against the float64 reference (int8: exactly, against the CPU engine's int8 GEMM)\n"+
+		"before timing it, then races the CPU path against the device with the kernels found to measure the\n"+
+		"BLAS adapter's crossover per precision and class, and saves it all in the cache directory, where\n"+
+		"`gpu.Open` finds it. Progress goes to stderr.", stderr)
 	budget := fs.Duration("budget", 4*time.Minute, "time the whole run may take, shared by its searches and races")
 	classes := fs.String("classes", strings.Join(classNames(), ","), "comma-separated shape `classes` to tune")
 	halves := fs.String("half", "f16,bf16", "comma-separated half `formats` whose GemmHalf kernels to tune per class (empty for none)")
+	tuneInt8 := fs.Bool("int8", false, "tune GemmInt8's kernel per class too (int8/CLASS; speeds in GOPS)")
 	crossovers := fs.Bool("crossovers", true, "measure the BLAS adapter's crossovers (CPU path against the device) per precision and class")
 	noSave := fs.Bool("dry-run", false, "do not save the result")
 	if err := parse(fs, args); err != nil {
@@ -50,6 +52,7 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 		Budget:     *budget,
 		Classes:    toClasses(cls),
 		Half:       formats,
+		Int8:       *tuneInt8,
 		Crossovers: *crossovers,
 		Save:       !*noSave,
 		Progress: func(p tune.Progress) {
@@ -60,7 +63,7 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 					r.Device.Round(time.Microsecond), flopsText(r.Below))
 				return
 			}
-			status := fmt.Sprintf("%.2f GFLOPS", p.GFLOPS)
+			status := fmt.Sprintf("%.2f %s", p.GFLOPS, rateUnit(p.Key))
 			if p.Err != nil {
 				status = "discarded: " + p.Err.Error()
 			}
@@ -73,7 +76,11 @@ func runTune(args []string, stdout, stderr io.Writer) (retErr error) {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CLASS\tKERNEL\tGFLOPS")
+	header := "CLASS\tKERNEL\tGFLOPS"
+	if *tuneInt8 {
+		header += " (int8: GOPS)"
+	}
+	fmt.Fprintln(tw, header)
 	for _, key := range sortedKeys(t.Kernels, keyLabel) {
 		fmt.Fprintf(tw, "%s\t%v\t%.2f\n", keyLabel(key), t.Kernels[key], t.GFLOPS[key])
 	}
@@ -100,6 +107,15 @@ func keyLabel(k tune.Key) string {
 		return string(k.Class)
 	}
 	return k.String()
+}
+
+// rateUnit is what a tuned kernel's speed counts: GOPS for GemmInt8's
+// integer operations, GFLOPS for the others.
+func rateUnit(k tune.Key) string {
+	if k.Element == shaders.Int8 {
+		return "GOPS"
+	}
+	return "GFLOPS"
 }
 
 // crossoverLabel names a crossover: "float32/square".

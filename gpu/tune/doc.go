@@ -1,10 +1,15 @@
 // Package tune is vkgemm's tuner: it searches, per shape class, the kernel
 // that runs fastest on a device (float32 products, strided batches of small
-// ones, GemmHalf per format), checking every candidate against the float64
-// reference before timing it, measures the BLAS adapter's crossovers (the
+// ones, GemmHalf per format, and with Options.Int8 GemmInt8), checking every
+// candidate against the float64 reference before timing it (GemmInt8's
+// exactly, against the CPU engine's int8 GEMM, also on the product it is
+// timed on), measures the BLAS adapter's crossovers (the
 // size from which the device beats the CPU path, per precision and class),
 // and keeps the result in the device's tuning file, which gpu.Open applies
-// from then on. The command `vkgemm tune` runs it.
+// from then on. The command `vkgemm tune` runs it (`-int8` for GemmInt8).
+// GemmInt8's tuned kernels ("int8/square") are the int8 direct module's;
+// where GemmInt8 runs on cooperative matrices (their self-check passed)
+// it keeps them, and the tuned kernel serves where they are off or fail.
 //
 //	dev, err := gpu.Open(gpu.Config{})
 //	...

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vkgemm/vkgemm/gemm/gemmtest"
 	"github.com/vkgemm/vkgemm/gpu/internal/engine"
+	"github.com/vkgemm/vkgemm/shaders"
 )
 
 // searchKernels runs the kernel search of every target, jobs 0.. of clock,
@@ -30,9 +31,27 @@ func searchKernels(d *engine.Device, targets []target, t *Tuning, progress func(
 }
 
 // search times tg's candidates until the deadline and returns the fastest
-// that gives right results in every transpose.
+// that gives right results in every transpose. Int8 candidates are also
+// checked, exactly, on the product they are timed on (where it is large,
+// on bands of its rows: int8Reference), before they are timed.
 func search(h engine.Held, d *engine.Device, tg target, deadline time.Time, progress func(Progress), clock clock) (Kernel, float64, error) {
 	cands := tg.candidates(h, d)
+	pr := tg.timedProblem(d.CPU())
+	var checkTimed func(Kernel) error
+	if tg.key.Element == shaders.Int8 {
+		bands, want, err := int8Reference(pr, refLimit)
+		if err != nil {
+			return Kernel{}, 0, err
+		}
+		checkTimed = func(k Kernel) error {
+			run := pr
+			run.C32, run.Timed = make([]int32, len(pr.C32)), false
+			if _, err := h.Run(run, k); err != nil {
+				return err
+			}
+			return compareInt8(run.M, run.N, bands, run.C32, want)
+		}
+	}
 	report := func(p Progress) {
 		if progress != nil {
 			p.Key, p.Total, p.Elapsed, p.Left = tg.key, len(cands), time.Since(clock.start), clock.left()
@@ -63,8 +82,11 @@ func search(h engine.Held, d *engine.Device, tg target, deadline time.Time, prog
 			err = checkKernel(h, tg, cand, transposes[:1])
 			recheck = max(recheck, 3*time.Since(t0))
 		}
+		if err == nil && checkTimed != nil {
+			err = checkTimed(cand)
+		}
 		if err == nil {
-			gf, err = timeKernel(h, tg, cand, d.CPU())
+			gf, err = timeKernel(h, pr, cand)
 		}
 		if err != nil && !errors.Is(err, errWrongResult) && !errors.Is(err, engine.ErrSpills) {
 			// A device error is not the candidate's fault: stop.
@@ -104,12 +126,19 @@ var transposes = [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, 
 
 // checkKernel runs k on small ragged products of tg (sizes that are no
 // multiple of any block, k slices included) in the given transposes and
-// compares them with the float64 reference.
+// compares them with the float64 reference, or for int8 with the exact
+// one.
 func checkKernel(h engine.Held, tg target, k Kernel, trs [][2]blas.Transpose) error {
 	for i, tr := range trs {
 		c := gemmtest.Case{TA: tr[0], TB: tr[1], M: 67 + i, N: 45, K: 33, Alpha: 1.5, Beta: -0.5, PadA: 1, PadC: 2}
 		if k.KChunk > 0 {
 			c.K = int(k.KChunk) + 33
+		}
+		if tg.key.Element == shaders.Int8 {
+			if err := checkInt8(h, k, c, uint64(i)); err != nil {
+				return err
+			}
+			continue
 		}
 		p, compare := tg.checkProblem(c, uint64(i))
 		if _, err := h.Run(p, k); err != nil {
@@ -132,11 +161,10 @@ const (
 	minTiming = 60 * time.Millisecond
 )
 
-// timeKernel times k on tg's product (Shape's, BatchedCount of them for
-// Batched): the median GFLOPS of the runs after a warm-up, from kernel
-// timestamps (wall time where there are none).
-func timeKernel(h engine.Held, tg target, k Kernel, cpu bool) (float64, error) {
-	pr := tg.timedProblem(cpu)
+// timeKernel times k on pr, a target's timedProblem: the median GFLOPS
+// (GOPS for int8) of the runs after a warm-up, from kernel timestamps
+// (wall time where there are none).
+func timeKernel(h engine.Held, pr engine.Product, k Kernel) (float64, error) {
 	flops := pr.Flops()
 	var times []float64
 	var total time.Duration

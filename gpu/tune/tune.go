@@ -47,7 +47,7 @@ func Shape(c Class, cpu bool) (m, n, k int) { return kernel.Shape(c, cpu) }
 const BatchedCount = kernel.BatchedCount
 
 // Key says what a kernel or a crossover is for: an element type of A and B
-// (shaders.F32, F64, F16, BF16) and a class.
+// (shaders.F32, F64, F16, BF16, Int8) and a class.
 type Key = tuning.Key
 
 // Tuning is what the tuner learned about one device and driver, as its
@@ -72,6 +72,14 @@ type Options struct {
 	// Half adds searches for GemmHalf's kernels in these formats, one per
 	// format and class of Classes (Batched aside).
 	Half []gpu.HalfFormat
+	// Int8 adds searches for GemmInt8's kernel, one per class of Classes
+	// (Batched aside), under Key{Element: shaders.Int8, Class: c}: the int8
+	// direct module's blocks and workgroups, each checked exactly against
+	// the CPU engine's int8 GEMM before it is timed, ranked in GOPS
+	// (Progress's GFLOPS). Where GemmInt8 runs on cooperative matrices
+	// (their self-check passed) it keeps them; the tuned kernel serves
+	// where they are off or fail.
+	Int8 bool
 	// Crossovers measures the BLAS adapter's crossovers after the kernel
 	// search (as MeasureCrossover does, with the kernels found) for every
 	// class of Classes but Batched, in float32 and, where the device has
@@ -92,7 +100,7 @@ type Progress struct {
 	Key         Key
 	Done, Total int // candidates (or sizes raced) done for Key, and their count
 	Candidate   Kernel
-	GFLOPS      float64 // 0 when the candidate failed
+	GFLOPS      float64 // 0 when the candidate failed; GOPS for int8 keys
 	Err         error   // why the candidate was discarded
 	Best        Kernel
 	BestGFLOPS  float64
@@ -129,8 +137,9 @@ func Path(dev *gpu.Device) string {
 }
 
 // Kernels returns the kernel dev uses for every element type and class it
-// has one for, and where they came from: the path of the tuning file, "this
-// run" after a Run that did not save, or "" for the built-ins.
+// has one for (float32 for every class; GemmHalf's and GemmInt8's where a
+// tuning has them), and where they came from: the path of the tuning file,
+// "this run" after a Run that did not save, or "" for the built-ins.
 func Kernels(dev *gpu.Device) (map[Key]Kernel, string) {
 	e, err := of(dev)
 	if err != nil {
@@ -142,11 +151,12 @@ func Kernels(dev *gpu.Device) (map[Key]Kernel, string) {
 // KernelFor is the kernel dev runs an m×n×k product of element type e on
 // (batch products of it in a strided batch; 1 for one product): the
 // kernel of its class for float32 (Kernels), GemmHalf's for F16 and BF16,
-// the float64 kernel, GemmInt8's for shaders.Int8. GemmHalf's F16 products
-// and GemmInt8's run on their cooperative-matrix kernel (family
-// shaders.FamilyCoopmat) once its self-check, made by the first of them,
-// has passed; before that, and where it failed or Config.Coopmat keeps it
-// off, on their other kernel. The zero Kernel for a nil device.
+// the float64 kernel, GemmInt8's for shaders.Int8 (the tuned one of its
+// class, else the built-in). GemmHalf's F16 products and GemmInt8's run on
+// their cooperative-matrix kernel (family shaders.FamilyCoopmat) once its
+// self-check, made by the first of them, has passed; before that, and where
+// it failed or Config.Coopmat keeps it off, on their other kernel. The zero
+// Kernel for a nil device.
 func KernelFor(dev *gpu.Device, e shaders.Element, m, n, k, batch int) Kernel {
 	d, err := of(dev)
 	if err != nil {
@@ -180,9 +190,10 @@ func SetCrossover(dev *gpu.Device, e shaders.Element, c Class, flops float64) er
 }
 
 // Run searches the kernel of each class of opt.Classes (and of GemmHalf per
-// format of opt.Half) within the budget, checking every candidate's result
-// against the float64 reference before timing it (a fast wrong kernel is
-// discarded), and makes dev use the fastest from then on; with
+// format of opt.Half, and of GemmInt8 with opt.Int8) within the budget,
+// checking every candidate's result against the float64 reference (int8:
+// exactly, against the CPU engine's) before timing it (a fast wrong kernel
+// is discarded), and makes dev use the fastest from then on; with
 // opt.Crossovers it then measures the BLAS adapter's crossovers with those
 // kernels. With opt.Save the result is kept in the tuning file. The
 // searches hold the device; the crossovers' races do not, as they call
@@ -214,7 +225,7 @@ func Run(dev *gpu.Device, opt Options) (*Tuning, error) {
 		}
 		halves = append(halves, e)
 	}
-	targets := targets(opt.Classes, halves)
+	targets := targets(opt.Classes, halves, opt.Int8)
 	var races []Key
 	if opt.Crossovers {
 		elements := []shaders.Element{shaders.F32}

@@ -176,6 +176,82 @@ func TestTuneBatchedAndHalf(t *testing.T) {
 	}
 }
 
+// Tune with Int8 searches GemmInt8's kernel of a class among the int8
+// direct module's, checking each exactly; the file keeps it under
+// "int8/class", the next Open runs GemmInt8 of that class on it (where
+// cooperative matrices do not) and stays exact. A kernel of the file other
+// than the built-in is applied and exact too.
+func TestTuneInt8(t *testing.T) {
+	dir := t.TempDir()
+	d := openDevice(t, gpu.Config{CacheDir: dir, Coopmat: gpu.Off})
+	key := tune.Key{Element: shaders.Int8, Class: tune.Small}
+	builtin := tune.KernelFor(d, shaders.Int8, 128, 128, 128, 1)
+	var steps []tune.Progress
+	tuning, err := tune.Run(d, tune.Options{Budget: 4 * time.Second, Classes: []tune.Class{tune.Small}, Int8: true, Save: true,
+		Progress: func(p tune.Progress) {
+			if p.Key == key {
+				steps = append(steps, p)
+			}
+		}})
+	require.NoError(t, err)
+	require.NotEmpty(t, steps, "progress of the int8 search")
+	for _, p := range steps {
+		assert.Equal(t, shaders.Int8, p.Candidate.Element, "%v", p.Candidate)
+		assert.Equal(t, shaders.FamilyDirect, p.Candidate.Family, "%v", p.Candidate)
+		if p.Err != nil {
+			t.Logf("discarded: %v: %v", p.Candidate, p.Err)
+		}
+	}
+	assert.Equal(t, builtin, steps[0].Candidate, "the kernel in use first")
+	best := tuning.Kernels[key]
+	assert.Equal(t, shaders.Int8, best.Element)
+	assert.Equal(t, shaders.FamilyDirect, best.Family)
+	assert.Positive(t, tuning.GFLOPS[key], "GOPS")
+	t.Logf("%s: int8/small %v at %.2f GOPS (the built-in %v), %d candidates tried", d.Describe(), best, tuning.GFLOPS[key], builtin, len(steps))
+	assert.Equal(t, best, tune.KernelFor(d, shaders.Int8, 100, 90, 80, 1), "used by the tuned device")
+	data, err := os.ReadFile(tune.Path(d))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"int8/small"`)
+
+	d2 := openDevice(t, gpu.Config{CacheDir: dir, Coopmat: gpu.Off})
+	ks, source := tune.Kernels(d2)
+	assert.Equal(t, tune.Path(d), source)
+	assert.Equal(t, best, ks[key], "listed by Kernels")
+	assert.Equal(t, best, tune.KernelFor(d2, shaders.Int8, 100, 90, 80, 1), "applied by the next Open")
+	assert.Equal(t, builtin, tune.KernelFor(d2, shaders.Int8, 512, 512, 512, 1), "classes not tuned keep the built-in")
+	gemmtest.CorrectnessInt8(t, d2, true)
+
+	// A kernel the search might not have picked, written into the file.
+	var tu tune.Tuning
+	require.NoError(t, json.Unmarshal(data, &tu))
+	other := tune.Kernel{Family: shaders.FamilyDirect, Element: shaders.Int8, WGX: 16, WGY: 8, TM: 8, TN: 4, TK: 4}
+	if other == best {
+		other.TM, other.TN = 4, 8
+	}
+	tu.Kernels[key] = other
+	data, err = json.Marshal(tu)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(tune.Path(d), data, 0o644))
+	var l logs
+	d3 := openDevice(t, gpu.Config{CacheDir: dir, Coopmat: gpu.Off, Logf: l.logf})
+	assert.Empty(t, l.String())
+	require.Equal(t, other, tune.KernelFor(d3, shaders.Int8, 100, 90, 80, 1))
+	gemmtest.CorrectnessInt8(t, d3, true)
+
+	// Cooperative matrices, where the device has them for int8 and they
+	// pass their self-check, still come first.
+	d4 := openDevice(t, gpu.Config{CacheDir: dir, Coopmat: gpu.On})
+	require.NoError(t, d4.GemmInt8(blas.NoTrans, blas.NoTrans, 1, 1, 1, []int8{3}, 1, []int8{-4}, 1, make([]int32, 1), 1))
+	if k := tune.KernelFor(d4, shaders.Int8, 100, 90, 80, 1); k.Family == shaders.FamilyCoopmat {
+		t.Logf("%s: GemmInt8 on cooperative matrices, the tuned kernel behind them", d4.Describe())
+	} else {
+		assert.Equal(t, other, k)
+		if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" && strings.Contains(fmt.Sprint(d4.Info().MatrixShapes), "s8×s8→s32") {
+			t.Errorf("%s lists s8×s8→s32 matrices, but GemmInt8 runs %v", d4.Describe(), k)
+		}
+	}
+}
+
 // deviceTuning is a tuning file the device writes itself (a one-second
 // search of the small class), as read back: its ids are the device's.
 func deviceTuning(t *testing.T, d *gpu.Device) tune.Tuning {
@@ -227,6 +303,16 @@ func TestBadTuningFilesAreIgnoredWithAWarning(t *testing.T) {
 		{"an unknown class", `unknown shape class "round"`, func(tu *tune.Tuning) { tu.Kernels[f32("round")] = tu.Kernels[f32(tune.Small)] }},
 		{"a float32 kernel for half inputs", `kernel of element type "f32" in the place of "f16"`, func(tu *tune.Tuning) {
 			tu.Kernels[tune.Key{Element: shaders.F16, Class: tune.Small}] = tu.Kernels[f32(tune.Small)]
+		}},
+		{"an int8 kernel the device cannot run", "int8/small: kernel direct 64x64 workgroup", func(tu *tune.Tuning) {
+			tu.Kernels[tune.Key{Element: shaders.Int8, Class: tune.Small}] = tune.Kernel{Family: "direct", Element: shaders.Int8, WGX: 64, WGY: 64, TM: 4, TN: 4, TK: 4}
+		}},
+		{"an int8 kernel of another family", `int8 kernel of the "coopmat" family`, func(tu *tune.Tuning) {
+			tu.Kernels[tune.Key{Element: shaders.Int8, Class: tune.Square}] = tune.Kernel{Family: "coopmat", Element: shaders.Int8, WGX: 128, WGY: 1,
+				TM: 64, TN: 64, TK: 32, Matrix: [3]uint32{8, 8, 8}}
+		}},
+		{"an int8 block without a module", "no int8 direct module", func(tu *tune.Tuning) {
+			tu.Kernels[tune.Key{Element: shaders.Int8, Class: tune.Small}] = tune.Kernel{Family: "direct", Element: shaders.Int8, WGX: 8, WGY: 8, TM: 16, TN: 16, TK: 4}
 		}},
 		{"an unknown crossover element", `crossover f16/small: unknown element type "f16"`, func(tu *tune.Tuning) {
 			tu.CPUBelow = map[tune.Key]float64{{Element: shaders.F16, Class: tune.Small}: 1e6}

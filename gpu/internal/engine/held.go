@@ -13,14 +13,17 @@ import (
 
 // Product is a host-slice product the tuner runs with a kernel of its own
 // choosing: float32 A and B, or their halves in AH and BH, and float32 C; a
-// strided batch where Batch > 1. Its arguments must be right: the tuner
-// makes them, and nothing checks them again.
+// strided batch where Batch > 1; or GemmInt8's int8 A8 and B8 and int32 C32
+// (C = op(A)·op(B), Alpha and Beta unused, no batch). Its arguments must be
+// right: the tuner makes them, and nothing checks them again.
 type Product struct {
 	TA, TB                    bool
 	M, N, K                   int
 	Alpha, Beta               float32
 	A, B                      []float32
 	AH, BH                    []uint16 // instead of A and B
+	A8, B8                    []int8   // instead of A and B, with C32 instead of C
+	C32                       []int32
 	LDA, LDB                  int
 	C                         []float32
 	LDC                       int
@@ -50,6 +53,9 @@ func (h Held) Run(p Product, k kernel.Kernel) (Timing, error) {
 		a: p.A, b: p.B, ah: p.AH, bh: p.BH, lda: p.LDA, ldb: p.LDB, c: p.C, ldc: p.LDC, timed: p.Timed}
 	if p.Batch > 1 {
 		q.batch, q.sA, q.sB, q.sC = p.Batch, p.StrideA, p.StrideB, p.StrideC
+	}
+	if p.A8 != nil {
+		q.a8, q.b8, q.c = p.A8, p.B8, int32s(p.C32)
 	}
 	if k.Element == shaders.F64 {
 		return Timing{}, fmt.Errorf("gpu: %w: the tuner runs no float64 kernels", ErrBadArgument)

@@ -56,7 +56,10 @@ func (d *Device) initKernels() {
 // of m×n×k; 1 for one product): the kernel of its shape class for float32,
 // the tuned kernel of strided batches of small products, GemmHalf's tuned
 // kernel of its format and class or else the half kernel closest to the
-// float32 one, and the float64 kernel of the device.
+// float32 one, GemmInt8's tuned kernel of its class or else the built-in
+// int8 kernel (each behind the cooperative-matrix kernel of F16, BF16 or
+// int8 where its self-check passed), and the float64 kernel of the
+// device.
 func (d *Device) KernelFor(e shaders.Element, m, n, k, batch int) kernel.Kernel {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -71,6 +74,9 @@ func (d *Device) kernelFor(e shaders.Element, m, n, k, batch int) kernel.Kernel 
 		return kernel.Float64(d.props)
 	case e == shaders.Int8:
 		if kern, ok := d.coopKernel(e); ok {
+			return kern
+		}
+		if kern, ok := d.kernels[tuning.Key{Element: e, Class: class}]; ok {
 			return kern
 		}
 		return kernel.Int8(d.props)
@@ -90,9 +96,10 @@ func (d *Device) kernelFor(e shaders.Element, m, n, k, batch int) kernel.Kernel 
 	return d.kernels[tuning.Key{Element: shaders.F32, Class: class}]
 }
 
-// Kernels returns the kernel of every key the device has one for, and
-// where they came from: the tuning file, "this run" after a tuning that
-// was not saved, or "" for the built-ins.
+// Kernels returns the kernel of every key the device has one for (float32
+// for every class; GemmHalf's and GemmInt8's where tuned), and where they
+// came from: the tuning file, "this run" after a tuning that was not
+// saved, or "" for the built-ins.
 func (d *Device) Kernels() (map[tuning.Key]kernel.Kernel, string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

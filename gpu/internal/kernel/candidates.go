@@ -83,3 +83,41 @@ func ForElement(ks []Kernel, e shaders.Element, p *vk.Properties) []Kernel {
 	}
 	return out
 }
+
+// Int8Candidates lists GemmInt8's kernels worth trying on a device, start
+// first: the int8 direct module (gemm_int8.comp) with blocks of 2, 4 or 8
+// rows and columns per invocation in workgroups of 8×8, 16×8, 8×16, 16×16
+// and, on a GPU, 32×8 and 32×4; on a CPU driver, which runs a workgroup's
+// subgroups one after another on one core, workgroups of one and two
+// subgroups too (more, smaller workgroups to share among the cores). Only
+// those that fit the device, and on a GPU only whole subgroups per
+// workgroup, as Candidates. Workgroup shapes vary slowest, the default's
+// first, so a short budget sees its blocks.
+// (Fits keeps per-invocation blocks of every direct kernel to multiples
+// of 4, so blocks of 2 are listed only where it accepts them.)
+func Int8Candidates(p *vk.Properties, start Kernel) []Kernel {
+	gpu := p.Type != vk.TypeCPU
+	out := []Kernel{start}
+	add := func(k Kernel) {
+		if k.Fits(p) != nil || slices.Contains(out, k) {
+			return
+		}
+		if gpu && p.SubgroupSize > 0 && k.WGX*k.WGY%p.SubgroupSize != 0 {
+			return
+		}
+		out = append(out, k)
+	}
+	wgs := [][2]uint32{{int8Kernel.WGX, int8Kernel.WGY}, {16, 8}, {8, 16}, {16, 16}}
+	if gpu {
+		wgs = append(wgs, [2]uint32{32, 8}, [2]uint32{32, 4})
+	} else if p.SubgroupSize > 0 {
+		wgs = append(wgs, [2]uint32{p.SubgroupSize, 1}, [2]uint32{2 * p.SubgroupSize, 1})
+	}
+	blocks := [][2]uint32{{8, 8}, {4, 8}, {8, 4}, {4, 4}, {2, 8}, {8, 2}, {2, 4}, {4, 2}, {2, 2}}
+	for _, wg := range wgs {
+		for _, b := range blocks {
+			add(Kernel{Family: shaders.FamilyDirect, Element: shaders.Int8, WGX: wg[0], WGY: wg[1], TM: b[0], TN: b[1], TK: int8Kernel.TK})
+		}
+	}
+	return out
+}

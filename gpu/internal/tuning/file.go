@@ -48,7 +48,8 @@ type File struct {
 	Created       time.Time `json:"created"`
 	// Kernels holds the kernel of products by element type and shape class
 	// ("f32/square", "f32/batched" for strided batches of small products,
-	// "bf16/small" for GemmHalf).
+	// "bf16/small" for GemmHalf, "int8/square" for GemmInt8, whose GFLOPS
+	// are then GOPS).
 	Kernels map[Key]kernel.Kernel `json:"kernels"`
 	GFLOPS  map[Key]float64       `json:"gflops,omitempty"` // by the keys of Kernels
 	// CPUBelow holds the BLAS adapter's crossovers by element type (f32,
@@ -66,6 +67,8 @@ const Never = math.MaxFloat64
 // kernels by class alone ("square"), GemmHalf's by "f16/square", crossovers
 // by "float32/square", and spelled a kernel's element "precision" (empty for
 // float32); format 1 held float32 kernels only. Load reads all three.
+// GemmInt8's kernels ("int8/square") came later in format 3: a release
+// from before them refuses a file that holds them, with its warning.
 const (
 	Format   = "vkgemm-tuning/3"
 	formatV2 = "vkgemm-tuning/2"
@@ -146,14 +149,18 @@ func Load(path string, p *vk.Properties) (*File, error) {
 // that has no module or does not fit.
 func checkKernel(key Key, k kernel.Kernel, p *vk.Properties) error {
 	switch {
-	case key.Element != shaders.F32 && !key.Element.Half():
-		return fmt.Errorf("no tuned kernels of element type %q (f32, f16 or bf16)", key.Element)
+	case key.Element != shaders.F32 && !key.Element.Half() && key.Element != shaders.Int8:
+		return fmt.Errorf("no tuned kernels of element type %q (f32, f16, bf16 or int8)", key.Element)
 	case !key.Class.Valid():
 		return fmt.Errorf("unknown shape class %q", key.Class)
 	case key.Class == kernel.Batched && key.Element != shaders.F32:
 		return fmt.Errorf("strided batches are tuned in f32 only")
 	case k.Element != key.Element:
 		return fmt.Errorf("kernel of element type %q in the place of %q", k.Element, key.Element)
+	case key.Element == shaders.Int8 && k.Family != shaders.FamilyDirect:
+		// The cooperative-matrix kernel is chosen at Open, after its
+		// self-check; the tuner searches the direct module only.
+		return fmt.Errorf("int8 kernel of the %q family: GemmInt8's tuned kernels are of the %q family", k.Family, shaders.FamilyDirect)
 	}
 	return k.Fits(p)
 }

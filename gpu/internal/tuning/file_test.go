@@ -64,6 +64,31 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	assert.Equal(t, f.CPUBelow, got.CPUBelow)
 }
 
+// GemmInt8's kernels load by "int8/class", next to the others, and a file
+// of format 3 from before them still loads.
+func TestInt8KernelsLoad(t *testing.T) {
+	f := New(lavapipe)
+	k := kernel.Kernel{Family: shaders.FamilyDirect, Element: shaders.Int8, WGX: 16, WGY: 8, TM: 8, TN: 4, TK: 4}
+	f.Kernels[Key{shaders.Int8, kernel.Square}] = k
+	f.GFLOPS[Key{shaders.Int8, kernel.Square}] = 12
+	f.Kernels[Key{shaders.F32, kernel.Small}] = kernel.Direct
+	path := filepath.Join(t.TempDir(), "t.json")
+	require.NoError(t, Save(path, f))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"int8/square"`)
+	got, err := Load(path, lavapipe)
+	require.NoError(t, err)
+	assert.Equal(t, f.Kernels, got.Kernels)
+	assert.Equal(t, 12.0, got.GFLOPS[Key{shaders.Int8, kernel.Square}])
+
+	old := write(t, `{"format": "vkgemm-tuning/3", "device": "llvmpipe", "vendor_id": 65541, "device_id": 0, "driver_version": 42,
+	  "kernels": {"f32/square": {"family": "direct", "element": "f32", "wgx": 8, "wgy": 1, "tm": 12, "tn": 16, "tk": 4, "kchunk": 512, "texel": true}}}`)
+	got, err = Load(old, lavapipe)
+	require.NoError(t, err)
+	assert.Len(t, got.Kernels, 1)
+}
+
 // Every kind of wrong file is refused with a reason, never half-applied.
 func TestBadFilesAreRefused(t *testing.T) {
 	head := `"device": "llvmpipe", "vendor_id": 65541, "device_id": 0, "driver_version": 42`
@@ -80,6 +105,14 @@ func TestBadFilesAreRefused(t *testing.T) {
 		{`{"format": "vkgemm-tuning/3", ` + head + `, "cpu_below": {"f16/square": 5}}`, `unknown element type "f16"`},
 		{`{"format": "vkgemm-tuning/3", ` + head + `, "cpu_below": {"f32/square": -1}}`, "flops >= 0"},
 		{`{"format": "vkgemm-tuning/2", ` + head + `, "cpu_below": {"float16/square": 5}}`, `unknown element type "float16"`},
+		// GemmInt8's kernels: the direct int8 module only, in a size it has.
+		{`{"format": "vkgemm-tuning/3", ` + head + `, "kernels": {"int8/square": ` + direct + `}}`, `element type "f32" in the place of "int8"`},
+		{`{"format": "vkgemm-tuning/3", ` + head + `, "kernels": {"int8/square": {"family": "coopmat", "element": "int8", "wgx": 32, "wgy": 1, "tm": 32, "tn": 32, "tk": 32, "matrix": [8, 8, 8]}}}`, `int8 kernel of the "coopmat" family`},
+		{`{"format": "vkgemm-tuning/3", ` + head + `, "kernels": {"int8/square": {"family": "subgroup", "element": "int8", "wgx": 8, "wgy": 1, "tm": 8, "tn": 8, "tk": 4}}}`, `int8 kernel of the "subgroup" family`},
+		{`{"format": "vkgemm-tuning/3", ` + head + `, "kernels": {"int8/square": {"family": "direct", "element": "int8", "wgx": 8, "wgy": 8, "tm": 16, "tn": 16, "tk": 4}}}`, "no int8 direct module"},
+		{`{"format": "vkgemm-tuning/3", ` + head + `, "kernels": {"int8/square": {"family": "direct", "element": "int8", "wgx": 64, "wgy": 64, "tm": 4, "tn": 4, "tk": 4}}}`, "4096 invocations"},
+		{`{"format": "vkgemm-tuning/3", ` + head + `, "kernels": {"int8/square": {"family": "direct", "element": "int8", "wgx": 8, "wgy": 8, "tm": 4, "tn": 4, "tk": 4, "kchunk": 512}}}`, "no slices of k"},
+		{`{"format": "vkgemm-tuning/3", ` + head + `, "kernels": {"int8/batched": {"family": "direct", "element": "int8", "wgx": 8, "wgy": 8, "tm": 4, "tn": 4, "tk": 4}}}`, "tuned in f32 only"},
 	} {
 		_, err := Load(write(t, c.text), lavapipe)
 		assert.ErrorContains(t, err, c.why, c.text)

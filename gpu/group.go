@@ -29,16 +29,17 @@ import (
 // tall; whole products of a strided batch), and each device that takes
 // part gets a band in proportion to its speed, in two blocks. Products
 // under 2·512³ flops (a 512³ product) run whole on the fastest device:
-// splitting them costs more than it saves. The speeds are learnt, per
+// splitting them costs more than it saves. OpenAll times each device on a
+// 256³ product, one after the other, for a first estimate of its speed
+// (the device type where that fails). Then the speeds are learnt, per
 // element type and product size (a bucket per doubling of a square
 // product's side): the GFLOPS of each device on its share of dealt products
 // and alone on whole ones, and of the group on dealt ones, as moving
 // averages over the calls. A product is dealt when the group's measured
 // rate beats the fastest device's rate alone, and runs whole on the fastest
 // device otherwise; until both are measured for a size, the first product
-// of that size is dealt (by device type: a discrete GPU counts as 8 CPU
-// drivers, an integrated or virtual one as 2) and the next runs alone, and
-// the mode that lost is tried again at the 4th, 8th, 16th, 32nd and every
+// of that size is dealt (by the first estimates, or the nearest size's
+// measurements) and the next runs alone, and the mode that lost is tried again at the 4th, 8th, 16th, 32nd and every
 // 64th product of that size, in case the load changed. A device whose
 // share would be under 5% gets none. So devices that slow each other down,
 // such as two CPU drivers on the same cores, end up with the product on
@@ -66,6 +67,7 @@ type Group struct {
 	retired []error // why a device takes no part any more; nil while it does
 	stats   map[statKey]*groupStat
 	shares  []float64
+	probed  []float64 // each device's GFLOPS on a 256³ product at OpenAll; 0 where not measured
 
 	// Test hooks (export_test.go).
 	splitBelow  float64               // flops under which a product runs whole on one device
@@ -133,7 +135,40 @@ func OpenAll(cfg Config) (*Group, error) {
 	for _, err := range errs {
 		logf("gpu: left out of the group: %v", err)
 	}
-	return newGroup(devs, logf), nil
+	g := newGroup(devs, logf)
+	if len(devs) > 1 {
+		g.probe()
+	}
+	return g, nil
+}
+
+// probe measures each device on a 256³ float32 product, one device at a
+// time, as the first estimate of its speed: the second of two runs, the
+// first compiling the pipeline. A device that fails it is left to its
+// type's estimate, and fails the products it is given in its turn.
+func (g *Group) probe() {
+	const n = 256
+	a, b := make([]float32, n*n), make([]float32, n*n)
+	for i := range a {
+		a[i], b[i] = float32(i%7)-3, float32(i%5)-2
+	}
+	g.probed = make([]float64, len(g.devs))
+	for i, d := range g.devs {
+		c := make([]float32, n*n)
+		var t time.Duration
+		var err error
+		for range 2 {
+			start := time.Now()
+			err = d.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
+			t = time.Since(start)
+			if err != nil {
+				break
+			}
+		}
+		if err == nil && t > 0 {
+			g.probed[i] = gemm.Flops(n, n, n) / t.Seconds() / 1e9
+		}
+	}
 }
 
 func newGroup(devs []*Device, logf func(string, ...any)) *Group {
@@ -212,10 +247,14 @@ func (g *Group) Describe() string {
 
 // Shares returns each device's share of the multiply-adds of the last
 // product the group finished (the blocks it computed, redone ones
-// included), in the order of Devices; zeros before the first.
+// included), in the order of Devices; zeros before the first. A group of
+// one device returns {1}.
 func (g *Group) Shares() []float64 {
 	if g == nil {
 		return nil
+	}
+	if _, ok := g.single(); ok {
+		return []float64{1}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -490,14 +529,17 @@ func (g *Group) estimate(key statKey, field func(*groupStat) ewma) (float64, boo
 }
 
 // fastest is the device of live that is fastest for key: by its rate
-// alone, else its rate on shares, else the first (devices are listed best
-// type first). The caller holds g.mu.
+// alone, else its rate on shares, else its rate at OpenAll, else the first
+// (devices are listed best type first). The caller holds g.mu.
 func (g *Group) fastest(key statKey, live []int) int {
 	best, bestRate := live[0], 0.0
 	for _, i := range live {
 		r, ok := g.estimate(key, func(s *groupStat) ewma { return s.alone[i] })
 		if !ok {
-			r, _ = g.estimate(key, func(s *groupStat) ewma { return s.shared[i] })
+			r, ok = g.estimate(key, func(s *groupStat) ewma { return s.shared[i] })
+		}
+		if !ok && g.probed != nil {
+			r = g.probed[i]
 		}
 		if r > bestRate {
 			best, bestRate = i, r
@@ -507,13 +549,21 @@ func (g *Group) fastest(key statKey, live []int) int {
 }
 
 // weights are the relative speeds of the devices of live for key: their
-// measured rates on shares where each has one, else by device type.
+// measured rates on shares where each has one, else their rates at
+// OpenAll where each has one, else by device type.
 func (g *Group) weights(key statKey, live []int) []float64 {
 	w := make([]float64, len(live))
-	measured := true
+	measured, probed := true, g.probed != nil
 	for j, i := range live {
 		r, ok := g.estimate(key, func(s *groupStat) ewma { return s.shared[i] })
 		w[j], measured = r, measured && ok && r > 0
+		probed = probed && g.probed[i] > 0
+	}
+	if !measured && probed {
+		for j, i := range live {
+			w[j] = g.probed[i]
+		}
+		return w
 	}
 	if !measured {
 		for j, i := range live {

@@ -97,6 +97,8 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	reps := fs.Int("reps", 5, "timed repetitions per size and engine (the median is reported)")
 	withCPU := fs.Bool("cpu", true, "also time the CPU engine")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	fs.Lookup("device").Usage = "device `index or name` substring (default: $VKGEMM_DEVICE, else the best device); \"all\" or a list\n" +
+		"such as 0,2: the group of those devices (gpu.OpenAll) against each device alone, float32 square sizes only"
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -114,6 +116,9 @@ func runBench(args []string, stdout, stderr io.Writer) (retErr error) {
 	if *reps < 1 {
 		fmt.Fprintln(stderr, "-reps must be at least 1")
 		return errUsage
+	}
+	if groupSelection(df.device) {
+		return runGroupBench(fs, df, ns, *reps, *asJSON, stdout, stderr)
 	}
 	d, err := df.open()
 	if err != nil {

@@ -26,6 +26,21 @@
 //     device-resident matrices, chained without host copies; Pending.Wait
 //     waits for one.
 //
+// OpenAll opens a Group: several devices (every usable one, or those
+// Config.Device lists, such as "0,2") behind the same GEMM calls. Each
+// product's C is cut into bands dealt to the devices by their measured
+// speed and computed on all of them at once; products too small to gain
+// from it, and devices that would only slow the others down (two CPU
+// drivers on the same cores), run on the fastest device alone. A device
+// that fails mid-product has its blocks redone on the others; the Group
+// documentation says how blocks are dealt, learnt and redone. A group of
+// one device is that device.
+//
+//	g, err := gpu.OpenAll(gpu.Config{}) // or VKGEMM_DEVICE=all
+//	...
+//	defer g.Close()
+//	err = g.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+//
 // NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so that
 // blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send
 // gonum's GEMMs, and mat.Dense.Mul, to the device where that is faster and
@@ -49,7 +64,8 @@
 // error naming the variable. Boolean variables take 1 or 0 (also true/false,
 // on/off, yes/no).
 //
-//	VKGEMM_DEVICE             Config.Device: device index or name substring
+//	VKGEMM_DEVICE             Config.Device: device index or name substring; for OpenAll also
+//	                          "all" or a comma-separated list such as 0,2 (Open refuses those)
 //	VKGEMM_VALIDATION=1       Config.Validation: the Khronos validation layer; messages become errors
 //	VKGEMM_KERNEL             Config.Kernel: force a kernel family (direct, subgroup, block or tiled)
 //	VKGEMM_FORCE_STAGING=1    Config.ForceStaging: copy through staging buffers, as on a discrete GPU

@@ -42,4 +42,13 @@
 // the product it is timed on) before it is timed, in GOPS; a wrong one is
 // discarded. Where GemmInt8 runs on cooperative matrices it keeps them;
 // the tuned kernel serves where they are off or fail their self-check.
+//
+// `vkgemm bench -device all` (or a list such as -device 0,2, or
+// VKGEMM_DEVICE=all) times float32 square products at each size on every
+// device of the group alone and then on the group (gpu.OpenAll), in one
+// run: each one's GFLOPS, the group against its fastest device alone
+// (JSON group_over_fastest), and each device's share of the group's
+// multiply-adds, averaged over the repetitions (JSON devices[].share):
+//
+//	VK_DRIVER_FILES=$LAVAPIPE:$SWIFTSHADER bin/vkgemm bench -device all -sizes 1024,2048
 package main

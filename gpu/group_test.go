@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -580,4 +581,41 @@ func TestGroupDealing(t *testing.T) {
 	// Fewer units than blocks: empty blocks are left out.
 	b = gpu.CutBlocks(0, 1, []int{0, 1}, []float64{1, 1}, 2)
 	assert.Equal(t, [][3]int{{0, 0, 1}}, b)
+}
+
+// A device that times out mid-product (Config.Timeout far shorter than its
+// block takes) has its blocks redone on the other device: the product is
+// right and the log names the device and ErrTimeout.
+func TestGroupSurvivesADeviceThatTimesOut(t *testing.T) {
+	for _, kind := range []struct {
+		name    string
+		devices []string
+	}{{"two devices", []string{"0", "1"}}, {"one device twice", []string{"0", "0"}}} {
+		t.Run(kind.name, func(t *testing.T) {
+			requireDevice(t)
+			if kind.devices[1] == "1" {
+				twoDevices(t, &logLines{}) // skips or fails where there is one device
+			}
+			var log logLines
+			var devs []*gpu.Device
+			for i, sel := range kind.devices {
+				cfg := gpu.Config{Device: sel}
+				if i == 1 {
+					cfg.Timeout = 2 * time.Millisecond
+				}
+				d, err := gpu.Open(cfg)
+				require.NoError(t, err)
+				devs = append(devs, d)
+			}
+			g := gpu.NewGroup(devs, log.logf)
+			t.Cleanup(func() { assert.NoError(t, g.Close(), "Close waits for the timed-out work") })
+			gpu.SetGroupSplit(g, 0, true)
+			// Device 1's blocks are 192×768×768: 0.2 GFLOP, over 5 ms on any CPU driver.
+			p := gemmtest.NewProblem(gemmtest.Case{TA: blas.NoTrans, TB: blas.NoTrans, M: 768, N: 768, K: 768, Alpha: 1, Beta: -1}, 4)
+			checkFault(t, g, p)
+			assert.Contains(t, log.String(), "device 1 ("+devs[1].Describe()+")")
+			assert.Contains(t, log.String(), gpu.ErrTimeout.Error())
+			assert.Equal(t, 1.0, g.Shares()[0], "device 0 did it all")
+		})
+	}
 }

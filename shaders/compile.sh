@@ -19,6 +19,11 @@ for src in glsl/*.comp; do
 		../scripts/mesa26.sh glslc --target-env=vulkan1.1 -o "$out" "$src"
 		../scripts/mesa26.sh spirv-val --target-env vulkan1.1 "$out"
 		;;
+	*_dot.comp)
+		# GL_EXT_integer_dot_product: glslang 16 too, optimized.
+		../scripts/mesa26.sh glslc --target-env=vulkan1.1 -O -o "$out" "$src"
+		../scripts/mesa26.sh spirv-val --target-env vulkan1.1 "$out"
+		;;
 	*)
 		glslc --target-env=vulkan1.1 -O -o "$out" "$src"
 		spirv-val --target-env vulkan1.1 "$out"

@@ -45,11 +45,14 @@ func TestSPIRVIsFresh(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(src), ".comp")
 		out := filepath.Join(t.TempDir(), name+".spv")
 		cmd := exec.Command(glslc, "--target-env=vulkan1.1", "-O", "-o", out, src)
-		if strings.Contains(name, "coopmat") {
+		switch {
+		case strings.Contains(name, "coopmat"):
 			cmd = mesa26Tool(t, "glslc", "--target-env=vulkan1.1", "-o", out, src)
-			if cmd == nil {
-				continue
-			}
+		case strings.HasSuffix(name, "_dot"):
+			cmd = mesa26Tool(t, "glslc", "--target-env=vulkan1.1", "-O", "-o", out, src)
+		}
+		if cmd == nil {
+			continue
 		}
 		msg, err := cmd.CombinedOutput()
 		require.NoError(t, err, "glslc %s: %s", src, msg)
@@ -143,7 +146,7 @@ func TestSPIRVIsValid(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(src), ".comp")
 		path := filepath.Join("spirv", name+".spv")
 		cmd := exec.Command(val, "--target-env", "vulkan1.1", path)
-		if strings.Contains(name, "coopmat") {
+		if strings.Contains(name, "coopmat") || strings.HasSuffix(name, "_dot") {
 			if cmd = mesa26Tool(t, "spirv-val", "--target-env", "vulkan1.1", path); cmd == nil {
 				continue
 			}
@@ -174,4 +177,13 @@ func TestEveryModuleIsARow(t *testing.T) {
 	}
 	_, err := shaders.SPIRV("nope")
 	assert.Error(t, err)
+}
+
+// The int8 module's packed-dot-product twin is never what ModuleFor picks
+// (it needs a device feature): the engine swaps it in by name.
+func TestIntegerDotTwin(t *testing.T) {
+	assert.Equal(t, "gemm_int8", shaders.ModuleFor(shaders.Int8, shaders.FamilyDirect, false, 0, 4, 4))
+	assert.Equal(t, "gemm_int8_dot", shaders.IntegerDotTwin("gemm_int8"))
+	assert.Empty(t, shaders.IntegerDotTwin("gemm_direct_8"))
+	assert.Empty(t, shaders.IntegerDotTwin("gemm_int8_dot"))
 }

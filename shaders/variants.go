@@ -80,6 +80,10 @@ type Variant struct {
 	// scripts/mesa26.sh glslc), and never optimized (spirv-opt miscompiled such
 	// modules in some versions).
 	Coopmat bool
+	// IntegerDot modules use packed integer dot products
+	// (VK_KHR_shader_integer_dot_product), a device feature: ModuleFor
+	// never names them; IntegerDotTwin names one in place of its twin.
+	IntegerDot bool
 }
 
 // Variants is the table of kernel modules: every SPIR-V module the engine
@@ -140,6 +144,10 @@ var Variants = []Variant{
 	// contiguous, four values to a word, unpacked by shifts, so it needs no
 	// optional feature.
 	{Name: "gemm_int8", Family: FamilyDirect, Element: Int8, MaxM: 8, MaxN: 8, HandWritten: true},
+	// gemm_int8 summing each word's four products with one packed dot
+	// product (VK_KHR_shader_integer_dot_product), which the engine takes
+	// in its place where the device accelerates those (IntegerDotTwin).
+	{Name: "gemm_int8_dot", Family: FamilyDirect, Element: Int8, MaxM: 8, MaxN: 8, HandWritten: true, IntegerDot: true},
 	// The FMA-throughput shaders: eight chains of dependent vec4 (dvec4)
 	// fused multiply-adds per invocation, PeakFlopsPerIteration a step.
 	{Name: "peak", Family: FamilyPeak, Element: F32, MaxM: 1, MaxN: 1, HandWritten: true},
@@ -159,7 +167,7 @@ const BlockMaxLoads = 8
 func ModuleFor(e Element, family Family, texel bool, lanes, tm, tn uint32) string {
 	best, size := "", uint32(0)
 	for _, v := range Variants {
-		if v.Element != e || v.Family != family || v.Texel != texel || v.Lanes != lanes || tm > v.MaxM || tn > v.MaxN {
+		if v.Element != e || v.Family != family || v.Texel != texel || v.Lanes != lanes || tm > v.MaxM || tn > v.MaxN || v.IntegerDot {
 			continue
 		}
 		if v.Exact && (tm != v.MaxM || tn != v.MaxN) {
@@ -170,4 +178,16 @@ func ModuleFor(e Element, family Family, texel bool, lanes, tm, tn uint32) strin
 		}
 	}
 	return best
+}
+
+// IntegerDotTwin names the module that computes what module does with
+// packed integer dot products (VK_KHR_shader_integer_dot_product), "" where
+// there is none.
+func IntegerDotTwin(module string) string {
+	for _, v := range Variants {
+		if v.IntegerDot && v.Name == module+"_dot" {
+			return v.Name
+		}
+	}
+	return ""
 }

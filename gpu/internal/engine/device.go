@@ -46,6 +46,10 @@ type Device struct {
 	depth int
 	// cpuBelow holds the BLAS adapter's measured crossovers.
 	cpuBelow map[tuning.Key]float64
+	// intDot says GemmInt8's direct kernel sums each word's products with
+	// one packed dot product (the module's twin): where the device
+	// accelerates them (vk.Properties.IntegerDotFast), or tests say so.
+	intDot bool
 	// timing, set by KernelTime, times every product's kernels; timedGPU
 	// sums their time.
 	timing   bool
@@ -96,6 +100,7 @@ func Open(in *vk.Instance, pd vk.PhysicalDevice, cfg Config) (*Device, error) {
 	}
 	d.initKernels()
 	d.initCoopmat()
+	d.intDot = d.props.IntegerDot && d.props.IntegerDotFast
 	if err := d.validation(); err != nil {
 		d.dev.Destroy()
 		return nil, err

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/vkgemm/vkgemm/gpu/internal/kernel"
 	"github.com/vkgemm/vkgemm/internal/diag"
@@ -27,7 +28,7 @@ func (d *Device) roleKernels(roles []string) []roleKernel {
 		}
 	}
 	if slices.Contains(roles, diag.RoleDefault) {
-		for _, e := range []shaders.Element{shaders.F32, shaders.F16, shaders.BF16} {
+		for _, e := range []shaders.Element{shaders.F32, shaders.F16, shaders.BF16, shaders.Int8} {
 			for _, c := range kernel.Classes {
 				m, n, k := kernel.Shape(c, d.CPU())
 				add(diag.RoleDefault, d.kernelFor(e, m, n, k, 1))
@@ -96,7 +97,11 @@ func (d *Device) CompilerStats(roles ...string) ([]diag.PipelineStats, error) {
 			if err != nil {
 				return out, d.finish(fmt.Errorf("gpu: %w", err))
 			}
-			st := diag.PipelineStats{Device: d.name, Family: family, Kernel: rk.k.String(), Transposes: transposeName(tr[0], tr[1]),
+			name := rk.k.String()
+			if mod, _ := d.moduleOf(rk.k); mod != "" && mod == shaders.IntegerDotTwin(strings.TrimSuffix(mod, "_dot")) {
+				name += ", packed dot products" // the module's twin runs it
+			}
+			st := diag.PipelineStats{Device: d.name, Family: family, Kernel: name, Transposes: transposeName(tr[0], tr[1]),
 				Role: rk.role, SubgroupSize: int(s.SubgroupSize), Statistics: s.Values}
 			unifyStats(&st, d.props.DriverName)
 			st.MatrixInstructions = matrixInstructions(s.Representations)

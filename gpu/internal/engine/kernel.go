@@ -30,9 +30,22 @@ func (d *Device) pipeline(k kernel.Kernel, transA, transB bool) (*vk.Pipeline, e
 	return p, nil
 }
 
+// moduleOf names the SPIR-V module that runs k on d: k's own, or its
+// packed-integer-dot-product twin where d uses those (int8).
+func (d *Device) moduleOf(k kernel.Kernel) (string, error) {
+	name, err := k.Module()
+	if err != nil {
+		return "", err
+	}
+	if twin := shaders.IntegerDotTwin(name); twin != "" && d.intDot {
+		return twin, nil
+	}
+	return name, nil
+}
+
 // newPipeline builds the pipeline of k for the transposes.
 func (d *Device) newPipeline(k kernel.Kernel, transA, transB bool) (*vk.Pipeline, error) {
-	name, err := k.Module()
+	name, err := d.moduleOf(k)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %w", err)
 	}

@@ -64,6 +64,14 @@ func NewDevice(in *Instance, pd PhysicalDevice, pushSize uint32, cacheData []byt
 	defer features.free()
 	names := append(nulTerminated(exts), statsExts...)
 	pNext := features.p
+	if pd.Props.IntegerDot {
+		dot := enableIntDot(pNext)
+		defer dot.free()
+		if dot.p != nil {
+			pNext = dot.p
+			names = append(names, nulTerminated([]string{intDotExtension})...)
+		}
+	}
 	if len(pd.Props.CoopMatrices) > 0 {
 		bf16 := hasBF16(pd.Props.CoopMatrices)
 		coop := enableCoop(pNext, bf16)

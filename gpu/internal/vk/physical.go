@@ -74,7 +74,9 @@ func (in *Instance) properties(h vk.PhysicalDevice) Properties {
 			props.DriverInfo = p2.DriverInfo
 			props.MaxAllocationSize = p2.MaxMemoryAllocationSize
 		}
-		props.CoopMatrices = coopMatrices(in, h, deviceExtensions(getProc, in.h, h))
+		offered := deviceExtensions(getProc, in.h, h)
+		props.CoopMatrices = coopMatrices(in, h, offered)
+		props.IntegerDot, props.IntegerDotFast = integerDot(in, h, offered)
 	}
 
 	var feats vk.PhysicalDeviceFeatures

@@ -134,6 +134,10 @@ type Properties struct {
 	// using it need (shaderFloat16 and shaderInt8, the Vulkan memory model,
 	// full subgroups in compute); NewDevice enables them where listed.
 	CoopMatrices []CoopMatrix
+	// IntegerDot: shaders may use packed integer dot products
+	// (VK_KHR_shader_integer_dot_product's feature; NewDevice enables it),
+	// and IntegerDotFast: the device accelerates signed 4x8-bit ones.
+	IntegerDot, IntegerDotFast bool
 	// ShaderFloat64: shaders may use float64 (VkPhysicalDeviceFeatures
 	// shaderFloat64); NewDevice enables it where present.
 	ShaderFloat64         bool

@@ -134,13 +134,7 @@ func (d *Device) checkCoopHalf(cs *coopState, e shaders.Element) error {
 		format.Encode(ah, a)
 		format.Encode(bh, b)
 		p := problem{tA: tr[0], tB: tr[1], m: m, n: n, k: k, alpha: 2, beta: -1, ah: ah, lda: lda, bh: bh, ldb: ldb, c: c, ldc: n}
-		if _, err := d.run(&p, cs.kern); err != nil {
-			return fmt.Errorf("the %v kernel failed: %w", cs.kern, err)
-		}
-		if cs.corrupt {
-			c[5]++
-		}
-		if err := compareCheck(cs.kern, tr, c, want); err != nil {
+		if err := runCheck(d, cs, &p, tr, c, want); err != nil {
 			return err
 		}
 	}
@@ -176,13 +170,7 @@ func (d *Device) checkCoopInt8(cs *coopState) error {
 			c[i] = -7 // overwritten
 		}
 		p := problem{tA: tr[0], tB: tr[1], m: m, n: n, k: k, a8: a, lda: lda, b8: b, ldb: ldb, c: int32s(c), ldc: n}
-		if _, err := d.run(&p, cs.kern); err != nil {
-			return fmt.Errorf("the %v kernel failed: %w", cs.kern, err)
-		}
-		if cs.corrupt {
-			c[5]++
-		}
-		if err := compareCheck(cs.kern, tr, c, want); err != nil {
+		if err := runCheck(d, cs, &p, tr, c, want); err != nil {
 			return err
 		}
 	}
@@ -198,8 +186,16 @@ func elem(trans bool, r, q, ld int) int {
 	return r*ld + q
 }
 
-// compareCheck compares a self-check's C with the exact one.
-func compareCheck[T float32 | int32](kern kernel.Kernel, tr [2]bool, c, want []T) error {
+// runCheck runs a self-check's product p, whose C is c, on the kernel of
+// cs and compares C with the exact one.
+func runCheck[T float32 | int32](d *Device, cs *coopState, p *problem, tr [2]bool, c, want []T) error {
+	kern := cs.kern
+	if _, err := d.run(p, kern); err != nil {
+		return fmt.Errorf("the %v kernel failed: %w", kern, err)
+	}
+	if cs.corrupt {
+		c[5]++
+	}
 	for idx := range c {
 		if c[idx] != want[idx] {
 			return fmt.Errorf("the %v kernel gave C(%d,%d) = %v where %v is exact (transposes %v), on a %dx%dx%d product",

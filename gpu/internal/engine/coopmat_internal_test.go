@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,20 +21,7 @@ import (
 // right on the other kernels instead. (The check is made to fail by altering
 // its result: lavapipe 26's kernel is right.)
 func TestCoopmatSelfCheckFailureFallsBack(t *testing.T) {
-	var mu sync.Mutex
-	var logged []string
-	d := openForTest(t, Config{Coopmat: CoopmatOn, Logf: func(f string, a ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		logged = append(logged, fmt.Sprintf(f, a...))
-	}})
-	t.Cleanup(func() { require.NoError(t, d.Close()) })
-	if !d.coop[shaders.F16].enabled {
-		if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" {
-			t.Fatalf("%s has no cooperative-matrix kernel", d.name)
-		}
-		t.Skipf("%s lists no cooperative matrices for F16 (Mesa 26 lavapipe does)", d.name)
-	}
+	d, log := openCoop(t, shaders.F16)
 	d.coop[shaders.F16].corrupt = true
 
 	const m, n, k = 21, 19, 40
@@ -58,11 +46,10 @@ func TestCoopmatSelfCheckFailureFallsBack(t *testing.T) {
 			require.Equal(t, want, c[i*n+j], "C(%d,%d)", i, j)
 		}
 	}
-	mu.Lock()
+	logged := log()
 	assert.Len(t, logged, 1)
 	assert.True(t, len(logged) == 1 && strings.Contains(logged[0], "cooperative matrices switched off") &&
 		strings.Contains(logged[0], "C(0,5)"), "%q", logged)
-	mu.Unlock()
 	assert.NotEqual(t, shaders.FamilyCoopmat, d.KernelFor(shaders.F16, m, n, k, 1).Family, "the other kernels from now on")
 	_, err := d.CoopmatCheck()
 	assert.ErrorContains(t, err, "C(0,5)", "the check's finding stays")
@@ -72,20 +59,7 @@ func TestCoopmatSelfCheckFailureFallsBack(t *testing.T) {
 // kernel, exact; a passed one puts it on its cooperative matrices.
 func TestCoopmatInt8SelfCheck(t *testing.T) {
 	for _, corrupt := range []bool{false, true} {
-		var logged []string
-		var mu sync.Mutex
-		d := openForTest(t, Config{Coopmat: CoopmatOn, Logf: func(f string, a ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			logged = append(logged, fmt.Sprintf(f, a...))
-		}})
-		t.Cleanup(func() { require.NoError(t, d.Close()) })
-		if !d.coop[shaders.Int8].enabled {
-			if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" {
-				t.Fatalf("%s has no int8 cooperative-matrix kernel", d.name)
-			}
-			t.Skipf("%s lists no s8×s8→s32 cooperative matrices (Mesa 26 lavapipe does)", d.name)
-		}
+		d, log := openCoop(t, shaders.Int8)
 		d.coop[shaders.Int8].corrupt = corrupt
 		const m, n, k = 21, 19, 41
 		a, b := make([]int8, m*k), make([]int8, k*n)
@@ -107,7 +81,7 @@ func TestCoopmatInt8SelfCheck(t *testing.T) {
 			}
 		}
 		family := d.KernelFor(shaders.Int8, m, n, k, 1).Family
-		mu.Lock()
+		logged := log()
 		if corrupt {
 			assert.NotEqual(t, shaders.FamilyCoopmat, family)
 			assert.True(t, len(logged) == 1 && strings.Contains(logged[0], "switched off for int8") && strings.Contains(logged[0], "C(0,5)"), "%q", logged)
@@ -115,6 +89,32 @@ func TestCoopmatInt8SelfCheck(t *testing.T) {
 			assert.Equal(t, shaders.FamilyCoopmat, family)
 			assert.Empty(t, logged)
 		}
-		mu.Unlock()
+	}
+}
+
+// openCoop opens a device with cooperative matrices on wherever listed,
+// closed when the test ends, and a function returning what it logged; it
+// skips (fails with VKGEMM_REQUIRE_COOPMAT=1) where the device has no
+// cooperative-matrix kernel for e.
+func openCoop(t *testing.T, e shaders.Element) (*Device, func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var logged []string
+	d := openForTest(t, Config{Coopmat: CoopmatOn, Logf: func(f string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logged = append(logged, fmt.Sprintf(f, a...))
+	}})
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	if !d.coop[e].enabled {
+		if os.Getenv("VKGEMM_REQUIRE_COOPMAT") == "1" {
+			t.Fatalf("%s has no %s cooperative-matrix kernel", d.name, e)
+		}
+		t.Skipf("%s lists no cooperative matrices for %s (Mesa 26 lavapipe does)", d.name, e)
+	}
+	return d, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(logged)
 	}
 }

@@ -35,12 +35,15 @@ import (
 // element type and product size (a bucket per doubling of a square
 // product's side): the GFLOPS of each device on its share of dealt products
 // and alone on whole ones, and of the group on dealt ones, as moving
-// averages over the calls. A product is dealt when the group's measured
-// rate beats the fastest device's rate alone, and runs whole on the fastest
-// device otherwise; until both are measured for a size, the first product
-// of that size is dealt (by the first estimates, or the nearest size's
-// measurements) and the next runs alone, and the mode that lost is tried again at the 4th, 8th, 16th, 32nd and every
-// 64th product of that size, in case the load changed. A device whose
+// averages over the calls, each average's first sample dropped as likely
+// to include building pipelines. A product is dealt when the group's
+// measured rate beats the fastest device's rate alone, and runs whole on
+// the fastest device otherwise. Until both are measured for a size (or,
+// failing that, the nearest size measured), its products are dealt (by the
+// first estimates) and then run alone, two of each; the mode that lost is
+// tried again at every 64th product of that size, and at the 8th, 16th
+// and 32nd where it came within 25% of the winner, in case the load
+// changed. A device whose
 // share would be under 5% gets none. So devices that slow each other down,
 // such as two CPU drivers on the same cores, end up with the product on
 // the fastest one alone.
@@ -484,15 +487,22 @@ type groupStat struct {
 }
 
 // ewma is an exponentially weighted moving average; n counts its samples.
+// The first sample offered is dropped: it is likely to include building
+// pipelines for the shapes it ran.
 type ewma struct {
-	v float64
-	n int
+	v       float64
+	n       int
+	dropped bool
 }
 
 func (e *ewma) add(x float64) {
-	if e.n == 0 {
+	switch {
+	case !e.dropped:
+		e.dropped = true
+		return
+	case e.n == 0:
 		e.v = x
-	} else {
+	default:
 		e.v += 0.4 * (x - e.v)
 	}
 	e.n++
@@ -584,9 +594,13 @@ func typeWeight(t DeviceType) float64 {
 }
 
 // explore says whether the calls-th product of a size tries the mode that
-// lost: the 4th, 8th, 16th, 32nd and every 64th.
-func explore(calls int) bool {
-	return calls >= 4 && (calls&(calls-1) == 0 && calls <= 64 || calls%64 == 0)
+// lost, at rate loser where the winner's is winner: every 64th, and the
+// 8th, 16th and 32nd where the loser came within 25%.
+func explore(calls int, loser, winner float64) bool {
+	if calls%64 == 0 && calls > 0 {
+		return true
+	}
+	return (calls == 8 || calls == 16 || calls == 32) && loser >= 0.75*winner
 }
 
 // block is units [lo, hi) of a cut, on device dev.
@@ -614,7 +628,7 @@ func (g *Group) deal(ct cut, live []int) (blocks []block, split bool) {
 			split = false
 		default:
 			split = splitRate > aloneRate
-			if explore(st.calls) {
+			if explore(st.calls, min(splitRate, aloneRate), max(splitRate, aloneRate)) {
 				split = !split
 			}
 		}

@@ -432,16 +432,16 @@ func TestGroupLearnsToLeaveOutASlowDevice(t *testing.T) {
 		}
 	}
 	var shares [][]float64
-	for range 3 {
+	for range 6 {
 		require.NoError(t, g.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n))
 		shares = append(shares, g.Shares())
 	}
 	t.Logf("shares of %s (lavapipe is device %d): %v", g.Describe(), lvp, shares)
-	// The first product of a size is dealt by the estimates of OpenAll,
-	// where SwiftShader's share comes to 5% or more; the second runs on the
-	// fastest device alone.
-	assert.Equal(t, 1.0, shares[1][lvp], "the second runs on the fastest device alone")
-	assert.Equal(t, 1.0, shares[2][lvp], "dealing was slower: the third stays on lavapipe")
+	// The first two products of a size are dealt by the estimates of
+	// OpenAll (where SwiftShader's share comes to 5% or more), the next two
+	// run on the fastest device alone; from the fifth on the group knows.
+	assert.Equal(t, 1.0, shares[4][lvp], "dealing was slower: the fifth stays on lavapipe")
+	assert.Equal(t, 1.0, shares[5][lvp], "and the sixth")
 	// Small products go to the fastest device at once.
 	require.NoError(t, g.Sgemm(blas.NoTrans, blas.NoTrans, 16, 16, 16, 1, a, 16, b, 16, 0, c, 16))
 	assert.Equal(t, 1.0, g.Shares()[lvp])
@@ -561,13 +561,18 @@ func TestGroupFromEnvironment(t *testing.T) {
 
 // The exploration schedule and the cutting of units among devices.
 func TestGroupDealing(t *testing.T) {
-	var tried []int
-	for c := 1; c <= 200; c++ {
-		if gpu.Explore(c) {
-			tried = append(tried, c)
+	for _, tc := range []struct {
+		loser float64
+		want  []int
+	}{{0.5, []int{64, 128, 192}}, {0.8, []int{8, 16, 32, 64, 128, 192}}} {
+		var tried []int
+		for c := 1; c <= 200; c++ {
+			if gpu.Explore(c, tc.loser, 1) {
+				tried = append(tried, c)
+			}
 		}
+		assert.Equal(t, tc.want, tried, "loser at %g of the winner", tc.loser)
 	}
-	assert.Equal(t, []int{4, 8, 16, 32, 64, 128, 192}, tried)
 
 	// Proportional, contiguous, two blocks a device.
 	b := gpu.CutBlocks(0, 100, []int{0, 1}, []float64{3, 1}, 2)

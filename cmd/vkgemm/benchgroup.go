@@ -48,8 +48,14 @@ type groupReport struct {
 	Group   string     `json:"group"`
 	Devices []string   `json:"devices"`
 	Reps    int        `json:"reps"`
+	WarmUp  int        `json:"group_warm_up"` // products the group runs at each size before the timed ones
 	Rows    []groupRow `json:"results"`
 }
+
+// groupWarmUp is how many products the group runs at each size before
+// the timed ones: as many as it needs to measure a size both ways, dealt
+// and on its fastest device alone.
+const groupWarmUp = 4
 
 // groupSelection says whether the device flag, or VKGEMM_DEVICE where the
 // flag is not given, names a group: "all" or a comma-separated list.
@@ -86,18 +92,18 @@ func runGroupBench(fs *flag.FlagSet, df *deviceFlags, ns []int, reps int, asJSON
 		}
 	}()
 	devs := g.Devices()
-	rep := groupReport{Date: time.Now().UTC().Format(time.RFC3339), Group: g.Describe(), Reps: reps, Rows: []groupRow{}}
+	rep := groupReport{Date: time.Now().UTC().Format(time.RFC3339), Group: g.Describe(), Reps: reps, WarmUp: groupWarmUp, Rows: []groupRow{}}
 	for _, d := range devs {
 		rep.Devices = append(rep.Devices, d.Describe())
 	}
 	progress := newProgress(stderr)
 	defer progress.done()
 	rng := rand.New(rand.NewPCG(1, 1))
-	// times calls f once to warm up and reps times timed, in milliseconds;
-	// after each timed call it calls after, if given.
-	times := func(label string, f func() error, after func()) ([]float64, error) {
+	// times calls f warm times to warm up and reps times timed, in
+	// milliseconds; after each timed call it calls after, if given.
+	times := func(label string, warm int, f func() error, after func()) ([]float64, error) {
 		var ts []float64
-		for r := -1; r < reps; r++ {
+		for r := -warm; r < reps; r++ {
 			progress.show("%s %d/%d", label, r+1, reps)
 			start := time.Now()
 			if err := f(); err != nil {
@@ -120,7 +126,7 @@ func runGroupBench(fs *flag.FlagSet, df *deviceFlags, ns []int, reps int, asJSON
 		// find their pipelines compiled.
 		best := 0.0
 		for i, d := range devs {
-			ts, err := times(fmt.Sprintf("%s device %d", dims(n, n, n), i), func() error {
+			ts, err := times(fmt.Sprintf("%s device %d", dims(n, n, n), i), 1, func() error {
 				return d.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
 			}, nil)
 			if err != nil {
@@ -133,8 +139,10 @@ func runGroupBench(fs *flag.FlagSet, df *deviceFlags, ns []int, reps int, asJSON
 				best, row.Fastest = r.GFLOPS, i
 			}
 		}
+		// The group's warm-up is the products it learns a size from: two
+		// dealt and two whole on its fastest device (gpu.Group).
 		shares := make([]float64, len(devs))
-		ts, err := times(dims(n, n, n)+" group", func() error {
+		ts, err := times(dims(n, n, n)+" group", groupWarmUp, func() error {
 			return g.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
 		}, func() {
 			for i, s := range g.Shares() {
@@ -187,7 +195,7 @@ func printGroupBench(w io.Writer, rep *groupReport) {
 		fmt.Fprintf(tw, "%.2fx device %d\t%s\t\n", r.OverFastest, r.Fastest, strings.Join(shares, " / "))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up, float32, wall time (copies included); GFLOPS = 2mnk / time;\n"+
-		"group/fastest: the group against its fastest device alone; shares: each device's part of the group's\n"+
-		"multiply-adds, averaged over the runs\n", rep.Reps)
+	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up (the group's: %d products, from which it learns the size), float32,\n"+
+		"wall time (copies included); GFLOPS = 2mnk / time; group/fastest: the group against its fastest device\n"+
+		"alone; shares: each device's part of the group's multiply-adds, averaged over the runs\n", rep.Reps, groupWarmUp)
 }

@@ -48,7 +48,9 @@
 // device of the group alone and then on the group (gpu.OpenAll), in one
 // run: each one's GFLOPS, the group against its fastest device alone
 // (JSON group_over_fastest), and each device's share of the group's
-// multiply-adds, averaged over the repetitions (JSON devices[].share):
+// multiply-adds, averaged over the repetitions (JSON devices[].share).
+// The group warms up on 4 products of each size (JSON group_warm_up), the
+// ones it learns the size from (gpu.Group):
 //
 //	VK_DRIVER_FILES=$LAVAPIPE:$SWIFTSHADER bin/vkgemm bench -device all -sizes 1024,2048
 package main

@@ -99,63 +99,75 @@ func runGroupBench(fs *flag.FlagSet, df *deviceFlags, ns []int, reps int, asJSON
 	progress := newProgress(stderr)
 	defer progress.done()
 	rng := rand.New(rand.NewPCG(1, 1))
-	// times calls f warm times to warm up and reps times timed, in
-	// milliseconds; after each timed call it calls after, if given.
-	times := func(label string, warm int, f func() error, after func()) ([]float64, error) {
-		var ts []float64
-		for r := -warm; r < reps; r++ {
-			progress.show("%s %d/%d", label, r+1, reps)
-			start := time.Now()
-			if err := f(); err != nil {
-				return nil, fmt.Errorf("%s: %w", label, err)
-			}
-			if r >= 0 {
-				ts = append(ts, ms(time.Since(start)))
-				if after != nil {
-					after()
-				}
-			}
+	// timed runs f and returns its wall time in milliseconds.
+	timed := func(label string, f func() error) (float64, error) {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, fmt.Errorf("%s: %w", label, err)
 		}
-		return ts, nil
+		return ms(time.Since(start)), nil
 	}
 	for _, n := range ns {
 		row := groupRow{M: n, N: n, K: n, Devices: make([]groupDeviceRow, len(devs))}
 		flops := gemm.Flops(n, n, n)
 		a, b, c := randSlice(rng, n*n), randSlice(rng, n*n), make([]float32, n*n)
-		// Each device alone first, so that the group's first products
-		// find their pipelines compiled.
-		best := 0.0
+		size := dims(n, n, n)
+		alone := make([]func() error, len(devs))
 		for i, d := range devs {
-			ts, err := times(fmt.Sprintf("%s device %d", dims(n, n, n), i), 1, func() error {
-				return d.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
-			}, nil)
+			alone[i] = func() error { return d.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n) }
+		}
+		group := func() error { return g.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n) }
+		// Warm-ups: each device alone first, so that the group's first
+		// products find their pipelines built; then the group's, the
+		// products it learns the size from (two dealt, two whole on its
+		// fastest device: gpu.Group).
+		for i := range devs {
+			progress.show("%s device %d warm-up", size, i)
+			if _, err := timed(fmt.Sprintf("%s device %d", size, i), alone[i]); err != nil {
+				return err
+			}
+		}
+		for w := range groupWarmUp {
+			progress.show("%s group warm-up %d/%d", size, w+1, groupWarmUp)
+			if _, err := timed(size+" group", group); err != nil {
+				return err
+			}
+		}
+		// The timed runs take turns, each device alone and then the group,
+		// so that they share the machine's ups and downs.
+		devT := make([][]float64, len(devs))
+		var groupT []float64
+		shares := make([]float64, len(devs))
+		for r := range reps {
+			for i := range devs {
+				progress.show("%s device %d %d/%d", size, i, r+1, reps)
+				t, err := timed(fmt.Sprintf("%s device %d", size, i), alone[i])
+				if err != nil {
+					return err
+				}
+				devT[i] = append(devT[i], t)
+			}
+			progress.show("%s group %d/%d", size, r+1, reps)
+			t, err := timed(size+" group", group)
 			if err != nil {
 				return err
 			}
+			groupT = append(groupT, t)
+			for i, s := range g.Shares() {
+				shares[i] += s / float64(reps)
+			}
+		}
+		best := 0.0
+		for i, ts := range devT {
 			r := &row.Devices[i]
 			r.Wallms, r.WallMin, r.WallMax = median(ts), slices.Min(ts), slices.Max(ts)
 			r.GFLOPS = gflopsOf(flops, r.Wallms)
+			r.Share = shares[i]
 			if r.GFLOPS > best {
 				best, row.Fastest = r.GFLOPS, i
 			}
 		}
-		// The group's warm-up is the products it learns a size from: two
-		// dealt and two whole on its fastest device (gpu.Group).
-		shares := make([]float64, len(devs))
-		ts, err := times(dims(n, n, n)+" group", groupWarmUp, func() error {
-			return g.Sgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
-		}, func() {
-			for i, s := range g.Shares() {
-				shares[i] += s / float64(reps)
-			}
-		})
-		if err != nil {
-			return err
-		}
-		for i := range devs {
-			row.Devices[i].Share = shares[i]
-		}
-		row.GroupWallms, row.GroupWallMin, row.GroupWallMax = median(ts), slices.Min(ts), slices.Max(ts)
+		row.GroupWallms, row.GroupWallMin, row.GroupWallMax = median(groupT), slices.Min(groupT), slices.Max(groupT)
 		row.GroupGFLOPS = gflopsOf(flops, row.GroupWallms)
 		if best > 0 {
 			row.OverFastest = row.GroupGFLOPS / best
@@ -195,7 +207,8 @@ func printGroupBench(w io.Writer, rep *groupReport) {
 		fmt.Fprintf(tw, "%.2fx device %d\t%s\t\n", r.OverFastest, r.Fastest, strings.Join(shares, " / "))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nmedians of %d runs after a warm-up (the group's: %d products, from which it learns the size), float32,\n"+
-		"wall time (copies included); GFLOPS = 2mnk / time; group/fastest: the group against its fastest device\n"+
-		"alone; shares: each device's part of the group's multiply-adds, averaged over the runs\n", rep.Reps, groupWarmUp)
+	fmt.Fprintf(w, "\nmedians of %d runs taking turns (each device alone, then the group) after warm-ups (the group's: %d\n"+
+		"products, from which it learns the size), float32, wall time (copies included); GFLOPS = 2mnk / time;\n"+
+		"group/fastest: the group against its fastest device alone; shares: each device's part of the group's\n"+
+		"multiply-adds, averaged over the runs\n", rep.Reps, groupWarmUp)
 }

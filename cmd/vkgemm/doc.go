@@ -45,8 +45,9 @@
 //
 // `vkgemm bench -device all` (or a list such as -device 0,2, or
 // VKGEMM_DEVICE=all) times float32 square products at each size on every
-// device of the group alone and then on the group (gpu.OpenAll), in one
-// run: each one's GFLOPS, the group against its fastest device alone
+// device of the group alone and on the group (gpu.OpenAll), in one run,
+// the timed runs taking turns so that they share the machine's ups and
+// downs: each one's GFLOPS, the group against its fastest device alone
 // (JSON group_over_fastest), and each device's share of the group's
 // multiply-adds, averaged over the repetitions (JSON devices[].share).
 // The group warms up on 4 products of each size (JSON group_warm_up), the

@@ -42,6 +42,7 @@ func TestGroupBench(t *testing.T) {
 		assert.Less(t, r.Fastest, usable)
 	}
 	assert.Contains(t, errOut, "600³ group 2/2", "progress goes to stderr")
+	assert.Contains(t, errOut, "600³ group warm-up 4/4")
 
 	code, out, errOut = runCLI("bench", "-device", "all", "-sizes", "32", "-reps", "1")
 	require.Equal(t, 0, code, errOut)

@@ -330,6 +330,9 @@ test_visualizer() {
 	log "desktop drawing and the desktop app under Xvfb (screenshots in out/test)"
 	VK_DRIVER_FILES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json VKGEMM_ARTIFACTS="$art" \
 		xvfb-run -a -s "-screen 0 1280x720x24" go test -tags display -count=1 -timeout 5m ./viz/view ./cmd/visualizer
+	log "the desktop app racing a group of two devices (lavapipe and SwiftShader)"
+	VK_DRIVER_FILES=$LAVAPIPE:$SWIFTSHADER VKGEMM_REQUIRE_DEVICE=1 VKGEMM_ARTIFACTS="$art" \
+		xvfb-run -a -s "-screen 0 1280x720x24" go test -tags display -count=1 -timeout 5m -run Group ./cmd/visualizer
 	log "browser end to end in headless Chromium (screenshots in out/test)"
 	web
 	VKGEMM_DIST="$ROOT/dist" VKGEMM_ARTIFACTS="$art" go test -tags e2e -count=1 -timeout 8m ./wasm/e2e

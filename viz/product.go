@@ -112,7 +112,8 @@ func (r *Runner) run(ctx context.Context, j job) {
 		}
 		res.Runs++
 		total += d
-		r.update(j, func(l *Lane) { l.Elapsed, l.Fraction = d, 1 })
+		device := j.engine.Describe() // a group of devices says how it dealt this run
+		r.update(j, func(l *Lane) { l.Elapsed, l.Fraction, l.Device = d, 1, device })
 		st.step()
 		if ctx.Err() != nil || !r.update(j, func(*Lane) {}) {
 			return

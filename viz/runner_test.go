@@ -3,7 +3,9 @@ package viz_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -248,4 +250,29 @@ func TestRunnerSwitchesDevicesAndLanes(t *testing.T) {
 	assert.False(t, s.Lanes[1].Enabled)
 	assert.Zero(t, s.Total, "nothing left to race")
 	assert.True(t, s.Finished)
+}
+
+// counting says how many products it has run in Describe, as a group of
+// devices says how it dealt the last one.
+type counting struct {
+	fake
+	runs *atomic.Int32
+}
+
+func (c counting) Describe() string { return fmt.Sprintf("after %d runs", c.runs.Load()) }
+
+func (c counting) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c2 []float32, ldc int) error {
+	c.runs.Add(1)
+	return c.fake.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c2, ldc)
+}
+
+// The device line is read again after every run.
+func TestDeviceLineFollowsEveryRun(t *testing.T) {
+	runs := &atomic.Int32{}
+	r := viz.NewRunner(quick(64, 128), viz.Contender{Role: "GPU", Engine: counting{fake{name: "Group"}, runs}})
+	start(t, r)
+	s := waitFor(t, r, "the sweep finishes", finished)
+	assert.Equal(t, fmt.Sprintf("after %d runs", runs.Load()), s.Lanes[0].Device)
+	assert.Greater(t, runs.Load(), int32(2))
 }

@@ -31,7 +31,9 @@ type Result struct {
 // an error.
 func (r Result) Done() bool { return r.Runs > 0 || r.Err != "" }
 
-// Lane is one contender as the view sees it.
+// Lane is one contender as the view sees it. Device is the engine's
+// Describe, read again after every run, so that an engine over several
+// devices can say how it dealt the last product.
 type Lane struct {
 	Role, Name, Device string
 	Note               string // see Contender.Note

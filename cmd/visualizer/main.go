@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,6 +96,7 @@ func run(args []string) error {
 	for _, l := range s.Lanes {
 		if l.Method != "" {
 			fmt.Printf("%s %s runs it as: %s\n", l.Role, l.Name, l.Method)
+			fmt.Printf("%s %s device: %s\n", l.Role, l.Name, l.Device)
 		}
 		if l.Unsupported != "" {
 			fmt.Printf("%s %s cannot race %s: %s\n", l.Role, l.Name, s.Mode, l.Unsupported)
@@ -138,9 +140,11 @@ func save(screen *ebiten.Image, path string) error {
 }
 
 // gpuLane is the Vulkan contender: the open device, and which devices D
-// cycles through.
+// cycles through; or, where -device names several ("all", "0,2"), the
+// group of them that deals each product out.
 type gpuLane struct {
 	dev     *gpu.Device
+	group   *gpu.Group
 	err     error
 	devices []gpu.DeviceInfo
 	at      int // index into devices of the open one
@@ -150,6 +154,13 @@ func openGPU(device string, off bool) *gpuLane {
 	g := &gpuLane{}
 	if off {
 		g.err = errors.New("turned off with -no-gpu")
+		return g
+	}
+	if sel := selection(device); strings.EqualFold(sel, "all") || strings.Contains(sel, ",") {
+		lowPriority(func() { g.group, g.err = gpu.OpenAll(gpu.Config{Device: sel}) })
+		if g.err != nil {
+			g.err = fmt.Errorf("%w (the CPU path runs alone; `vkgemm devices` lists what Vulkan sees)", g.err)
+		}
 		return g
 	}
 	lowPriority(func() { g.dev, g.err = gpu.Open(gpu.Config{Device: device}) })
@@ -168,8 +179,22 @@ func openGPU(device string, off bool) *gpuLane {
 	return g
 }
 
+// selection is what -device says, else VKGEMM_DEVICE.
+func selection(device string) string {
+	if device == "" {
+		if cfg, err := gpu.ConfigFromEnv(); err == nil {
+			device = cfg.Device
+		}
+	}
+	return strings.TrimSpace(device)
+}
+
 func (g *gpuLane) contender() viz.Contender {
 	c := viz.Contender{Role: "GPU", Name: "Vulkan", Err: g.err, Note: cpuDriverNote}
+	if g.group != nil {
+		c.Engine = groupEngine{g.group}
+		return c
+	}
 	if g.dev != nil {
 		c.Engine = g.dev
 	}
@@ -192,6 +217,10 @@ func (g *gpuLane) next() (gemm.Engine, error) {
 }
 
 func (g *gpuLane) close() {
+	if g.group != nil {
+		g.group.Close()
+		g.group = nil
+	}
 	if g.dev != nil {
 		g.dev.Close()
 		g.dev = nil
@@ -204,5 +233,25 @@ func cpuDriverNote(e gemm.Engine) string {
 	if d, ok := e.(*gpu.Device); ok && d.Info().Type == gpu.TypeCPU {
 		return "CPU driver, not a GPU:"
 	}
+	if g, ok := e.(groupEngine); ok && !slices.ContainsFunc(g.Devices(), func(d *gpu.Device) bool { return d.Info().Type != gpu.TypeCPU }) {
+		return "CPU drivers, not GPUs:"
+	}
 	return ""
+}
+
+// groupEngine is a group of devices as the visualizer races it: its
+// device line (Describe, read after every run) gives each device's share
+// of the last product.
+type groupEngine struct{ *gpu.Group }
+
+func (g groupEngine) Describe() string {
+	devs, shares := g.Devices(), g.Shares()
+	parts := make([]string, len(devs))
+	for i, d := range devs {
+		parts[i] = d.Info().Name
+		if i < len(shares) && slices.ContainsFunc(shares, func(s float64) bool { return s > 0 }) {
+			parts[i] += fmt.Sprintf(" %.0f%%", 100*shares[i])
+		}
+	}
+	return fmt.Sprintf("%d devices: %s", len(devs), strings.Join(parts, " + "))
 }

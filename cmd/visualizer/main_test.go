@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vkgemm/vkgemm/gpu"
 	"github.com/vkgemm/vkgemm/viz"
 )
 
@@ -125,6 +126,27 @@ func TestDesktopRacesEveryOtherMode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// With -device all the GPU lane is the group of every device (here
+// lavapipe and SwiftShader, when both drivers are given): its results are
+// checked as any lane's, and its device line gives each device's share of
+// the last product.
+func TestDesktopRacesAGroupOfDevices(t *testing.T) {
+	infos, err := gpu.Devices()
+	if err != nil || len(infos) < 2 {
+		if os.Getenv("VKGEMM_REQUIRE_DEVICE") == "1" && strings.Contains(os.Getenv("VK_DRIVER_FILES"), ":") {
+			t.Fatalf("two drivers named, %d devices: %v", len(infos), err)
+		}
+		t.Skipf("one device or none (VK_DRIVER_FILES naming two drivers makes two): %v", err)
+	}
+	out := visualizer(t, "-device all -max 1024 -mintime 50ms -shot "+artifact(t, "desktop-group.png"))
+	t.Log(out)
+	require.Contains(t, out, "products 10 of 10")
+	for _, n := range []string{"64", "512", "1024"} {
+		assert.Regexp(t, regexp.MustCompile(`GPU Vulkan n=`+n+` [0-9.]+ GFLOPS .* ok=true`), out)
+	}
+	assert.Regexp(t, regexp.MustCompile(`GPU Vulkan device: 2 devices: .+ \d+% \+ .+ \d+%`), out, "each device's share")
 }
 
 func TestBadFlagsAreErrors(t *testing.T) {

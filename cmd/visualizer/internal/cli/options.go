@@ -27,7 +27,7 @@ func Parse(args []string, output io.Writer) (Options, error) {
 	var o Options
 	fs := flag.NewFlagSet("visualizer", flag.ContinueOnError)
 	fs.SetOutput(output)
-	fs.StringVar(&o.Device, "device", "", "Vulkan device: `index or name` substring (default: $VKGEMM_DEVICE, else the best; see `vkgemm devices`)")
+	fs.StringVar(&o.Device, "device", "", "Vulkan device: `index or name` substring, or all (or a list such as 0,2) for one product over several devices (default: $VKGEMM_DEVICE, else the best; see `vkgemm devices`)")
 	fs.BoolVar(&o.NoGPU, "no-gpu", false, "race the CPU path alone, as on a machine without Vulkan")
 	fs.IntVar(&o.Min, "min", 64, "smallest matrix size n of the sweep")
 	fs.IntVar(&o.Max, "max", 1024, "largest matrix size n (↑/↓ change it while running)")

@@ -10,8 +10,8 @@ import (
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
-// BLAS is gonum's BLAS with its GEMMs sent to a Vulkan device where that is
-// faster, and to the CPU path (package gemm/cpu: OpenBLAS where installed,
+// BLAS is gonum's BLAS with its GEMMs sent to a Vulkan device, or a group
+// of them, where that is faster, and to the CPU path (package gemm/cpu: OpenBLAS where installed,
 // gonum's own code for tiny products and elsewhere) where it is not. Every
 // other routine is gonum's own. Use it as
 //
@@ -19,6 +19,10 @@ import (
 //	blas64.Use(gpu.NewBLAS(dev))
 //
 // to send gonum's GEMMs (blas32.Gemm, blas64.Gemm and so mat.Dense.Mul) there.
+// NewBLAS(group) sends them to a group (OpenAll): each product that leaves
+// the CPU path is dealt over its devices, and the crossovers and pipelines
+// that decide are those of the device the group deems fastest for the
+// product (the group is never slower than that device).
 //
 // Dispatch is hybrid, so that using the adapter never makes a program
 // slower than the CPU path. Each device has a crossover per precision and
@@ -45,7 +49,7 @@ import (
 // those as errors.
 type BLAS struct {
 	gonum.Implementation
-	dev *Device
+	t   Target
 	cpu cpu.Engine
 }
 
@@ -54,8 +58,9 @@ var (
 	_ blas.Float64 = BLAS{}
 )
 
-// NewBLAS returns the BLAS that runs GEMMs on dev above its crossovers.
-func NewBLAS(dev *Device) BLAS { return BLAS{dev: dev} }
+// NewBLAS returns the BLAS that runs GEMMs on t, a *Device or a *Group,
+// above its crossovers.
+func NewBLAS(t Target) BLAS { return BLAS{t: t} }
 
 // tinyProduct is the multiply-adds (m·n·k) under which the adapter calls
 // gonum's own code at once. The CPU path runs gonum's code there too (package
@@ -66,24 +71,41 @@ const tinyProduct = 32 * 32 * 32
 // tiny says whether an m×n×k product goes straight to gonum's code. Bad
 // sizes go there too, for gonum's panics.
 func (b BLAS) tiny(m, n, k int) bool {
-	return float64(m)*float64(n)*float64(k) < tinyProduct && (b.dev == nil || b.dev.cfg.CPUBelow == 0)
+	if float64(m)*float64(n)*float64(k) >= tinyProduct {
+		return false
+	}
+	d := b.leader(shaders.F32, m, n, k)
+	return d == nil || d.cfg.CPUBelow == 0
+}
+
+// leader is the device that decides for b's target (Target.lead), nil
+// where there is none.
+func (b BLAS) leader(e shaders.Element, m, n, k int) *Device {
+	if b.t == nil {
+		return nil
+	}
+	return b.t.lead(e, m, n, k)
 }
 
 // onCPU says whether an m×n×k product of element type e stays on the CPU
 // path: below the crossover, or, the crossover not being forced, while its
 // pipeline is still being built.
 func (b BLAS) onCPU(e shaders.Element, tA, tB blas.Transpose, m, n, k int) bool {
-	if _, err := b.dev.engine(); err != nil {
-		return false // the device call says what is wrong
+	d := b.leader(e, m, n, k)
+	if d == nil {
+		return false // the target's call says what is wrong
+	}
+	if _, err := d.engine(); err != nil {
+		return false
 	}
 	flops := gemm.Flops(m, n, k)
-	if below := b.dev.cfg.CPUBelow; below != 0 {
+	if below := d.cfg.CPUBelow; below != 0 {
 		return flops < below
 	}
-	if flops < b.dev.e.CPUBelow(e, kernel.ClassOf(m, n, k)) {
+	if flops < d.e.CPUBelow(e, kernel.ClassOf(m, n, k)) {
 		return true
 	}
-	return !b.dev.e.Ready(e, tA, tB, m, n, k)
+	return !d.e.Ready(e, tA, tB, m, n, k)
 }
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32.
@@ -102,7 +124,7 @@ func (b BLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float
 	if b.onCPU(shaders.F32, tA, tB, m, n, k) {
 		err = b.cpu.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	} else {
-		err = b.dev.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+		err = b.target().Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	}
 	if err != nil {
 		panic("vkgemm: " + err.Error())
@@ -122,14 +144,35 @@ func (b BLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 		return
 	}
 	var err error
-	if b.dev.float64Unsupported() || b.onCPU(shaders.F64, tA, tB, m, n, k) {
+	if b.float64Unsupported(m, n, k) || b.onCPU(shaders.F64, tA, tB, m, n, k) {
 		err = b.cpu.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	} else {
-		err = b.dev.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+		err = b.target().Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	}
 	if err != nil {
 		panic("vkgemm: " + err.Error())
 	}
+}
+
+// target is b's target, a nil *Device (whose calls say so) where it has
+// none.
+func (b BLAS) target() Target {
+	if b.t == nil {
+		return (*Device)(nil)
+	}
+	return b.t
+}
+
+// float64Unsupported says whether b's target is open and has no float64
+// in shaders: a device without it, or a group none of whose devices has it.
+func (b BLAS) float64Unsupported(m, n, k int) bool {
+	switch t := b.t.(type) {
+	case *Device:
+		return t.float64Unsupported()
+	case *Group:
+		return t != nil && !t.closedNow() && b.leader(shaders.F64, m, n, k) == nil
+	}
+	return false
 }
 
 // float64Unsupported says whether d is open and lacks float64 in shaders.

@@ -41,10 +41,11 @@
 //	defer g.Close()
 //	err = g.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
 //
-// NewBLAS adapts a device to gonum's blas.Float32 and blas.Float64, so that
-// blas32.Use(gpu.NewBLAS(dev)) and blas64.Use(gpu.NewBLAS(dev)) send
-// gonum's GEMMs, and mat.Dense.Mul, to the device where that is faster and
-// to the CPU path (package gemm/cpu) where it is not.
+// NewBLAS adapts a device, or a group of them, to gonum's blas.Float32 and
+// blas.Float64, so that blas32.Use(gpu.NewBLAS(dev)) and
+// blas64.Use(gpu.NewBLAS(dev)) send gonum's GEMMs, and mat.Dense.Mul, to
+// the device where that is faster and to the CPU path (package gemm/cpu)
+// where it is not.
 //
 // A device picks its kernels itself: a built-in per driver or GPU vendor,
 // or what package gpu/tune measured on it and saved in the cache directory.

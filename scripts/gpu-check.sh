@@ -24,12 +24,14 @@
 # reductions off), and GemmInt8 (`bench -int8`, each C checked exactly; coopmat too where the GPU
 # lists s8×s8→s32) against torch._int_mm
 # (int8 -> int32; needs m > 16, k and n multiples of 8), at HALF_SIZES (default 1024,2048,4096).
-# vkgemm reports no kernel time for GemmHalf and GemmInt8, only the whole call (host slices in,
-# host C out), so torch is timed both ways: its kernel alone (CUDA events, device tensors) and
-# host to host (CPU tensors copied in, product, C copied out, synchronized); the ratio
-# vkgemm/torch compares the host-to-host times. F16 is also given as a percentage of the
-# device's dense FP16 tensor peak, FP16_PEAK_TFLOPS (default 989: H100 SXM, and H200; H100 PCIe
-# is 756): vkgemm's from its host-to-host time (a lower bound of its kernel's), torch's kernel's.
+# Both are timed both ways: the kernels alone (vkgemm's timestamps, torch's CUDA events on device
+# tensors) and host to host (inputs copied in, product, C copied out, synchronized), with a
+# ratio for each. F16 is also given as a percentage of the device's dense FP16 tensor peak,
+# FP16_PEAK_TFLOPS (default 989: H100 SXM, and H200; H100 PCIe is 756), from kernel times.
+#
+# Several GPUs (step bench-group, where `vkgemm devices` lists two or more): the group of them
+# (`vkgemm bench -device all`) against each alone at GROUP_SIZES (default 2048,4096), in one run;
+# issue 21's target on two equal GPUs is the group at 1.7x one or more.
 #
 # Without PyTorch with CUDA, or without a GPU (DEVICE naming no device, or a CPU driver), it stops
 # at once with exit status 2 and says which. Options, for trying it elsewhere:
@@ -37,7 +39,7 @@
 #   --allow-cpu   let DEVICE be a CPU driver (lavapipe, SwiftShader: correctness, not speed)
 #   --only STEPS  run only these comma-separated steps (devices always runs), e.g.
 #                 --only bench-half-int8,torch-half-int8; the others: verify, isa, peak, tune, bench,
-#                 bench-batched-half, gpu-tests, verify-transfer, bench-staged, torch
+#                 bench-batched-half, gpu-tests, verify-transfer, bench-staged, bench-group, torch
 # VKGEMM_WRAP, where set, is a command that runs vkgemm, e.g. on lavapipe from Mesa 26 with its
 # cooperative matrices on:
 #   DEVICE=llvmpipe HALF_SIZES=128,256 VKGEMM_COOPMAT=1 VKGEMM_WRAP="scripts/mesa26.sh run lvp" \
@@ -69,6 +71,7 @@ SIZES=${SIZES:-1024,2048,4096,8192}
 HALF_SIZES=${HALF_SIZES:-1024,2048,4096}
 FP16_PEAK_TFLOPS=${FP16_PEAK_TFLOPS:-989}
 STAGED_SIZES=${STAGED_SIZES:-4096}
+GROUP_SIZES=${GROUP_SIZES:-2048,4096}
 DEVICE=${DEVICE:-NVIDIA}
 TUNE_BUDGET=${TUNE_BUDGET:-60s}
 LOADER_DIR=${VULKAN_LOADER_DIR:-$here/.gl}
@@ -163,6 +166,17 @@ step bench-half-int8 240 "${vk[@]}" bench -json -cpu=false -reps 5 -sizes "$HALF
 # cannot run (they have no such family), checked, then timed against the same uploads in the compute
 # submission (VKGEMM_TRANSFER_QUEUE=off).
 step verify-transfer 90 env VKGEMM_FORCE_STAGING=1 VKGEMM_TRANSFER_QUEUE=auto "${vk[@]}" verify -device "$DEVICE" || status=1
+# Several GPUs: the group of them (gpu.OpenAll) against each alone at GROUP_SIZES, in one run.
+# Issue 21's target on two equal GPUs: the group at least 1.7x one GPU.
+# (With --allow-cpu, CPU drivers count too.)
+gpus=$(timeout 60 "${vk[@]}" devices -json 2>/dev/null | python3 -c 'import json, sys
+print(sum(1 for d in json.load(sys.stdin) if d.get("supported", True) and (d.get("type") != "cpu" or sys.argv[1] == "1")))' "$allow_cpu" 2>/dev/null || echo 0)
+if [ "${gpus:-0}" -ge 2 ]; then
+	step bench-group 600 "${vk[@]}" bench -json -device all -reps 5 -sizes "$GROUP_SIZES" || status=1
+else
+	echo '{}' >"$OUT/bench-group.out"
+	wanted bench-group && log "bench-group: skipped, ${gpus:-0} GPU(s) (it needs two or more)"
+fi
 for tq in off auto; do
 	step "bench-staged-$tq" 60 env VKGEMM_FORCE_STAGING=1 VKGEMM_TRANSFER_QUEUE=$tq "${vk[@]}" bench -json -cpu=false -reps 3 \
 		-sizes "$STAGED_SIZES" -device "$DEVICE" || status=1
@@ -258,6 +272,11 @@ for r in bench.get("results", []):
 staged = {tq: [{"n": r["n"], "wall_gflops": r["vulkan_wall_gflops"]} for r in load(f"bench-staged-{tq}.out").get("results", [])]
           for tq in ("off", "auto")}
 # GemmHalf and GemmInt8 against torch, host to host; F16 against the dense FP16 tensor peak.
+# The group of GPUs against each alone (issue 21: >= 1.7x one GPU on two equal ones).
+bg = load("bench-group.out")
+group = [{"n": r["n"] if "n" in r else r["m"], "group_gflops": r["group_gflops"],
+          "alone_gflops": [d["gflops"] for d in r["devices"]], "shares": [d.get("share") for d in r["devices"]],
+          "group_over_fastest": r["group_over_fastest"]} for r in bg.get("results", [])]
 hb, ht = load("bench-half-int8.out"), load("torch-half-int8.json")
 tref = {(r["format"], r["n"]): r for r in ht.get("results", [])}
 f32 = {r["n"]: r["vulkan_wall_gflops"] for r in hb.get("results", []) if not r.get("format")}
@@ -285,7 +304,8 @@ report = {"device": bench.get("device") or hb.get("device"), "kernel": bench.get
           "date": bench.get("date") or hb.get("date"),
           "peak_gflops": peak.get("gflops"), "torch": torch.get("torch") or ht.get("torch"), "results": rows,
           "staged_wall_gflops_by_transfer_queue": staged,
-          "fp16_peak_tflops": fp16_peak, "half_int8": half_int8}
+          "fp16_peak_tflops": fp16_peak, "half_int8": half_int8,
+          "group_devices": bg.get("devices"), "group": group}
 with open(os.path.join(out, "gpu-check.json"), "w") as f: json.dump(report, f, indent=2)
 print(f"\ndevice: {report['device']}\nkernel: {report['kernel']}")
 if peak:
@@ -313,5 +333,10 @@ if half_int8:
               f" {f(r['vkgemm_over_torch_wall'], '.3g'):>6}"
               f" {f(r.get('vkgemm_fp16_peak_percent_kernel'), '.3g'):>13} {f(r.get('torch_fp16_peak_percent_kernel'), '.3g'):>12}"
               f"  {r['family'] or '-'}{' (exact)' if r['exact'] else ''}")
+if group:
+    print(f"\nthe group of {len(report['group_devices'])} devices against each alone (wall GFLOPS); target on two equal GPUs: >= 1.7x one")
+    for r in group:
+        alone = ", ".join(f"{g:.0f} ({100 * (s or 0):.0f}% of the group's)" for g, s in zip(r["alone_gflops"], r["shares"]))
+        print(f"n={r['n']}: group {r['group_gflops']:.0f}, alone {alone}: {r['group_over_fastest']:.2f}x the fastest")
 PY
 exit $status

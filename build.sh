@@ -125,7 +125,7 @@ test_isa() {
 		# Nor the packed-dot-product twin of the int8 kernel (OpSDot), which
 		# Debian 12's spirv-cross cannot translate: the engine takes it only
 		# where a device says such dot products are accelerated, and nothing
-		# here shows MoltenVK saying so; its shifts twin is checked above.
+		# here shows MoltenVK saying so; its shifts twin is translated.
 		case "$spv" in *_dot.spv) continue ;; esac
 		spirv-cross --msl --msl-version 20100 "$spv" >/dev/null || die "spirv-cross cannot translate $spv to MSL"
 	done

@@ -7,13 +7,13 @@ import (
 	"github.com/vkgemm/vkgemm/shaders"
 )
 
-// Candidates lists the float32 kernels worth trying on a device, start
-// first: those that fit it, and on a GPU only whole subgroups per workgroup
-// (a workgroup of 8 invocations leaves 7/8 of a 64-wide wave idle).
-func Candidates(p *vk.Properties, start Kernel) []Kernel {
-	gpu := p.Type != vk.TypeCPU
+// collector starts a list of candidates with start and returns the
+// function that adds a kernel to it: one that fits the device, is not
+// there yet, and on a GPU has whole subgroups per workgroup.
+func collector(p *vk.Properties, start Kernel) (*[]Kernel, func(Kernel)) {
 	out := []Kernel{start}
-	add := func(k Kernel) {
+	gpu := p.Type != vk.TypeCPU
+	return &out, func(k Kernel) {
 		if k.Fits(p) != nil || slices.Contains(out, k) {
 			return
 		}
@@ -22,6 +22,14 @@ func Candidates(p *vk.Properties, start Kernel) []Kernel {
 		}
 		out = append(out, k)
 	}
+}
+
+// Candidates lists the float32 kernels worth trying on a device, start
+// first: those that fit it, and on a GPU only whole subgroups per workgroup
+// (a workgroup of 8 invocations leaves 7/8 of a 64-wide wave idle).
+func Candidates(p *vk.Properties, start Kernel) []Kernel {
+	gpu := p.Type != vk.TypeCPU
+	out, add := collector(p, start)
 	if gpu {
 		// The block family first: the built-ins of every vendor, then the
 		// other workgroup shapes, blocks and k-tiles.
@@ -68,7 +76,7 @@ func Candidates(p *vk.Properties, start Kernel) []Kernel {
 			}
 		}
 	}
-	return out
+	return *out
 }
 
 // ForElement is the kernels of ks whose family has modules for element
@@ -97,16 +105,7 @@ func ForElement(ks []Kernel, e shaders.Element, p *vk.Properties) []Kernel {
 // of 4, so blocks of 2 are listed only where it accepts them.)
 func Int8Candidates(p *vk.Properties, start Kernel) []Kernel {
 	gpu := p.Type != vk.TypeCPU
-	out := []Kernel{start}
-	add := func(k Kernel) {
-		if k.Fits(p) != nil || slices.Contains(out, k) {
-			return
-		}
-		if gpu && p.SubgroupSize > 0 && k.WGX*k.WGY%p.SubgroupSize != 0 {
-			return
-		}
-		out = append(out, k)
-	}
+	out, add := collector(p, start)
 	wgs := [][2]uint32{{int8Kernel.WGX, int8Kernel.WGY}, {16, 8}, {8, 16}, {16, 16}}
 	if gpu {
 		wgs = append(wgs, [2]uint32{32, 8}, [2]uint32{32, 4})
@@ -119,5 +118,5 @@ func Int8Candidates(p *vk.Properties, start Kernel) []Kernel {
 			add(Kernel{Family: shaders.FamilyDirect, Element: shaders.Int8, WGX: wg[0], WGY: wg[1], TM: b[0], TN: b[1], TK: int8Kernel.TK})
 		}
 	}
-	return out
+	return *out
 }
